@@ -1,0 +1,171 @@
+"""Pinhole intrinsics, projection, letterbox resize / crop / flip of K, and depth units.
+
+Conventions: pixel centres at integer coordinates (OpenCV); K is float64 [3, 3]; 3D points are
+in the camera optical frame (REP-103: x right, y down, z forward) in metres. Depth images
+follow REP-118: ``16UC1`` in millimetres with 0 = invalid, ``32FC1`` in metres with NaN (or 0)
+= invalid. Every resize / crop / flip of an image must be mirrored on K with the functions here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+def validate_K(K: np.ndarray) -> np.ndarray:
+    """Return K as float64 [3, 3] or raise ``ValueError`` if it is not a usable pinhole matrix.
+
+    Usable means finite, fx > 0, fy > 0 and K[2] == [0, 0, 1].
+    """
+    K = np.asarray(K, dtype=np.float64)
+    if K.shape != (3, 3) or not np.all(np.isfinite(K)):
+        raise ValueError(f"K must be a finite 3x3 matrix, got shape {K.shape}")
+    if K[0, 0] <= 0 or K[1, 1] <= 0:
+        raise ValueError(f"K has non-positive focal lengths fx={K[0, 0]}, fy={K[1, 1]}")
+    if not np.allclose(K[2], [0.0, 0.0, 1.0]):
+        raise ValueError(f"K's last row must be [0, 0, 1], got {K[2].tolist()}")
+    return K
+
+
+def intrinsics_from_fov(width: int, height: int, hfov_deg: float) -> np.ndarray:
+    """K (float64 [3, 3]) of an ideal camera with square pixels and the principal point at the
+    image centre, for a horizontal field of view ``hfov_deg`` in degrees."""
+    fx = (width / 2.0) / np.tan(np.deg2rad(hfov_deg) / 2.0)
+    return np.array([[fx, 0, (width - 1) / 2.0], [0, fx, (height - 1) / 2.0], [0, 0, 1]], np.float64)
+
+
+def project(points: np.ndarray, K: np.ndarray) -> np.ndarray:
+    """Project [..., 3] points (metres, optical frame, z > 0) to [..., 2] pixels (u, v)."""
+    p = np.asarray(points, dtype=np.float64)
+    z = p[..., 2:3]
+    uv1 = (p / z) @ np.asarray(K, np.float64).T
+    return uv1[..., :2]
+
+
+def backproject(uv: np.ndarray, z: np.ndarray, K: np.ndarray) -> np.ndarray:
+    """Lift pixels [..., 2] with depths [...] (metres) to optical-frame points [..., 3]:
+    ``X = Z · K⁻¹ [u, v, 1]`` (seed 000 §3.2, SPDH decoding)."""
+    uv = np.asarray(uv, np.float64)
+    z = np.asarray(z, np.float64)
+    x = (uv[..., 0] - K[0, 2]) / K[0, 0]
+    y = (uv[..., 1] - K[1, 2]) / K[1, 1]
+    return np.stack([x * z, y * z, z], axis=-1)
+
+
+def scale_K(K: np.ndarray, sx: float, sy: float) -> np.ndarray:
+    """K after resizing the image by (sx, sy), pixel-centre convention ``u' = s(u + ½) − ½``."""
+    K2 = np.array(K, np.float64, copy=True)
+    K2[0, 0] *= sx
+    K2[0, 1] *= sx
+    K2[0, 2] = sx * (K[0, 2] + 0.5) - 0.5
+    K2[1, 1] *= sy
+    K2[1, 2] = sy * (K[1, 2] + 0.5) - 0.5
+    return K2
+
+
+def crop_K(K: np.ndarray, x0: float, y0: float) -> np.ndarray:
+    """K after cropping the image at top-left (x0, y0) pixels (negative = padding)."""
+    K2 = np.array(K, np.float64, copy=True)
+    K2[0, 2] -= x0
+    K2[1, 2] -= y0
+    return K2
+
+
+def flip_K(K: np.ndarray, width: int) -> np.ndarray:
+    """K of the horizontally mirrored image (``u' = W − 1 − u``), paired with x → −x in 3D."""
+    K2 = np.array(K, np.float64, copy=True)
+    K2[0, 2] = width - 1 - K[0, 2]
+    return K2
+
+
+@dataclass(frozen=True)
+class Letterbox:
+    """A resize-then-pad mapping from a source image to the network input.
+
+    ``u_net = scale · (u_src + ½) − ½ + pad_x`` (same for v with pad_y).
+    """
+
+    scale: float
+    pad_x: int
+    pad_y: int
+    out_w: int
+    out_h: int
+    src_w: int
+    src_h: int
+
+    @staticmethod
+    def fit(src_w: int, src_h: int, out_w: int, out_h: int) -> "Letterbox":
+        """Largest aspect-preserving resize of (src_w, src_h) into (out_w, out_h), centred."""
+        if src_w <= 0 or src_h <= 0:
+            raise ValueError(f"empty source image {src_w}x{src_h}")
+        s = min(out_w / src_w, out_h / src_h)
+        rw, rh = int(round(src_w * s)), int(round(src_h * s))
+        return Letterbox(s, (out_w - rw) // 2, (out_h - rh) // 2, out_w, out_h, src_w, src_h)
+
+    @property
+    def resized_size(self) -> tuple[int, int]:
+        """(width, height) of the resized image before padding."""
+        return int(round(self.src_w * self.scale)), int(round(self.src_h * self.scale))
+
+    def apply_K(self, K: np.ndarray) -> np.ndarray:
+        """K of the network input, given K of the source image."""
+        rw, rh = self.resized_size
+        return crop_K(scale_K(K, rw / self.src_w, rh / self.src_h), -self.pad_x, -self.pad_y)
+
+    def image(self, img: np.ndarray, interpolation: int = cv2.INTER_AREA, fill=0) -> np.ndarray:
+        """Resize and pad ``img`` ([H, W] or [H, W, C], any dtype cv2 accepts)."""
+        rw, rh = self.resized_size
+        r = cv2.resize(img, (rw, rh), interpolation=interpolation)
+        out_shape = (self.out_h, self.out_w) + img.shape[2:]
+        out = np.full(out_shape, fill, dtype=img.dtype)
+        out[self.pad_y:self.pad_y + rh, self.pad_x:self.pad_x + rw] = r
+        return out
+
+    def depth(self, depth_m: np.ndarray) -> np.ndarray:
+        """Resize float32 metric depth with nearest-neighbour sampling (never blends across
+        edges or holes); invalid stays 0 and the padding is 0 (invalid)."""
+        d = np.nan_to_num(depth_m.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+        return self.image(d, interpolation=cv2.INTER_NEAREST, fill=0.0)
+
+    def to_source(self, uv: np.ndarray) -> np.ndarray:
+        """Map network-input pixels [..., 2] back to source-image pixels."""
+        rw, rh = self.resized_size
+        uv = np.asarray(uv, np.float64)
+        u = (uv[..., 0] - self.pad_x + 0.5) * (self.src_w / rw) - 0.5
+        v = (uv[..., 1] - self.pad_y + 0.5) * (self.src_h / rh) - 0.5
+        return np.stack([u, v], axis=-1)
+
+
+def depth_to_metres(depth: np.ndarray, encoding: str) -> np.ndarray:
+    """Convert a REP-118 depth image to float32 metres with NaN = invalid.
+
+    Args:
+        depth: [H, W] uint16 (``16UC1``, millimetres, 0 = invalid) or float32 (``32FC1``,
+            metres, NaN/0/inf = invalid).
+        encoding: ``"16UC1"``/``"mono16"`` or ``"32FC1"``.
+    Raises:
+        ValueError: unknown encoding or wrong dtype for it.
+    """
+    if encoding in ("16UC1", "mono16"):
+        if depth.dtype != np.uint16:
+            raise ValueError(f"{encoding} depth must be uint16, got {depth.dtype}")
+        out = depth.astype(np.float32) * 1e-3
+        out[depth == 0] = np.nan
+        return out
+    if encoding == "32FC1":
+        if depth.dtype != np.float32:
+            raise ValueError(f"32FC1 depth must be float32, got {depth.dtype}")
+        out = depth.astype(np.float32, copy=True)
+        out[~np.isfinite(out) | (out <= 0)] = np.nan
+        return out
+    raise ValueError(f"unsupported depth encoding {encoding!r} (expected 16UC1 or 32FC1)")
+
+
+def metres_to_mm16(depth_m: np.ndarray) -> np.ndarray:
+    """float metres (NaN/≤0 = invalid) → uint16 millimetres with 0 = invalid (REP-118 16UC1);
+    values beyond 65.535 m are clipped."""
+    d = np.nan_to_num(np.asarray(depth_m, np.float64), nan=0.0)
+    d = np.clip(np.round(d * 1000.0), 0, 65535)
+    return d.astype(np.uint16)

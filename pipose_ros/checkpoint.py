@@ -1,0 +1,51 @@
+"""The checkpoint format (one source of truth).
+
+A checkpoint is a ``torch.save`` of a plain dict that ``torch.load(..., weights_only=True)``
+reads: ``format`` (``"pipose_ros/1"``), ``model`` (:class:`ModelConfig` dict), ``spdh``
+(:class:`SPDHConfig` dict), ``joint_names``, ``input_size`` ([W, H] pixels), ``normalisation``,
+``training`` (summary: data, steps, wall-clock, machine, metrics) and ``state_dict``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from .model import ModelConfig, build_model
+from .spdh import SPDHConfig
+
+FORMAT = "pipose_ros/1"
+
+
+def save_checkpoint(path: str | Path, model: torch.nn.Module, model_cfg: ModelConfig,
+                    spdh_cfg: SPDHConfig, joint_names: list[str], normalisation: dict,
+                    training: dict) -> None:
+    """Write a self-contained checkpoint (weights in float32 on the CPU)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    sd = {k: v.detach().float().cpu() if v.is_floating_point() else v.detach().cpu()
+          for k, v in model.state_dict().items()}
+    torch.save({"format": FORMAT, "model": model_cfg.to_dict(), "spdh": spdh_cfg.to_dict(),
+                "joint_names": list(joint_names), "input_size": [spdh_cfg.width, spdh_cfg.height],
+                "normalisation": normalisation, "training": training, "state_dict": sd}, path)
+
+
+def load_checkpoint(path: str | Path, map_location="cpu") -> tuple[torch.nn.Module, dict]:
+    """Load a checkpoint with ``weights_only=True``; returns (model in eval mode, metadata).
+
+    Raises:
+        FileNotFoundError: no file at ``path``.
+        ValueError: not a pipose_ros checkpoint.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint not found: {path}")
+    ck = torch.load(path, map_location=map_location, weights_only=True)
+    if not isinstance(ck, dict) or ck.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a {FORMAT} checkpoint")
+    model = build_model(ModelConfig(**ck["model"]))
+    model.load_state_dict(ck["state_dict"])
+    model.eval()
+    meta = {k: v for k, v in ck.items() if k != "state_dict"}
+    meta["spdh_config"] = SPDHConfig(**ck["spdh"])
+    return model, meta

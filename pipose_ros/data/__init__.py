@@ -1,0 +1,1 @@
+"""Datasets: synthetic RGB-D humans, dataset folders, augmentation."""

@@ -1,0 +1,208 @@
+"""In-memory RGB-D pose samples at network resolution, and the stage-1/2 augmentation.
+
+A :class:`SampleSet` holds N samples already letterboxed to the network input (same code path
+as inference, :class:`pipose_ros.camera.Letterbox`):
+
+==========  ===================  ===========================================================
+key         dtype, shape         meaning
+==========  ===================  ===========================================================
+rgb         uint8 [N, H, W, 3]   RGB order
+depth_mm    uint16 [N, H, W]     registered depth, millimetres, 0 = invalid (REP-118 16UC1)
+K           float64 [N, 3, 3]    intrinsics of the network-resolution images
+joints      float32 [N, J, 3]    metres, camera optical frame (REP-103)
+visible     bool [N, J]          joint seen (inside the image, not occluded)
+in_image    bool [N, J]          joint projects inside the image (the L_PE mask)
+==========  ===================  ===========================================================
+
+It is saved as one ``.npz`` (``SampleSet.save`` / ``SampleSet.load``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from multiprocessing import Pool
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from ..camera import Letterbox, flip_K, project
+from ..skeleton import KINECT14, JointSet
+from .synthetic import SyntheticHumans
+
+RGB_MEAN = (0.485, 0.456, 0.406)
+RGB_STD = (0.229, 0.224, 0.225)
+DEPTH_MEAN_M = 3.0
+DEPTH_STD_M = 2.0
+DEPTH_INVALID = -2.0
+
+
+def normalisation() -> dict:
+    """Input normalisation stored in checkpoints (RGB ImageNet statistics; depth in metres)."""
+    return {"rgb_mean": list(RGB_MEAN), "rgb_std": list(RGB_STD), "depth_mean_m": DEPTH_MEAN_M,
+            "depth_std_m": DEPTH_STD_M, "depth_invalid": DEPTH_INVALID}
+
+
+def rgb_to_tensor(rgb: np.ndarray, norm: dict | None = None) -> torch.Tensor:
+    """uint8 [..., H, W, 3] RGB → float32 [..., 3, H, W] normalised."""
+    n = norm or normalisation()
+    t = torch.as_tensor(np.ascontiguousarray(rgb)).float().div_(255.0)
+    t = (t - torch.tensor(n["rgb_mean"])) / torch.tensor(n["rgb_std"])
+    return t.movedim(-1, -3).contiguous()
+
+
+def depth_to_tensor(depth_m: np.ndarray | torch.Tensor, norm: dict | None = None) -> torch.Tensor:
+    """float metres [..., H, W] (0 or NaN = invalid) → float32 [..., 1, H, W] normalised, with
+    invalid pixels set to ``depth_invalid``."""
+    n = norm or normalisation()
+    d = torch.as_tensor(depth_m).float()
+    valid = torch.isfinite(d) & (d > 0)
+    x = torch.where(valid, (d - n["depth_mean_m"]) / n["depth_std_m"],
+                    torch.full_like(d, n["depth_invalid"]))
+    return x.unsqueeze(-3)
+
+
+@dataclass
+class SampleSet:
+    """See the module docstring for the arrays."""
+
+    rgb: np.ndarray
+    depth_mm: np.ndarray
+    K: np.ndarray
+    joints: np.ndarray
+    visible: np.ndarray
+    in_image: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rgb)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, **self.__dict__)
+
+    @staticmethod
+    def load(path: str | Path) -> "SampleSet":
+        with np.load(path) as z:
+            return SampleSet(**{k: z[k] for k in ("rgb", "depth_mm", "K", "joints", "visible", "in_image")})
+
+
+def _synth_one(args):
+    seed, i, render_wh, net_wh, dist_range, occ = args
+    g = SyntheticHumans(seed=seed, width=render_wh[0], height=render_wh[1], dist_range=dist_range,
+                        occluder_prob=occ)
+    f = g[i]
+    lb = Letterbox.fit(render_wh[0], render_wh[1], *net_wh)
+    K = lb.apply_K(f.K)
+    rgb = lb.image(f.rgb)
+    dm = lb.depth(f.depth_mm.astype(np.float32)).astype(np.uint16)
+    uv = project(f.joints, K)
+    return rgb, dm, K, f.joints, f.visible, f.in_image, uv
+
+
+def synthetic_set(seed: int, n: int, net_wh=(128, 96), render_wh=(192, 144),
+                  dist_range=(1.0, 5.0), occluder_prob: float = 0.15, workers: int | None = None,
+                  cache_dir: str | Path | None = None, progress: bool = True) -> SampleSet:
+    """Render frames 0…n−1 of synthetic stream ``seed`` and letterbox them to ``net_wh``.
+
+    Deterministic in (seed, n, sizes). With ``cache_dir``, the result is stored as
+    ``synth_s{seed}_n{n}_{W}x{H}.npz`` there and reused.
+    """
+    if cache_dir is not None:
+        p = Path(cache_dir) / f"synth_s{seed}_n{n}_{net_wh[0]}x{net_wh[1]}_r{render_wh[0]}x{render_wh[1]}.npz"
+        if p.exists():
+            return SampleSet.load(p)
+    args = [(seed, i, render_wh, net_wh, dist_range, occluder_prob) for i in range(n)]
+    workers = workers or min(2, os.cpu_count() or 1)
+    if workers > 1:
+        with Pool(workers) as pool:
+            out = list(tqdm(pool.imap(_synth_one, args, chunksize=16), total=n, desc=f"synth s{seed}",
+                            disable=not progress))
+    else:
+        out = [_synth_one(a) for a in tqdm(args, desc=f"synth s{seed}", disable=not progress)]
+    cols = list(zip(*out))
+    in_img = np.stack(cols[5])
+    uv = np.stack(cols[6])
+    W, H = net_wh
+    in_img &= (uv[..., 0] >= 0) & (uv[..., 0] <= W - 1) & (uv[..., 1] >= 0) & (uv[..., 1] <= H - 1)
+    s = SampleSet(rgb=np.stack(cols[0]), depth_mm=np.stack(cols[1]), K=np.stack(cols[2]),
+                  joints=np.stack(cols[3]).astype(np.float32), visible=np.stack(cols[4]) & in_img,
+                  in_image=in_img)
+    if cache_dir is not None:
+        s.save(p)
+    return s
+
+
+class AugmentedDataset(torch.utils.data.Dataset):
+    """Torch dataset over a :class:`SampleSet` with the augmentation of seed 000 §4.3.
+
+    Per sample: rotation ±``rot_deg`` about the principal point (3D joints rotated about the
+    optical axis), translation up to ``tx``·W and ``ty``·H (K's principal point shifted),
+    horizontal flip with left/right joint swap (K mirrored, x → −x), and — stage 1 only —
+    a shift of the depth image along Z by ±``z_shift`` m (joints moved along their rays so the
+    uv heatmaps stay put). ``augment=False`` returns the samples unchanged.
+
+    Items: dict with ``rgb`` float32 [3, H, W], ``depth`` float32 [1, H, W] (normalised),
+    ``K`` float32 [3, 3], ``joints`` float32 [J, 3] (m), ``mask`` float32 [J] (in image).
+    """
+
+    def __init__(self, data: SampleSet, augment: bool = True, rot_deg: float = 5.0,
+                 tx: float = 0.15, ty: float = 0.02, flip: bool = True, z_shift: float = 0.0,
+                 colour_jitter: bool = True, joint_set: JointSet = KINECT14, seed: int = 0):
+        self.d = data
+        self.augment = augment
+        self.rot_deg, self.tx, self.ty, self.flip, self.z_shift = rot_deg, tx, ty, flip, z_shift
+        self.colour_jitter = colour_jitter
+        self.perm = joint_set.flip_permutation
+        self.seed = seed
+        self.epoch = 0
+
+    def __len__(self) -> int:
+        return len(self.d)
+
+    def __getitem__(self, i: int) -> dict:
+        rgb = self.d.rgb[i]
+        depth = self.d.depth_mm[i].astype(np.float32) * 1e-3
+        K = self.d.K[i].copy()
+        joints = self.d.joints[i].astype(np.float64).copy()
+        H, W = rgb.shape[:2]
+        if self.augment:
+            rng = np.random.default_rng([self.seed, self.epoch, i])
+            if self.flip and rng.random() < 0.5:
+                rgb = rgb[:, ::-1]
+                depth = depth[:, ::-1]
+                K = flip_K(K, W)
+                joints = joints[self.perm]
+                joints[:, 0] *= -1
+            ang = rng.uniform(-self.rot_deg, self.rot_deg)
+            dx = rng.uniform(-self.tx, self.tx) * W
+            dy = rng.uniform(-self.ty, self.ty) * H
+            M = cv2.getRotationMatrix2D((float(K[0, 2]), float(K[1, 2])), ang, 1.0)
+            M[:, 2] += (dx, dy)
+            rgb = cv2.warpAffine(np.ascontiguousarray(rgb), M, (W, H), flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+            depth = cv2.warpAffine(np.ascontiguousarray(depth), M, (W, H), flags=cv2.INTER_NEAREST,
+                                   borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+            a = np.deg2rad(ang)
+            c, s = np.cos(a), np.sin(a)
+            x, y = joints[:, 0].copy(), joints[:, 1].copy()
+            joints[:, 0] = c * x + s * y
+            joints[:, 1] = -s * x + c * y
+            K[0, 2] += dx
+            K[1, 2] += dy
+            if self.z_shift > 0:
+                dz = rng.uniform(-self.z_shift, self.z_shift)
+                valid = depth > 0
+                depth = np.where(valid, np.maximum(depth + dz, 0.05), 0).astype(np.float32)
+                joints *= ((joints[:, 2] + dz) / joints[:, 2])[:, None]
+            if self.colour_jitter:
+                rgb = rgb.astype(np.float32) * rng.uniform(0.7, 1.3, 3) + rng.uniform(-20, 20)
+                rgb = np.clip(rgb, 0, 255).astype(np.uint8)
+        uv = project(joints, K)
+        mask = (joints[:, 2] > 0.1) & (uv[:, 0] >= 0) & (uv[:, 0] <= W - 1) & (uv[:, 1] >= 0) & (uv[:, 1] <= H - 1)
+        return {"rgb": rgb_to_tensor(rgb), "depth": depth_to_tensor(depth),
+                "K": torch.tensor(K, dtype=torch.float32),
+                "joints": torch.tensor(joints, dtype=torch.float32),
+                "mask": torch.tensor(mask, dtype=torch.float32)}

@@ -1,0 +1,189 @@
+"""SPDH — semi-perspective decoupled heatmaps (seed 000 §3.2, after Simoni et al., RA-L 2022).
+
+Each joint n gets two maps on the H×W output grid (the network input resolution):
+
+* **uv map** — a Gaussian at the projected pixel (u_n, v_n) with a pixel sigma that shrinks
+  with depth, ``σ_px = max(σ_mm · f_x / Z_n, min_sigma_px)``.
+* **uz map** — rows are metric depth bins ``Z_k = z_min + k·ΔZ`` (k = 0 … H−1,
+  ``ΔZ = (z_max − z_min)/(H − 1)``), columns are image columns u. The value is
+  ``exp(−((X(u,k) − X_n)² + (Z_k − Z_n)²) / 2σ_mm²)`` with ``X(u,k) = (u − c_x)·Z_k / f_x``:
+  Gaussian in metric X–Z, perspective along u.
+
+Decoding: (û, v̂) from the uv map, Ẑ from the uz map's depth row, then
+``[X, Y, Z] = Ẑ · K⁻¹ [û, v̂, 1]``. Both peaks are refined to sub-pixel / sub-bin precision with
+a local soft-argmax (weighted centroid of the positive values in a (2r+1)² window around the
+integer argmax); ``refine=False`` gives the reference integer argmax. The round-trip error of
+both is measured by ``pipose spdh-roundtrip`` and tested in ``test/test_spdh.py``.
+
+All tensors here are torch tensors so the same code builds training targets on the batch and
+decodes network outputs; K is the intrinsics of the *output grid*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+@dataclass(frozen=True)
+class SPDHConfig:
+    """SPDH geometry (stored in every checkpoint).
+
+    Attributes:
+        width, height: output grid size in pixels (= network input size).
+        z_min, z_max: metric range of the uz depth bins, metres.
+        sigma_mm: Gaussian sigma in millimetres (seed 000: ≈ 50 mm).
+        min_sigma_px: lower bound of the uv sigma in pixels, so that far joints on a coarse
+            grid still cover a pixel (deviation from the paper needed at low resolution).
+    """
+
+    width: int = 128
+    height: int = 96
+    z_min: float = 0.5
+    z_max: float = 6.2
+    sigma_mm: float = 50.0
+    min_sigma_px: float = 1.0
+
+    @property
+    def dz(self) -> float:
+        """Depth-bin size ΔZ in metres."""
+        return (self.z_max - self.z_min) / (self.height - 1)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _as_t(x, dtype=torch.float32, device=None) -> torch.Tensor:
+    return torch.as_tensor(x, dtype=dtype, device=device)
+
+
+def encode(joints: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig) -> tuple[torch.Tensor, torch.Tensor]:
+    """Build SPDH targets.
+
+    Args:
+        joints: float [B, J, 3] metres, camera optical frame of the output grid's camera.
+        K: float [B, 3, 3] intrinsics of the output grid (pixels).
+        cfg: grid and depth-bin geometry.
+    Returns:
+        (uv, uz): float32 [B, J, H, W] each, peak 1 at the joint. Joints with Z ≤ 0 give
+        all-zero maps (mask them out of the loss).
+    """
+    joints = _as_t(joints)
+    K = _as_t(K, device=joints.device)
+    B, J, _ = joints.shape
+    H, W = cfg.height, cfg.width
+    dev = joints.device
+    X, Y, Z = joints[..., 0], joints[..., 1], joints[..., 2]
+    valid = Z > 1e-3
+    Zs = torch.where(valid, Z, torch.ones_like(Z))
+    fx = K[:, 0, 0, None]
+    fy = K[:, 1, 1, None]
+    cx = K[:, 0, 2, None]
+    cy = K[:, 1, 2, None]
+    u = fx * X / Zs + cx
+    v = fy * Y / Zs + cy
+    s_m = cfg.sigma_mm * 1e-3
+    sig_px = torch.clamp(s_m * fx / Zs, min=cfg.min_sigma_px)  # [B, J]
+    us = torch.arange(W, device=dev, dtype=torch.float32)
+    vs = torch.arange(H, device=dev, dtype=torch.float32)
+    gu = torch.exp(-((us[None, None, :] - u[..., None]) ** 2) / (2 * sig_px[..., None] ** 2))
+    gv = torch.exp(-((vs[None, None, :] - v[..., None]) ** 2) / (2 * sig_px[..., None] ** 2))
+    uv = gv[..., :, None] * gu[..., None, :]
+    zk = cfg.z_min + cfg.dz * vs  # [H]
+    # X(u, k) = (u - cx) Zk / fx  -> [B, 1, H, W]
+    Xuk = (us[None, None, :] - cx[..., None]) / fx[..., None] * zk[None, :, None]
+    Xuk = Xuk[:, None]
+    d2 = (Xuk - X[..., None, None]) ** 2 + (zk[None, None, :, None] - Z[..., None, None]) ** 2
+    uz = torch.exp(-d2 / (2 * s_m**2))
+    m = valid[..., None, None].float()
+    return uv * m, uz * m
+
+
+def _refine_peak(hm: torch.Tensor, radius: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Integer argmax of [N, H, W] maps, then the weighted centroid of the positive values in a
+    (2r+1)² window. Returns (x, y, peak) float32 [N] each (pixel / bin units)."""
+    N, H, W = hm.shape
+    flat = hm.reshape(N, -1)
+    peak, idx = flat.max(dim=1)
+    iy = torch.div(idx, W, rounding_mode="floor")
+    ix = idx - iy * W
+    if radius <= 0:
+        return ix.float(), iy.float(), peak
+    offs = torch.arange(-radius, radius + 1, device=hm.device)
+    yy = (iy[:, None] + offs[None, :]).clamp(0, H - 1)  # [N, k]
+    xx = (ix[:, None] + offs[None, :]).clamp(0, W - 1)
+    win = hm[torch.arange(N, device=hm.device)[:, None, None], yy[:, :, None], xx[:, None, :]]
+    # keep the window's genuine in-bounds cells only (clamped duplicates get zero weight)
+    inb_y = ((iy[:, None] + offs[None, :]) >= 0) & ((iy[:, None] + offs[None, :]) < H)
+    inb_x = ((ix[:, None] + offs[None, :]) >= 0) & ((ix[:, None] + offs[None, :]) < W)
+    w = win.clamp(min=0) * (inb_y[:, :, None] & inb_x[:, None, :]).float()
+    s = w.sum(dim=(1, 2)).clamp(min=1e-12)
+    x = (w * xx[:, None, :].float()).sum(dim=(1, 2)) / s
+    y = (w * yy[:, :, None].float()).sum(dim=(1, 2)) / s
+    return x, y, peak
+
+
+def decode(uv: torch.Tensor, uz: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig,
+           refine: bool = True, radius: int = 2) -> dict[str, torch.Tensor]:
+    """Decode SPDH heatmaps to absolute 3D joints.
+
+    Args:
+        uv, uz: float [B, J, H, W] predicted maps.
+        K: float [B, 3, 3] intrinsics of the output grid.
+        refine: local soft-argmax refinement (True) or integer argmax (False, reference code).
+        radius: half window of the refinement, pixels / bins.
+    Returns:
+        dict with ``joints`` float32 [B, J, 3] metres (optical frame), ``uv`` float32 [B, J, 2]
+        grid pixels, ``confidence`` float32 [B, J] (uv peak clipped to [0, 1]).
+    """
+    uv = uv.float()
+    uz = uz.float()
+    B, J, H, W = uv.shape
+    K = _as_t(K, device=uv.device)
+    r = radius if refine else 0
+    u, v, peak = _refine_peak(uv.reshape(B * J, H, W), r)
+    _, k, _ = _refine_peak(uz.reshape(B * J, H, W), r)
+    Z = cfg.z_min + k * cfg.dz
+    u, v, Z, peak = (t.reshape(B, J) for t in (u, v, Z, peak))
+    fx, fy = K[:, 0, 0, None], K[:, 1, 1, None]
+    cx, cy = K[:, 0, 2, None], K[:, 1, 2, None]
+    X = (u - cx) / fx * Z
+    Y = (v - cy) / fy * Z
+    return {
+        "joints": torch.stack([X, Y, Z], dim=-1),
+        "uv": torch.stack([u, v], dim=-1),
+        "confidence": peak.clamp(0.0, 1.0),
+    }
+
+
+def roundtrip_error_mm(cfg: SPDHConfig, n: int = 2000, seed: int = 0, refine: bool = True,
+                       hfov_deg: float = 60.0) -> np.ndarray:
+    """Encode random joints (in view, Z uniform in [z_min + 0.3, z_max − 0.3]) and decode them.
+
+    Returns float64 [n] 3D errors in millimetres; used by the tests and ``pipose spdh-roundtrip``.
+    """
+    from .camera import intrinsics_from_fov
+
+    rng = np.random.default_rng(seed)
+    K = intrinsics_from_fov(cfg.width, cfg.height, hfov_deg)
+    Z = rng.uniform(cfg.z_min + 0.3, cfg.z_max - 0.3, n)
+    u = rng.uniform(3, cfg.width - 4, n)
+    v = rng.uniform(3, cfg.height - 4, n)
+    X = (u - K[0, 2]) / K[0, 0] * Z
+    Y = (v - K[1, 2]) / K[1, 1] * Z
+    j = torch.tensor(np.stack([X, Y, Z], -1), dtype=torch.float32)[:, None]
+    Kt = torch.tensor(K, dtype=torch.float32)[None].expand(n, 3, 3)
+    errs = []
+    for s in range(0, n, 256):
+        huv, huz = encode(j[s:s + 256], Kt[s:s + 256], cfg)
+        out = decode(huv, huz, Kt[s:s + 256], cfg, refine=refine)
+        errs.append((out["joints"] - j[s:s + 256]).norm(dim=-1).squeeze(1).numpy())
+    return np.concatenate(errs) * 1000.0
+
+
+def resize_heatmaps(hm: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    """Bilinear resize of [B, J, h, w] maps to ``size`` = (H, W)."""
+    return F.interpolate(hm, size=size, mode="bilinear", align_corners=False)
