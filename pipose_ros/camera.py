@@ -169,3 +169,29 @@ def metres_to_mm16(depth_m: np.ndarray) -> np.ndarray:
     d = np.nan_to_num(np.asarray(depth_m, np.float64), nan=0.0)
     d = np.clip(np.round(d * 1000.0), 0, 65535)
     return d.astype(np.uint16)
+
+
+class Undistorter:
+    """Undistorts images of a camera with plumb-bob / rational-polynomial distortion D, keeping
+    K as the intrinsics of the output (``cv2.initUndistortRectifyMap``, maps cached per
+    (K, D, size)). ``needed`` is False when all coefficients are zero."""
+
+    def __init__(self):
+        self._key = None
+        self._maps = None
+
+    @staticmethod
+    def needed(D) -> bool:
+        D = np.asarray(D, np.float64).ravel()
+        return D.size > 0 and bool(np.any(np.abs(D) > 1e-12))
+
+    def __call__(self, img: np.ndarray, K: np.ndarray, D) -> np.ndarray:
+        """Return ``img`` undistorted (same size and dtype), or ``img`` itself if D is zero."""
+        if not self.needed(D):
+            return img
+        h, w = img.shape[:2]
+        key = (K.tobytes(), np.asarray(D, np.float64).tobytes(), w, h)
+        if key != self._key:
+            self._maps = cv2.initUndistortRectifyMap(K, np.asarray(D, np.float64), None, K, (w, h), cv2.CV_16SC2)
+            self._key = key
+        return cv2.remap(img, self._maps[0], self._maps[1], interpolation=cv2.INTER_LINEAR)

@@ -101,6 +101,17 @@ def cmd_spdh_roundtrip(args) -> int:
     return 0
 
 
+def cmd_demo(args) -> int:
+    from .ros.demo import run
+    s = run(args.out, rate=args.rate, seconds=args.seconds, n_synth=args.synthetic,
+            checkpoint=args.checkpoint, teacher=args.teacher)
+    ok = all(s.get(k, {}).get("frames_out", 0) > 0 for k in ("astronaut", "camera", "synthetic_rgbd"))
+    ok &= s.get("rgb_node_exit_code") == 0 and s.get("rgbd_node_exit_code") == 0
+    if not ok:
+        print("demo FAILED: the node produced no output for an input or did not exit cleanly", file=sys.stderr)
+    return 0 if ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="pipose", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -143,6 +154,15 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--n", type=int, default=5000)
     r.add_argument("--size", type=int, nargs=2, default=(128, 96), metavar=("W", "H"))
     r.set_defaults(func=cmd_spdh_roundtrip)
+
+    dm = sub.add_parser("demo", help="the main job: pose_node live over DDS on real photos + synthetic RGB-D")
+    dm.add_argument("--out", type=Path, default=Path("demo_out"))
+    dm.add_argument("--rate", type=float, default=15.0, help="publish rate, Hz")
+    dm.add_argument("--seconds", type=float, default=4.0, help="seconds per photo")
+    dm.add_argument("--synthetic", type=int, default=40, help="frames of the synthetic RGB-D sequence")
+    dm.add_argument("--checkpoint", default="", help="student checkpoint (default: shipped)")
+    dm.add_argument("--teacher", default="", help="teacher checkpoint (default: shipped)")
+    dm.set_defaults(func=cmd_demo)
 
     args = ap.parse_args(argv)
     return int(args.func(args) or 0)

@@ -1,0 +1,47 @@
+"""Launch pose_node next to a camera driver.
+
+    ros2 launch pipose_ros pose.launch.py image:=/camera/color/image_raw \\
+        camera_info:=/camera/color/camera_info mode:=rgb rviz:=true
+
+In rgbd mode also remap depth:=/camera/aligned_depth_to_color/image_raw and
+depth_info:=/camera/aligned_depth_to_color/camera_info (depth registered to the colour image).
+"""
+
+import os
+
+from ament_index_python.packages import get_package_share_directory
+from launch import LaunchDescription
+from launch.actions import DeclareLaunchArgument
+from launch.conditions import IfCondition
+from launch.substitutions import LaunchConfiguration
+from launch_ros.actions import Node
+
+
+def generate_launch_description():
+    share = get_package_share_directory("pipose_ros")
+    args = [
+        DeclareLaunchArgument("params", default_value=os.path.join(share, "config", "pose.yaml"),
+                              description="parameter file"),
+        DeclareLaunchArgument("mode", default_value="rgb", description="rgb or rgbd"),
+        DeclareLaunchArgument("image", default_value="image", description="colour image topic"),
+        DeclareLaunchArgument("camera_info", default_value="camera_info", description="its CameraInfo"),
+        DeclareLaunchArgument("depth", default_value="depth/image", description="registered depth (rgbd)"),
+        DeclareLaunchArgument("depth_info", default_value="depth/camera_info", description="depth CameraInfo"),
+        DeclareLaunchArgument("device", default_value="auto", description="auto, cpu, cuda"),
+        DeclareLaunchArgument("namespace", default_value="", description="node namespace"),
+        DeclareLaunchArgument("rviz", default_value="false", description="start RViz with rviz/pose.rviz"),
+    ]
+    node = Node(
+        package="pipose_ros", executable="pose_node", name="pose_node",
+        namespace=LaunchConfiguration("namespace"), output="screen", emulate_tty=True,
+        parameters=[LaunchConfiguration("params"), {"mode": LaunchConfiguration("mode"),
+                                                    "device": LaunchConfiguration("device")}],
+        remappings=[("image", LaunchConfiguration("image")),
+                    ("camera_info", LaunchConfiguration("camera_info")),
+                    ("depth/image", LaunchConfiguration("depth")),
+                    ("depth/camera_info", LaunchConfiguration("depth_info"))],
+    )
+    rviz = Node(package="rviz2", executable="rviz2", name="rviz2",
+                arguments=["-d", os.path.join(share, "rviz", "pose.rviz")],
+                condition=IfCondition(LaunchConfiguration("rviz")))
+    return LaunchDescription(args + [node, rviz])

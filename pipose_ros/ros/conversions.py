@@ -1,0 +1,145 @@
+"""sensor_msgs ↔ numpy conversions (REP-118 depth, common colour encodings) and CameraInfo → K.
+
+cv_bridge is not required: these functions handle the encodings pipose_ros supports and raise
+``ValueError`` with a clear message for anything else, which the node logs (throttled) before
+dropping the frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..camera import depth_to_metres, validate_K
+
+COLOUR_ENCODINGS = ("rgb8", "bgr8", "rgba8", "bgra8", "mono8")
+DEPTH_ENCODINGS = ("16UC1", "mono16", "32FC1")
+
+
+def _as_array(msg, dtype, channels: int) -> np.ndarray:
+    """View ``msg.data`` as [H, W(, C)] of ``dtype`` (give multi-byte dtypes an explicit byte
+    order matching ``msg.is_bigendian``), honouring ``msg.step`` row padding."""
+    h, w = int(msg.height), int(msg.width)
+    if h == 0 or w == 0:
+        raise ValueError(f"empty image ({w}x{h})")
+    row = w * channels * np.dtype(dtype).itemsize
+    step = int(msg.step) or row
+    if step < row:
+        raise ValueError(f"image step {step} < width*channels*bytes {row}")
+    buf = np.frombuffer(msg.data, dtype=np.uint8)
+    if buf.size < step * h:
+        raise ValueError(f"image data has {buf.size} bytes, expected {step * h} ({w}x{h}, step {step})")
+    rows = np.ascontiguousarray(buf[: step * h].reshape(h, step)[:, :row])
+    arr = rows.view(dtype)
+    return arr.reshape(h, w, channels) if channels > 1 else arr.reshape(h, w)
+
+
+def image_to_rgb(msg) -> np.ndarray:
+    """sensor_msgs/Image (rgb8, bgr8, rgba8, bgra8, mono8) → uint8 [H, W, 3] RGB.
+
+    Raises:
+        ValueError: unsupported encoding, empty image, or inconsistent size / step / data.
+    """
+    enc = msg.encoding
+    if enc not in COLOUR_ENCODINGS:
+        raise ValueError(f"unsupported image encoding {enc!r} (supported: {', '.join(COLOUR_ENCODINGS)})")
+    ch = {"rgb8": 3, "bgr8": 3, "rgba8": 4, "bgra8": 4, "mono8": 1}[enc]
+    a = _as_array(msg, np.uint8, ch)
+    if enc == "rgb8":
+        return a
+    if enc == "bgr8":
+        return np.ascontiguousarray(a[..., ::-1])
+    if enc == "rgba8":
+        return np.ascontiguousarray(a[..., :3])
+    if enc == "bgra8":
+        return np.ascontiguousarray(a[..., 2::-1])
+    return np.repeat(a[..., None], 3, axis=2)
+
+
+def image_to_depth_m(msg) -> np.ndarray:
+    """sensor_msgs/Image depth (16UC1/mono16 mm, 32FC1 m) → float32 [H, W] metres, NaN = invalid.
+
+    Raises:
+        ValueError: unsupported encoding, empty image, or inconsistent size / step / data.
+    """
+    enc = msg.encoding
+    if enc not in DEPTH_ENCODINGS:
+        raise ValueError(f"unsupported depth encoding {enc!r} (supported: {', '.join(DEPTH_ENCODINGS)})")
+    if enc == "32FC1":
+        raw = _as_array(msg, np.dtype(">f4") if msg.is_bigendian else np.dtype("<f4"), 1)
+        return depth_to_metres(raw.astype(np.float32), "32FC1")
+    raw = _as_array(msg, np.dtype(">u2") if msg.is_bigendian else np.dtype("<u2"), 1)
+    return depth_to_metres(raw.astype(np.uint16), "16UC1")
+
+
+def rgb_to_image(rgb: np.ndarray, encoding: str = "rgb8"):
+    """uint8 [H, W, 3] RGB → sensor_msgs/Image in ``rgb8``, ``bgr8`` or ``mono8`` (header unset)."""
+    from sensor_msgs.msg import Image
+
+    if encoding == "rgb8":
+        a = rgb
+    elif encoding == "bgr8":
+        a = rgb[..., ::-1]
+    elif encoding == "mono8":
+        a = (rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)).astype(np.uint8)
+    else:
+        raise ValueError(f"cannot write encoding {encoding!r}")
+    a = np.ascontiguousarray(a)
+    m = Image()
+    m.height, m.width = a.shape[:2]
+    m.encoding = encoding
+    m.is_bigendian = 0
+    m.step = a.shape[1] * (1 if a.ndim == 2 else a.shape[2])
+    m.data = a.tobytes()
+    return m
+
+
+def depth_to_image(depth: np.ndarray):
+    """uint16 mm → ``16UC1`` or float32 m → ``32FC1`` sensor_msgs/Image (header unset)."""
+    from sensor_msgs.msg import Image
+
+    if depth.dtype == np.uint16:
+        enc = "16UC1"
+    elif depth.dtype == np.float32:
+        enc = "32FC1"
+    else:
+        raise ValueError(f"depth must be uint16 (mm) or float32 (m), got {depth.dtype}")
+    a = np.ascontiguousarray(depth)
+    m = Image()
+    m.height, m.width = a.shape
+    m.encoding = enc
+    m.is_bigendian = 0
+    m.step = a.shape[1] * a.itemsize
+    m.data = a.tobytes()
+    return m
+
+
+def camera_info_to_K(msg) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+    """sensor_msgs/CameraInfo → (K float64 [3, 3], D float64 [n], (width, height)).
+
+    Raises:
+        ValueError: K unusable (all zeros, non-positive focal length, ...) or zero size.
+    """
+    K = np.asarray(msg.k, np.float64).reshape(3, 3)
+    if not np.any(K):
+        raise ValueError("camera_info K is all zeros (uncalibrated camera)")
+    K = validate_K(K)
+    if int(msg.width) == 0 or int(msg.height) == 0:
+        raise ValueError("camera_info has zero width/height")
+    return K, np.asarray(msg.d, np.float64), (int(msg.width), int(msg.height))
+
+
+def K_to_camera_info(K: np.ndarray, width: int, height: int, D=None, frame_id: str = ""):
+    """A plumb-bob sensor_msgs/CameraInfo for K (float64 [3, 3]) and an image size."""
+    from sensor_msgs.msg import CameraInfo
+
+    m = CameraInfo()
+    m.header.frame_id = frame_id
+    m.width, m.height = int(width), int(height)
+    m.distortion_model = "plumb_bob"
+    m.d = [float(x) for x in (D if D is not None else np.zeros(5))]
+    m.k = [float(x) for x in np.asarray(K, np.float64).ravel()]
+    m.r = [1.0, 0, 0, 0, 1.0, 0, 0, 0, 1.0]
+    P = np.zeros((3, 4))
+    P[:, :3] = K
+    m.p = [float(x) for x in P.ravel()]
+    return m

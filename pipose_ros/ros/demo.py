@@ -1,0 +1,304 @@
+"""The main job, end to end over DDS: ``pipose demo`` (``make demo``).
+
+1. Starts ``pose_node`` in rgb mode as a separate process and publishes two real photographs
+   of people as sensor_msgs/Image at ``rate`` Hz with a CameraInfo: scikit-image's
+   ``astronaut()`` (public domain, 512×512, sent as ``rgb8``) and ``camera()`` (CC0, 512×512
+   grayscale, sent as ``mono8``). Their intrinsics are unknown, so both use the pinhole K of a
+   60° horizontal field of view: fx = fy = 443.4 px, cx = cy = 255.5 px, D = 0.
+2. Restarts the node in rgbd mode and publishes a held-out synthetic RGB-D sequence (seed 7000,
+   320×240, ``bgr8`` + ``16UC1``) whose ground-truth joints are known.
+3. Records everything the node publishes (/tf, skeleton_markers) into a rosbag2 (sqlite3) with
+   rosbags, draws the projected skeleton of every input to a PNG, prints frames in/out, p50/p95
+   latency (image stamp → TF received) and the student's and teacher's MPJPE on the synthetic
+   sequence, and writes ``summary.json``.
+
+Discovery is restricted to this machine (ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST) and a
+random ROS_DOMAIN_ID keeps concurrent runs apart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ..camera import intrinsics_from_fov, project
+from ..skeleton import KINECT14
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env.setdefault("ROS_DOMAIN_ID", str(random.randint(1, 100)))
+    env["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
+    env.setdefault("RMW_IMPLEMENTATION", "rmw_fastrtps_cpp")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def start_node(mode: str, params: dict, env: dict, log_path: Path) -> subprocess.Popen:
+    """Start ``pose_node`` (python -m pipose_ros.ros.node) with ``params`` as -p overrides."""
+    args = [sys.executable, "-m", "pipose_ros.ros.node", "--ros-args", "-p", f"mode:={mode}"]
+    for k, v in params.items():
+        args += ["-p", f"{k}:={v}"]
+    log = open(log_path, "w")
+    return subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def stop_node(proc: subprocess.Popen) -> int:
+    """SIGINT (as Ctrl-C / ros2 launch does) and wait; returns the exit code."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+def draw(rgb: np.ndarray, K: np.ndarray, skels: dict[str, np.ndarray], title: str) -> np.ndarray:
+    """Projected skeletons (student green, teacher blue, ground truth white) on a BGR copy."""
+    img = np.ascontiguousarray(rgb[..., ::-1]).copy()
+    colours = {"gt": (255, 255, 255), "teacher": (255, 120, 40), "student": (40, 220, 40)}
+    for name in ("gt", "teacher", "student"):
+        j = skels.get(name)
+        if j is None:
+            continue
+        ok = np.isfinite(j).all(1) & (j[:, 2] > 0.05)
+        uv = project(np.where(ok[:, None], j, 1.0), K)
+        for a, b in KINECT14.bones:
+            if ok[a] and ok[b]:
+                cv2.line(img, tuple(int(x) for x in uv[a]), tuple(int(x) for x in uv[b]), colours[name], 2, cv2.LINE_AA)
+        for p, k in zip(uv, ok):
+            if k:
+                cv2.circle(img, (int(p[0]), int(p[1])), 3, colours[name], -1, cv2.LINE_AA)
+    cv2.putText(img, title, (5, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 255), 1, cv2.LINE_AA)
+    return img
+
+
+class Recorder:
+    """rclpy node that subscribes raw to the node's outputs, keeps them per image stamp and
+    writes them to a rosbag2 with rosbags."""
+
+    def __init__(self, bag_path: Path):
+        import rclpy
+        from rclpy.node import Node
+        from rclpy.qos import QoSProfile, QoSReliabilityPolicy
+        from rosbags.rosbag2 import Writer
+        from rosbags.typesys import Stores, get_typestore
+        from tf2_msgs.msg import TFMessage
+        from visualization_msgs.msg import MarkerArray
+
+        self.node = Node("pipose_demo")
+        self.ts = get_typestore(Stores.ROS2_KILTED)
+        if bag_path.exists():
+            shutil.rmtree(bag_path)
+        self.writer = Writer(bag_path, version=9)
+        self.writer.open()
+        self.conn = {t: self.writer.add_connection(t, mt, typestore=self.ts) for t, mt in
+                     (("/tf", "tf2_msgs/msg/TFMessage"), ("/skeleton_markers", "visualization_msgs/msg/MarkerArray"))}
+        self.tf: dict[int, dict[str, np.ndarray]] = {}
+        self.markers: dict[int, dict[str, np.ndarray]] = {}
+        self.recv_time: dict[int, float] = {}
+        self.frame_ids: set[str] = set()
+        self.n_written = 0
+        rel = QoSProfile(depth=100, reliability=QoSReliabilityPolicy.RELIABLE)
+        self.node.create_subscription(TFMessage, "/tf", lambda b: self._on("/tf", b), rel, raw=True)
+        self.node.create_subscription(MarkerArray, "/skeleton_markers", lambda b: self._on("/skeleton_markers", b), 10, raw=True)
+        self._rclpy = rclpy
+
+    def _on(self, topic: str, raw: bytes) -> None:
+        now = time.time()
+        self.writer.write(self.conn[topic], time.time_ns(), raw)
+        self.n_written += 1
+        msg = self.ts.deserialize_cdr(raw, self.conn[topic].msgtype)
+        if topic == "/tf":
+            for t in msg.transforms:
+                st = t.header.stamp.sec * 10**9 + t.header.stamp.nanosec
+                self.frame_ids.add(t.header.frame_id)
+                self.recv_time.setdefault(st, now)
+                name = t.child_frame_id
+                if name.endswith("_0") and not name.startswith("body_"):
+                    tr = t.transform.translation
+                    self.tf.setdefault(st, {})[name[:-2]] = np.array([tr.x, tr.y, tr.z])
+        else:
+            for m in msg.markers:
+                self.recv_time.setdefault(m.header.stamp.sec * 10**9 + m.header.stamp.nanosec, now)
+                if m.type == 7 and m.ns.endswith("/body_0"):  # SPHERE_LIST
+                    st = m.header.stamp.sec * 10**9 + m.header.stamp.nanosec
+                    self.markers.setdefault(st, {})[m.ns.split("/")[0]] = np.array(
+                        [[p.x, p.y, p.z] for p in m.points])
+
+    def joints_at(self, stamp: int) -> np.ndarray | None:
+        """Student joints [J, 3] (from TF) published for the image with this stamp, or None."""
+        d = self.tf.get(stamp)
+        if not d:
+            return None
+        return np.array([d.get(n, [np.nan] * 3) for n in KINECT14.names])
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def _publish_sequence(rec: Recorder, frames: list[dict], rate: float, repeat: int) -> list[tuple[int, float, int]]:
+    """Publish each frame ``repeat`` times at ``rate`` Hz; returns (stamp_ns, t_pub, frame index)."""
+    from sensor_msgs.msg import CameraInfo, Image
+
+    from .conversions import K_to_camera_info, depth_to_image, rgb_to_image
+
+    node = rec.node
+    from rclpy.qos import qos_profile_sensor_data
+    pub_img = node.create_publisher(Image, "image", qos_profile_sensor_data)
+    pub_info = node.create_publisher(CameraInfo, "camera_info", qos_profile_sensor_data)
+    pub_depth = node.create_publisher(Image, "depth/image", qos_profile_sensor_data)
+    pub_dinfo = node.create_publisher(CameraInfo, "depth/camera_info", qos_profile_sensor_data)
+    sent = []
+    period = 1.0 / rate
+    t_next = time.time()
+    for r in range(repeat):
+        for i, f in enumerate(frames):
+            stamp = node.get_clock().now().to_msg()
+            h, w = f["rgb"].shape[:2]
+            info = K_to_camera_info(f["K"], w, h, frame_id="camera_color_optical_frame")
+            info.header.stamp = stamp
+            img = rgb_to_image(f["rgb"] if f["encoding"] != "mono8" else f["rgb"], f["encoding"])
+            img.header.stamp = stamp
+            img.header.frame_id = "camera_color_optical_frame"
+            pub_info.publish(info)
+            if f.get("depth") is not None:
+                d = depth_to_image(f["depth"])
+                d.header = img.header
+                pub_dinfo.publish(info)
+                pub_depth.publish(d)
+            pub_img.publish(img)
+            sent.append((stamp.sec * 10**9 + stamp.nanosec, time.time(), i))
+            t_next += period
+            while time.time() < t_next:
+                rec._rclpy.spin_once(node, timeout_sec=max(0.0, t_next - time.time()))
+    t_end = time.time() + 2.0
+    while time.time() < t_end:
+        rec._rclpy.spin_once(node, timeout_sec=0.05)
+    for p in (pub_img, pub_info, pub_depth, pub_dinfo):
+        node.destroy_publisher(p)
+    return sent
+
+
+def _wait_for_node(rec: Recorder, proc: subprocess.Popen, timeout: float = 120.0) -> None:
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError("pose_node exited during start-up, see its log")
+        if "pose_node" in rec.node.get_node_names():
+            # the subscriptions exist once the node is discoverable and has loaded its model
+            if rec.node.count_subscribers("image") > 0:
+                return
+        rec._rclpy.spin_once(rec.node, timeout_sec=0.2)
+    raise RuntimeError("pose_node did not come up in time")
+
+
+def _stats(rec: Recorder, sent) -> dict:
+    lat = [(rec.recv_time[s] - t) * 1000 for s, t, _ in sent if s in rec.recv_time]
+    return {"frames_in": len(sent), "frames_out": sum(1 for s, _, _ in sent if s in rec.recv_time),
+            "latency_ms_p50": float(np.percentile(lat, 50)) if lat else None,
+            "latency_ms_p95": float(np.percentile(lat, 95)) if lat else None}
+
+
+def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
+        checkpoint: str = "", teacher: str = "") -> dict:
+    """Run the demo; returns (and writes to ``out/summary.json``) the measured numbers."""
+    import rclpy
+    from skimage import data
+
+    from ..data.synthetic import SyntheticHumans
+
+    out.mkdir(parents=True, exist_ok=True)
+    env = _env()
+    os.environ.update({k: env[k] for k in ("ROS_DOMAIN_ID", "ROS_AUTOMATIC_DISCOVERY_RANGE", "RMW_IMPLEMENTATION")})
+    params = {"stats_period": 5.0}
+    if checkpoint:
+        params["checkpoint"] = checkpoint
+    if teacher:
+        params["teacher_checkpoint"] = teacher
+    rclpy.init()
+    rec = Recorder(out / "bag")
+    summary: dict = {"rate_hz": rate, "ros_domain_id": env["ROS_DOMAIN_ID"]}
+    try:
+        # ---- phase 1: real photos, rgb mode ----
+        K_photo = intrinsics_from_fov(512, 512, 60.0)
+        photos = [{"name": "astronaut", "rgb": data.astronaut(), "encoding": "rgb8", "K": K_photo},
+                  {"name": "camera", "rgb": np.repeat(data.camera()[..., None], 3, 2), "encoding": "mono8", "K": K_photo}]
+        proc = start_node("rgb", params, env, out / "pose_node_rgb.log")
+        try:
+            _wait_for_node(rec, proc)
+            for ph in photos:
+                sent = _publish_sequence(rec, [ph], rate, int(rate * seconds))
+                st = _stats(rec, sent)
+                last = next((rec.joints_at(s) for s, _, _ in reversed(sent) if rec.joints_at(s) is not None), None)
+                img = draw(ph["rgb"], ph["K"], {"student": last}, f"{ph['name']}: student (green)")
+                cv2.imwrite(str(out / f"{ph['name']}.png"), img)
+                st["person_reported_frames"] = sum(1 for s, _, _ in sent if rec.joints_at(s) is not None)
+                if last is not None:
+                    st["student_joints_m"] = np.round(last, 3).tolist()
+                summary[ph["name"]] = st
+                print(f"[{ph['name']}] frames in {st['frames_in']} out {st['frames_out']} "
+                      f"(person in {st['person_reported_frames']}), latency p50 {st['latency_ms_p50']} ms "
+                      f"p95 {st['latency_ms_p95']} ms", flush=True)
+        finally:
+            summary["rgb_node_exit_code"] = stop_node(proc)
+        # ---- phase 2: synthetic RGB-D with ground truth, rgbd mode ----
+        gen = SyntheticHumans(seed=7000, width=320, height=240)
+        frames = []
+        for i in range(n_synth):
+            f = gen[i]
+            frames.append({"rgb": f.rgb, "encoding": "bgr8", "K": f.K, "depth": f.depth_mm,
+                           "gt": f.joints, "mask": f.in_image})
+        proc = start_node("rgbd", params, env, out / "pose_node_rgbd.log")
+        try:
+            _wait_for_node(rec, proc)
+            sent = _publish_sequence(rec, frames, rate, 1)
+        finally:
+            summary["rgbd_node_exit_code"] = stop_node(proc)
+        st = _stats(rec, sent)
+        errs, terrs = [], []
+        for s, _, i in sent:
+            j = rec.joints_at(s)
+            f = frames[i]
+            if j is not None:
+                e = np.linalg.norm(j - f["gt"], axis=1)[f["mask"] & np.isfinite(j).all(1)]
+                errs.extend(e)
+            tm = rec.markers.get(s, {}).get("teacher")
+            if tm is not None and len(tm) == len(f["gt"]):
+                terrs.extend(np.linalg.norm(tm - f["gt"], axis=1)[f["mask"]])
+        st["student_mpjpe_cm"] = float(np.mean(errs) * 100) if errs else None
+        st["teacher_mpjpe_cm"] = float(np.mean(terrs) * 100) if terrs else None
+        summary["synthetic_rgbd"] = st
+        for k in range(0, min(n_synth, 40), 10):
+            s = sent[k][0]
+            f = frames[k]
+            tm = rec.markers.get(s, {}).get("teacher")
+            img = draw(f["rgb"], f["K"], {"gt": f["gt"], "student": rec.joints_at(s),
+                                          "teacher": tm if tm is not None and len(tm) == 14 else None},
+                       f"synthetic {k}: gt white, student green, teacher blue")
+            cv2.imwrite(str(out / f"synthetic_{k:03d}.png"), img)
+        print(f"[synthetic rgbd] frames in {st['frames_in']} out {st['frames_out']}, latency p50 "
+              f"{st['latency_ms_p50']} ms p95 {st['latency_ms_p95']} ms, student MPJPE "
+              f"{st['student_mpjpe_cm']} cm, teacher MPJPE {st['teacher_mpjpe_cm']} cm", flush=True)
+        summary["tf_parent_frames"] = sorted(rec.frame_ids)
+        summary["bag"] = str(out / "bag")
+        summary["bag_messages"] = rec.n_written
+    finally:
+        rec.close()
+        rec.node.destroy_node()
+        rclpy.try_shutdown()
+    (out / "summary.json").write_text(json.dumps(summary, indent=1))
+    print(f"recorded {summary.get('bag_messages')} messages to {out / 'bag'}; PNGs and summary.json in {out}")
+    return summary

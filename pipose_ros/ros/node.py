@@ -1,0 +1,293 @@
+"""``pose_node``: RGB (or RGB-D) images in, 3D skeletons out as TF frames and RViz markers.
+
+Subscriptions (relative, remappable): ``image`` + ``camera_info``; in ``rgbd`` mode also
+``depth/image`` + ``depth/camera_info`` (depth paired with the image by
+message_filters.ApproximateTimeSynchronizer where installed, else
+:class:`pipose_ros.ros.sync.ApproxPairSync`, same policy). All with SensorDataQoS (best effort,
+keep last 5) unless ``reliability`` overrides it.
+
+Publications: ``/tf`` (tf2_msgs/TFMessage; frames named in :mod:`pipose_ros.ros.output`,
+parent = the image's frame_id, stamp = the image's stamp, never twice the same stamp) and
+``skeleton_markers`` (visualization_msgs/MarkerArray; namespace ``student/body_<id>``, and in
+rgbd mode ``teacher/body_<id>`` for the depth teacher's skeleton to monitor the student).
+
+Only the newest frame is processed: a frame that arrives while inference runs replaces the
+waiting one (counted as ``skipped`` in the periodic stats log, never silently). Bad input —
+unknown encoding, size mismatch with camera_info, unusable K, invalid depth — is logged with a
+throttled warning naming the problem, the frame is dropped and counted, the node keeps running.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+import numpy as np
+import rclpy
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import (QoSProfile, QoSReliabilityPolicy, QoSDurabilityPolicy, QoSHistoryPolicy,
+                       qos_profile_sensor_data)
+from sensor_msgs.msg import CameraInfo, Image
+from visualization_msgs.msg import MarkerArray
+
+from ..camera import Undistorter
+from ..estimator import PoseEstimator
+from ..skeleton import get_joint_set
+from .conversions import camera_info_to_K, image_to_depth_m, image_to_rgb
+from .output import marker_array, skeleton_transforms
+from .sync import ApproxPairSync, stamp_ns
+
+try:  # present in every ROS 2 install; absent from the PyPI wheels
+    import message_filters
+except ImportError:  # pragma: no cover - depends on the machine
+    message_filters = None
+
+try:
+    from tf2_msgs.msg import TFMessage
+except ImportError as e:  # pragma: no cover
+    raise ImportError("tf2_msgs is required (ROS 2, or `make venv` builds it)") from e
+
+
+def default_model(name: str) -> str:
+    """Path of a shipped checkpoint: the package's share/pipose_ros/models, else the source
+    tree's models/ (editable installs)."""
+    candidates = []
+    try:
+        from ament_index_python.packages import get_package_share_directory
+        candidates.append(Path(get_package_share_directory("pipose_ros")) / "models" / name)
+    except Exception:  # package not in the ament index (plain pip install)
+        pass
+    candidates.append(Path(__file__).resolve().parents[2] / "models" / name)
+    for c in candidates:
+        if c.is_file():
+            return str(c)
+    return str(candidates[-1])
+
+
+PARAMS = {
+    # name: (default, description)
+    "mode": ("rgb", "rgb: student on RGB only; rgbd: also the depth teacher on registered depth"),
+    "checkpoint": ("", "student checkpoint (.pt); empty = the shipped models/pipose_student_kinect14.pt"),
+    "teacher_checkpoint": ("", "depth teacher checkpoint for rgbd mode; empty = the shipped one"),
+    "device": ("auto", "auto (CUDA fp16 if present, else CPU), cpu, cuda, cuda:N"),
+    "joint_set": ("kinect14", "joint set of the checkpoint"),
+    "min_confidence": (0.1, "mean joint confidence below which no person is reported"),
+    "joint_min_confidence": (0.0, "joints below this confidence get no TF frame or marker"),
+    "slop": (0.05, "rgbd: max stamp difference between image and depth, seconds"),
+    "queue_size": (5, "rgbd: synchroniser queue per stream"),
+    "reliability": ("best_effort", "QoS reliability of the inputs: best_effort (SensorDataQoS), reliable, system_default"),
+    "undistort": (True, "undistort images whose camera_info has non-zero D"),
+    "publish_tf": (True, "publish body_<id> and <joint>_<id> TF frames"),
+    "publish_markers": (True, "publish the skeleton_markers MarkerArray"),
+    "frame_prefix": ("", "prefix of the published TF frame names"),
+    "marker_lifetime": (0.5, "marker lifetime, seconds"),
+    "warn_throttle": (5.0, "seconds between two identical bad-input warnings"),
+    "stats_period": (10.0, "seconds between stats log lines (0 = off)"),
+}
+
+
+class PoseNode(Node):
+    """The ROS 2 node; see the module docstring. Raises on start if a checkpoint is missing."""
+
+    def __init__(self, **kwargs):
+        super().__init__("pose_node", **kwargs)
+        for name, (default, desc) in PARAMS.items():
+            self.declare_parameter(name, default, ParameterDescriptor(description=desc))
+        p = {n: self.get_parameter(n).value for n in PARAMS}
+        self.p = p
+        if p["mode"] not in ("rgb", "rgbd"):
+            raise ValueError(f"parameter mode must be 'rgb' or 'rgbd', got {p['mode']!r}")
+        self.joint_set = get_joint_set(p["joint_set"])
+        ck = p["checkpoint"] or default_model("pipose_student_kinect14.pt")
+        tck = None
+        if p["mode"] == "rgbd":
+            tck = p["teacher_checkpoint"] or default_model("pipose_teacher_kinect14.pt")
+        self.est = PoseEstimator.from_checkpoint(ck, p["device"], p["min_confidence"], tck)
+        self.get_logger().info(
+            f"loaded {ck} ({self.est.meta['model']['kind']}, input {self.est.input_w}x{self.est.input_h}, "
+            f"device {self.est.device}{', fp16' if self.est.half else ''})"
+            + (f"; teacher {tck}" if tck else ""))
+        self.undistorter = Undistorter()
+        self.depth_undistorter = Undistorter()
+        qos = QoSProfile(history=QoSHistoryPolicy.KEEP_LAST, depth=qos_profile_sensor_data.depth,
+                         reliability=qos_profile_sensor_data.reliability,
+                         durability=qos_profile_sensor_data.durability)
+        rel = p["reliability"]
+        if rel == "reliable":
+            qos.reliability = QoSReliabilityPolicy.RELIABLE
+        elif rel == "system_default":
+            qos.reliability = QoSReliabilityPolicy.SYSTEM_DEFAULT
+        elif rel != "best_effort":
+            raise ValueError(f"parameter reliability must be best_effort, reliable or system_default, got {rel!r}")
+        self.info = {}
+        self.create_subscription(CameraInfo, "camera_info", lambda m: self._on_info("image", m), qos)
+        tf_qos = QoSProfile(depth=100, reliability=QoSReliabilityPolicy.RELIABLE,
+                            durability=QoSDurabilityPolicy.VOLATILE)
+        self.tf_pub = self.create_publisher(TFMessage, "/tf", tf_qos)
+        self.marker_pub = self.create_publisher(MarkerArray, "skeleton_markers", 10)
+        if p["mode"] == "rgb":
+            self.create_subscription(Image, "image", lambda m: self._enqueue(m, None), qos)
+        else:
+            self.create_subscription(CameraInfo, "depth/camera_info", lambda m: self._on_info("depth", m), qos)
+            if message_filters is not None:
+                subs = [message_filters.Subscriber(self, Image, "image", qos_profile=qos),
+                        message_filters.Subscriber(self, Image, "depth/image", qos_profile=qos)]
+                self.sync = message_filters.ApproximateTimeSynchronizer(subs, p["queue_size"], p["slop"])
+                self.sync.registerCallback(self._enqueue)
+                self._subs = subs
+                sync_name = "message_filters.ApproximateTimeSynchronizer"
+            else:
+                self.sync = ApproxPairSync(self._enqueue, p["queue_size"], p["slop"])
+                self.create_subscription(Image, "image", lambda m: self.sync.add(0, m), qos)
+                self.create_subscription(Image, "depth/image", lambda m: self.sync.add(1, m), qos)
+                sync_name = "pipose_ros ApproxPairSync (message_filters not installed)"
+            self.get_logger().info(f"rgbd mode: image/depth pairing by {sync_name}, slop {p['slop']} s")
+        self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0, "infer_ms": []}
+        self._last_warn: dict[str, float] = {}
+        self.recent_warnings: deque[str] = deque(maxlen=50)  # every warning, for tests / introspection
+        self._last_tf_stamp = -1
+        self._pending = None
+        self._cv = threading.Condition()
+        self._running = True
+        self._worker = threading.Thread(target=self._work, name="pipose_infer", daemon=True)
+        self._worker.start()
+        if p["stats_period"] > 0:
+            self.create_timer(p["stats_period"], self._log_stats)
+
+    # ---- input -------------------------------------------------------------------------
+    def _warn(self, key: str, text: str) -> None:
+        """Throttled warning, one throttle per problem ``key``."""
+        self.recent_warnings.append(text)
+        now = time.monotonic()
+        if now - self._last_warn.get(key, -1e9) >= self.p["warn_throttle"]:
+            self._last_warn[key] = now
+            self.get_logger().warning(text)
+
+    def _on_info(self, which: str, msg: CameraInfo) -> None:
+        try:
+            self.info[which] = camera_info_to_K(msg)
+        except ValueError as e:
+            self.info.pop(which, None)
+            topic = "camera_info" if which == "image" else "depth/camera_info"
+            self._warn(f"info-{which}", f"ignoring {self.resolve_topic_name(topic)}: {e}; no estimate until a valid one arrives")
+
+    def _enqueue(self, img: Image, depth: Image | None) -> None:
+        with self._cv:
+            self.stats["in"] += 1
+            if self._pending is not None:
+                self.stats["skipped"] += 1  # an older frame waiting: replaced by the newest
+            self._pending = (img, depth)
+            self._cv.notify()
+
+    # ---- processing --------------------------------------------------------------------
+    def _work(self) -> None:
+        while True:
+            with self._cv:
+                while self._pending is None and self._running:
+                    self._cv.wait(0.5)
+                if not self._running:
+                    return
+                img, depth = self._pending
+                self._pending = None
+            try:
+                self._process(img, depth)
+            except Exception as e:  # keep the node alive; log what went wrong
+                self.stats["dropped"] += 1
+                self._warn(f"exc-{type(e).__name__}", f"frame dropped: {type(e).__name__}: {e}")
+
+    def _drop(self, key: str, text: str) -> None:
+        self.stats["dropped"] += 1
+        self._warn(key, text + " (frame dropped)")
+
+    def _process(self, img: Image, depth: Image | None) -> None:
+        info = self.info.get("image")
+        if info is None:
+            self._drop("no-info", f"no valid camera_info on {self.resolve_topic_name('camera_info')} yet")
+            return
+        K, D, (w, h) = info
+        try:
+            rgb = image_to_rgb(img)
+        except ValueError as e:
+            self._drop("bad-image", f"bad image on {self.resolve_topic_name('image')}: {e}")
+            return
+        if rgb.shape[1] != w or rgb.shape[0] != h:
+            self._drop("size", f"image is {rgb.shape[1]}x{rgb.shape[0]} but camera_info says {w}x{h}")
+            return
+        if self.p["undistort"]:
+            rgb = self.undistorter(rgb, K, D)
+        t0 = time.perf_counter()
+        per_source = {"student": self.est.estimate(rgb, K)}
+        if depth is not None:
+            per_source["teacher"] = self._teacher(depth)
+        self.stats["infer_ms"].append((time.perf_counter() - t0) * 1000)
+        self.stats["persons"] += len(per_source["student"])
+        header = img.header
+        if self.p["publish_tf"] and per_source["student"]:
+            st = stamp_ns(img)
+            if st > self._last_tf_stamp:
+                self._last_tf_stamp = st
+                tfs = skeleton_transforms(per_source["student"], header, self.joint_set,
+                                          self.p["frame_prefix"], self.p["joint_min_confidence"])
+                self.tf_pub.publish(TFMessage(transforms=tfs))
+            else:
+                self._warn("stamp", "image stamp not newer than the last published TF; TF not re-sent")
+        if self.p["publish_markers"]:
+            self.marker_pub.publish(marker_array(per_source, header, self.joint_set,
+                                                 self.p["marker_lifetime"], self.p["joint_min_confidence"]))
+        self.stats["out"] += 1
+
+    def _teacher(self, depth: Image) -> list:
+        info = self.info.get("depth") or self.info.get("image")
+        K, D, (w, h) = info
+        try:
+            dm = image_to_depth_m(depth)
+        except ValueError as e:
+            self._warn("bad-depth", f"bad depth on {self.resolve_topic_name('depth/image')}: {e}; teacher skipped")
+            return []
+        if dm.shape != (h, w):
+            self._warn("depth-size", f"depth is {dm.shape[1]}x{dm.shape[0]} but its camera_info says {w}x{h}; teacher skipped")
+            return []
+        if not np.isfinite(dm).any():
+            self._warn("depth-empty", "depth image has no valid pixel (all NaN/0); teacher skipped")
+            return []
+        return self.est.estimate_depth(dm, K)
+
+    def _log_stats(self) -> None:
+        s = self.stats
+        ms = s["infer_ms"][-100:]
+        self.get_logger().info(
+            f"frames in {s['in']} out {s['out']} skipped(newer frame arrived) {s['skipped']} "
+            f"dropped(bad input) {s['dropped']}; with a person {s['persons']}; "
+            f"inference p50 {np.median(ms) if ms else float('nan'):.1f} ms")
+
+    def stop(self) -> None:
+        """Stop the inference thread (called on shutdown)."""
+        with self._cv:
+            self._running = False
+            self._cv.notify()
+        self._worker.join(timeout=5.0)
+
+
+def main(args=None) -> int:
+    """Entry point of ``pose_node`` (``ros2 run pipose_ros pose_node``)."""
+    rclpy.init(args=args)
+    node = None
+    try:
+        node = PoseNode()
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        if node is not None:
+            node.stop()
+            node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
