@@ -34,11 +34,11 @@ def cmd_train(args) -> int:
     from .train.trainer import TrainConfig, train
 
     data = _data(args)
-    spdh = SPDHConfig(width=args.size[0], height=args.size[1])
+    spdh = SPDHConfig(width=args.size[0], height=args.size[1], sigma_mm=args.sigma_mm)
     mcfg = ModelConfig(kind=args.kind, backbone=args.backbone, use_rgb=not args.hall_only,
                        distill_stage=args.distill_stage)
     tcfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=args.lr, alpha=args.alpha,
-                       alpha_ramp=args.alpha_ramp, pi_kind=args.pi_loss, pi_sigmoid=args.pi_sigmoid,
+                       alpha_ramp=args.alpha_ramp, fg_weight=args.fg_weight, pi_kind=args.pi_loss, pi_sigmoid=args.pi_sigmoid,
                        seed=args.seed, workers=args.workers)
     teacher = init = None
     if args.kind == "student":
@@ -126,9 +126,13 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--hall-only", action="store_true", help="student without F_rgb (F_hall only)")
     t.add_argument("--distill-stage", default="last", choices=["last", "mid"])
     t.add_argument("--steps", type=int, default=800)
+    t.add_argument("--sigma-mm", type=float, default=100.0,
+                   help="SPDH Gaussian sigma, mm (seed 000: 50; 100 learns faster at 128x96)")
     t.add_argument("--batch-size", type=int, default=16)
     t.add_argument("--lr", type=float, default=1e-3)
     t.add_argument("--alpha", type=float, default=1.0, help="L_PI weight")
+    t.add_argument("--fg-weight", type=float, default=20.0,
+                   help="L_PE foreground weight, 1 + w*H_gt per pixel (0 = seed 000 plain MSE)")
     t.add_argument("--alpha-ramp", type=float, default=0.0, help="fraction of steps to ramp alpha up")
     t.add_argument("--pi-loss", default="l2", choices=["l2", "huber"])
     t.add_argument("--pi-sigmoid", action="store_true")

@@ -127,7 +127,7 @@ def _refine_peak(hm: torch.Tensor, radius: int) -> tuple[torch.Tensor, torch.Ten
 
 
 def decode(uv: torch.Tensor, uz: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig,
-           refine: bool = True, radius: int = 2) -> dict[str, torch.Tensor]:
+           refine: bool = True, radius: int = 3) -> dict[str, torch.Tensor]:
     """Decode SPDH heatmaps to absolute 3D joints.
 
     Args:

@@ -40,6 +40,7 @@ class TrainConfig:
     batch_size: int = 16
     lr: float = 1e-3
     alpha: float = 1.0  # L_PI weight
+    fg_weight: float = 20.0  # L_PE foreground weight (0 = seed 000's plain masked MSE)
     alpha_ramp: float = 0.0  # fraction of steps over which α ramps linearly from 0
     pi_kind: str = "l2"
     pi_sigmoid: bool = False
@@ -113,7 +114,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
                 gt_uv, gt_uz = encode(batch["joints"].to(dev), K, spdh_cfg)
             with torch.autocast(device_type=dev.type, dtype=torch.float16, enabled=amp):
                 out = model(x)
-                l_pe = pose_loss(out["uv"], out["uz"], gt_uv, gt_uz, batch["mask"].to(dev))
+                l_pe = pose_loss(out["uv"], out["uz"], gt_uv, gt_uz, batch["mask"].to(dev), tcfg.fg_weight)
                 loss = l_pe
                 l_pi = torch.zeros((), device=dev)
                 if kind == "student":
@@ -144,8 +145,8 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
     summary = {
         "kind": kind, "steps": tcfg.steps, "batch_size": tcfg.batch_size, "lr": tcfg.lr,
         "epochs": epoch, "train_samples": len(data), "wall_clock_s": round(wall, 1),
-        "final_pe": float(np.mean(hist["pe"][-50:])), "final_pi": float(np.mean(hist["pi"][-50:])),
-        "alpha": tcfg.alpha, "alpha_ramp": tcfg.alpha_ramp, "pi_kind": tcfg.pi_kind,
+        "initial_pe": float(np.mean(hist["pe"][:5])), "final_pe": float(np.mean(hist["pe"][-50:])), "final_pi": float(np.mean(hist["pi"][-50:])),
+        "alpha": tcfg.alpha, "fg_weight": tcfg.fg_weight, "alpha_ramp": tcfg.alpha_ramp, "pi_kind": tcfg.pi_kind,
         "pi_sigmoid": tcfg.pi_sigmoid, "seed": tcfg.seed,
         "device": str(dev), "machine": f"{platform.machine()} {platform.processor() or ''} "
                                        f"{torch.get_num_threads()} threads".strip(),

@@ -1,0 +1,29 @@
+import os
+import random
+
+import pytest
+
+# keep DDS discovery on this machine and away from other runs
+os.environ.setdefault("ROS_DOMAIN_ID", str(random.randint(101, 200)))
+os.environ["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
+os.environ.setdefault("RMW_IMPLEMENTATION", "rmw_fastrtps_cpp")
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoints(tmp_path_factory):
+    """Untrained student + teacher checkpoints (real format, real weights_only loading)."""
+    from pipose_ros.checkpoint import save_checkpoint
+    from pipose_ros.data.dataset import normalisation
+    from pipose_ros.model import ModelConfig, build_model
+    from pipose_ros.skeleton import KINECT14
+    from pipose_ros.spdh import SPDHConfig
+
+    d = tmp_path_factory.mktemp("ck")
+    out = {}
+    for kind in ("student", "teacher", "baseline"):
+        cfg = ModelConfig(kind=kind)
+        p = d / f"{kind}.pt"
+        save_checkpoint(p, build_model(cfg), cfg, SPDHConfig(), list(KINECT14.names), normalisation(),
+                        {"note": "untrained, for tests"})
+        out[kind] = p
+    return out

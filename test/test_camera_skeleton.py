@@ -1,0 +1,88 @@
+import numpy as np
+import pytest
+
+from pipose_ros.camera import (Letterbox, Undistorter, backproject, crop_K, depth_to_metres, flip_K,
+                               intrinsics_from_fov, metres_to_mm16, project, scale_K, validate_K)
+from pipose_ros.skeleton import KINECT14, flip_joints_x, get_joint_set
+
+
+def test_joint_set():
+    assert len(KINECT14) == 14 and KINECT14.names[KINECT14.root] == "neck"
+    perm = KINECT14.flip_permutation
+    assert (perm[perm] == np.arange(14)).all()
+    assert KINECT14.names[perm[KINECT14.index("left_wrist")]] == "right_wrist"
+    with pytest.raises(KeyError):
+        get_joint_set("coco99")
+
+
+def test_flip_involution_and_projection():
+    rng = np.random.default_rng(0)
+    j = rng.uniform([-1, -1, 1], [1, 1, 4], (14, 3)).astype(np.float32)
+    assert np.allclose(flip_joints_x(flip_joints_x(j)), j)
+    W, H = 640, 480
+    K = intrinsics_from_fov(W, H, 60)
+    K[0, 2] += 13.0  # off-centre principal point
+    uv = project(j, K)
+    uv_f = project(flip_joints_x(j), flip_K(K, W))
+    # mirrored pixel of joint n is where the flipped set puts its left/right partner
+    assert np.allclose(uv_f[KINECT14.flip_permutation][:, 0], W - 1 - uv[:, 0], atol=1e-6)
+    assert np.allclose(uv_f[KINECT14.flip_permutation][:, 1], uv[:, 1], atol=1e-6)
+
+
+@pytest.mark.parametrize("src", [(640, 480), (512, 512), (1280, 720), (300, 500)])
+def test_letterbox_K_follows_resize(src):
+    K = intrinsics_from_fov(*src, 70)
+    lb = Letterbox.fit(*src, 128, 96)
+    Kn = lb.apply_K(K)
+    p = np.array([[0.3, -0.2, 2.0], [-0.5, 0.4, 3.5]])
+    uv_src, uv_net = project(p, K), project(p, Kn)
+    assert np.allclose(lb.to_source(uv_net), uv_src, atol=1e-6)
+    assert np.allclose(backproject(uv_net, p[:, 2], Kn), p, atol=1e-9)
+    # a pixel-accurate check on a real resize: a bright dot lands where K says
+    img = np.zeros(src[::-1], np.float32)
+    u, v = int(src[0] * 0.4), int(src[1] * 0.6)
+    img[v - 8:v + 9, u - 8:u + 9] = 1.0
+    out = lb.image(img)
+    ys, xs = np.nonzero(out > 0.5)
+    c = lb.to_source(np.array([xs.mean(), ys.mean()]))
+    assert abs(c[0] - u) < 1.0 / lb.scale and abs(c[1] - v) < 1.0 / lb.scale
+
+
+def test_scale_and_crop_K():
+    K = intrinsics_from_fov(640, 480, 60)
+    K2 = crop_K(scale_K(K, 0.5, 0.5), 10, 20)
+    p = np.array([0.1, 0.2, 2.0])
+    u, v = project(p, K)
+    u2, v2 = project(p, K2)
+    assert np.isclose(u2, (u + 0.5) * 0.5 - 0.5 - 10) and np.isclose(v2, (v + 0.5) * 0.5 - 0.5 - 20)
+
+
+def test_validate_K():
+    with pytest.raises(ValueError):
+        validate_K(np.zeros((3, 3)))
+    with pytest.raises(ValueError):
+        validate_K(np.eye(2))
+    validate_K(intrinsics_from_fov(10, 10, 60))
+
+
+def test_depth_units():
+    mm = np.array([[0, 1500], [65535, 1]], np.uint16)
+    m = depth_to_metres(mm, "16UC1")
+    assert np.isnan(m[0, 0]) and m[0, 1] == pytest.approx(1.5)
+    f = np.array([[np.nan, 2.0], [0.0, np.inf]], np.float32)
+    mf = depth_to_metres(f, "32FC1")
+    assert np.isnan(mf).sum() == 3 and mf[0, 1] == 2.0
+    assert (metres_to_mm16(np.array([1.5, np.nan, -1])) == [1500, 0, 0]).all()
+    with pytest.raises(ValueError):
+        depth_to_metres(mm, "8UC1")
+    with pytest.raises(ValueError):
+        depth_to_metres(f, "16UC1")
+
+
+def test_undistorter():
+    K = intrinsics_from_fov(64, 48, 60)
+    img = np.random.default_rng(0).integers(0, 255, (48, 64, 3), np.uint8)
+    und = Undistorter()
+    assert und(img, K, np.zeros(5)) is img
+    out = und(img, K, np.array([-0.2, 0.05, 0, 0, 0]))
+    assert out.shape == img.shape and not np.array_equal(out, img)

@@ -1,0 +1,102 @@
+import numpy as np
+import pytest
+import torch
+
+from pipose_ros.checkpoint import load_checkpoint
+from pipose_ros.data.dataset import synthetic_set
+from pipose_ros.estimator import PoseEstimator
+from pipose_ros.model import ModelConfig, build_model
+from pipose_ros.spdh import SPDHConfig
+from pipose_ros.train.losses import pi_loss, pose_loss
+from pipose_ros.train.metrics import pose_metrics, procrustes_align
+from pipose_ros.train.trainer import TrainConfig, evaluate, train
+
+
+@pytest.mark.parametrize("kind,cin", [("teacher", 1), ("baseline", 3), ("student", 3)])
+def test_shapes(kind, cin):
+    m = build_model(ModelConfig(kind=kind)).eval()
+    with torch.no_grad():
+        out = m(torch.zeros(2, cin, 96, 128))
+    assert out["uv"].shape == (2, 14, 96, 128) and out["uz"].shape == (2, 14, 96, 128)
+    assert out["f"].shape[2:] == (24, 32)
+
+
+def test_student_hall_only_and_bad_kind():
+    m = build_model(ModelConfig(kind="student", use_rgb=False))
+    assert m.rgb is None
+    with pytest.raises(ValueError):
+        build_model(ModelConfig(kind="nope"))
+
+
+def test_losses():
+    gt = torch.zeros(1, 2, 4, 4)
+    gt[0, 0, 1, 1] = 1
+    pred = torch.zeros_like(gt)
+    mask = torch.tensor([[1.0, 0.0]])
+    assert pose_loss(pred, pred, gt, gt, mask).item() == pytest.approx(2.0)
+    assert pose_loss(gt, gt, gt, gt, mask).item() == 0.0
+    pred2 = pred.clone()
+    pred2[0, 1] = 5  # masked joint: no effect
+    assert pose_loss(pred2, pred2, gt, gt, mask).item() == pytest.approx(2.0)
+    f = torch.randn(2, 3, 4, 4)
+    assert pi_loss(f, f).item() == 0.0 and pi_loss(f, f + 1).item() == pytest.approx(1.0)
+    assert pi_loss(f, f + 1, "huber").item() == pytest.approx(0.5)
+
+
+def test_metrics():
+    rng = np.random.default_rng(0)
+    gt = rng.normal(size=(5, 14, 3)) + [0, 0, 3]
+    pred = gt + [0.05, 0, 0]  # 5 cm everywhere
+    m = pose_metrics(pred, gt, np.ones((5, 14), bool))
+    assert m["mpjpe_cm"] == pytest.approx(5.0) and m["map@6"] == 100.0 and m["map@10"] == 100.0
+    assert m["rr_mpjpe_cm"] == pytest.approx(0.0, abs=1e-9) and m["pa_mpjpe_cm"] < 1e-6
+    R = np.array([[0, -1, 0], [1, 0, 0], [0, 0, 1.0]])
+    assert np.allclose(procrustes_align(2 * gt[0] @ R.T + 1, gt[0]), gt[0], atol=1e-9)
+
+
+def test_training_reduces_loss_and_freezes_teacher(tmp_path):
+    data = synthetic_set(31, 16, workers=1, progress=False)
+    spdh = SPDHConfig(sigma_mm=100)
+    cfg = TrainConfig(steps=25, batch_size=4, lr=1e-3)
+    teacher, s = train("teacher", data, ModelConfig(), spdh, cfg, log=lambda *_: None)
+    assert s["final_pe"] < 0.5 * s["initial_pe"]
+    before = {k: v.clone() for k, v in teacher.state_dict().items()}
+    student, s2 = train("student", data, ModelConfig(), spdh, TrainConfig(steps=3, batch_size=4),
+                        teacher=teacher)
+    assert s2["final_pi"] > 0
+    for k, v in teacher.state_dict().items():
+        assert torch.equal(v, before[k]), f"teacher tensor {k} changed in stage 2"
+    m = evaluate(student, "student", data, spdh)
+    assert np.isfinite(m["mpjpe_cm"]) and m["n_frames"] == 16
+    with pytest.raises(ValueError):
+        train("student", data, ModelConfig(), spdh, cfg)
+
+
+def test_checkpoint_and_estimator(tiny_checkpoints):
+    model, meta = load_checkpoint(tiny_checkpoints["student"])
+    assert meta["joint_names"][1] == "neck" and meta["input_size"] == [128, 96]
+    est = PoseEstimator.from_checkpoint(tiny_checkpoints["student"], device="cpu", min_confidence=0.0,
+                                        teacher_path=tiny_checkpoints["teacher"])
+    K = np.array([[500.0, 0, 319.5], [0, 500.0, 239.5], [0, 0, 1]])
+    rgb = np.zeros((480, 640, 3), np.uint8)
+    (s,) = est.estimate(rgb, K)
+    assert s.joints.shape == (14, 3) and s.joints.dtype == np.float32
+    assert s.confidence.dtype == np.float32 and ((0 <= s.confidence) & (s.confidence <= 1)).all()
+    assert len(s.names) == 14 and s.uv.shape == (14, 2)
+    # the decoded joint lies on the ray of its (source-image) pixel
+    uvp = s.joints[:, :2] / s.joints[:, 2:] * 500.0 + [319.5, 239.5]
+    assert np.allclose(uvp, s.uv, atol=0.05)
+    d = np.full((480, 640), 2.0, np.float32)
+    assert len(est.estimate_depth(d, K)) == 1
+    with pytest.raises(ValueError):
+        est.estimate(rgb[..., 0], K)
+    with pytest.raises(ValueError):
+        est.estimate(np.zeros((0, 0, 3), np.uint8), K)
+    with pytest.raises(ValueError):
+        est.estimate(rgb, np.zeros((3, 3)))
+    with pytest.raises(ValueError):
+        est.estimate_depth(np.full((480, 640), np.nan, np.float32), K)
+    with pytest.raises(FileNotFoundError):
+        PoseEstimator.from_checkpoint("/nonexistent.pt")
+    none = PoseEstimator.from_checkpoint(tiny_checkpoints["student"], device="cpu", min_confidence=1.01)
+    assert none.estimate(rgb, K) == []

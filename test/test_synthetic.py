@@ -1,0 +1,57 @@
+import numpy as np
+
+from pipose_ros.camera import project
+from pipose_ros.data.dataset import AugmentedDataset, synthetic_set
+from pipose_ros.data.synthetic import SyntheticHumans
+from pipose_ros.skeleton import KINECT14
+
+
+def test_deterministic():
+    a, b = SyntheticHumans(seed=3)[5], SyntheticHumans(seed=3)[5]
+    assert np.array_equal(a.rgb, b.rgb) and np.array_equal(a.depth_mm, b.depth_mm)
+    assert np.array_equal(a.joints, b.joints)
+    c = SyntheticHumans(seed=4)[5]
+    assert not np.array_equal(a.rgb, c.rgb)
+
+
+def test_frame_format():
+    f = SyntheticHumans(seed=0, width=160, height=120)[0]
+    assert f.rgb.shape == (120, 160, 3) and f.rgb.dtype == np.uint8
+    assert f.depth_mm.shape == (120, 160) and f.depth_mm.dtype == np.uint16
+    assert f.joints.shape == (14, 3) and f.joints.dtype == np.float32
+    assert (f.depth_mm == 0).any(), "the sensor model must leave holes"
+
+
+def test_projected_joints_land_on_the_body():
+    g = SyntheticHumans(seed=11, width=192, height=144, occluder_prob=0.0)
+    hits = total = 0
+    for i in range(30):
+        f = g[i]
+        uv = np.round(project(f.joints, f.K)).astype(int)
+        for (u, v), vis in zip(uv, f.visible):
+            if vis:
+                total += 1
+                hits += bool(f.mask[max(v - 1, 0):v + 2, max(u - 1, 0):u + 2].any())
+        # the rendered depth at a visible joint is in front of the joint, within body radius
+        z = f.depth_mm.astype(float) / 1000
+        for (u, v), vis, j in zip(uv, f.visible, f.joints):
+            if vis and z[v, u] > 0:
+                assert z[v, u] < j[2] + 0.2
+    assert total > 100 and hits / total > 0.95
+
+
+def test_synthetic_set_and_augmentation_keep_geometry():
+    s = synthetic_set(21, 8, net_wh=(128, 96), workers=1, progress=False)
+    assert s.rgb.shape == (8, 96, 128, 3) and s.K.shape == (8, 3, 3)
+    ds = AugmentedDataset(s, augment=True, z_shift=0.3, seed=1)
+    for i in range(8):
+        item = ds[i]
+        K = item["K"].numpy().astype(np.float64)
+        j = item["joints"].numpy()
+        uv = project(j, K)
+        m = item["mask"].numpy() > 0
+        # augmented joints still project inside the image where the mask says so
+        assert ((uv[m] >= -0.5) & (uv[m] <= [128.5, 96.5])).all()
+    # flip with joint swap: un-augmented item vs the raw sample
+    raw = AugmentedDataset(s, augment=False)[0]
+    assert np.allclose(raw["joints"].numpy(), s.joints[0])
