@@ -19,6 +19,7 @@ throttled warning naming the problem, the frame is dropped and counted, the node
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections import deque
@@ -282,6 +283,9 @@ def main(args=None) -> int:
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
     finally:
+        # a terminal Ctrl-C reaches both `ros2 launch` and this process, and launch then sends
+        # its own SIGINT: ignore repeats so clean-up finishes without a traceback (exit 0)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         if node is not None:
             node.stop()
             node.destroy_node()
