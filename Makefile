@@ -1,17 +1,16 @@
 # The README's two commands: `make demo` (the main job) and `make test` (the whole suite).
-# Each first creates / updates the virtual environment in .venv (idempotent).
+# Needs python3.11 and a C compiler (gcc). Each first creates / updates the virtual environment in .venv (idempotent).
 PY ?= python3.11
 VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.pipose-installed
 
-.PHONY: venv demo test models evaluate clean-venv
+.PHONY: venv demo test models results benchmark clean-venv
 
 venv: $(STAMP)
 
 $(STAMP): requirements.txt setup.py vendor/build_interfaces.sh
 	@command -v $(PY) >/dev/null || { echo "need $(PY) (Python 3.11)"; exit 1; }
-	@command -v cmake >/dev/null || { echo "need cmake (apt-get install cmake) to build tf2_msgs"; exit 1; }
 	[ -x $(VPY) ] || $(PY) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip wheel
 	$(VPY) -m pip install -q -r requirements.txt
@@ -28,9 +27,11 @@ test: venv
 models: venv
 	PATH=$(abspath $(VENV))/bin:$$PATH bash scripts/train_models.sh
 
-evaluate: venv
-	$(VENV)/bin/pipose evaluate models/pipose_teacher_kinect14.pt models/pipose_rgb_baseline_kinect14.pt \
-	  models/pipose_student_kinect14.pt --synthetic 500 --data-seed 1000 --json docs/results.json
-
 clean-venv:
 	rm -rf $(VENV)
+
+results: venv
+	$(VENV)/bin/pipose results --synthetic 500 --data-seed 1000
+
+benchmark: venv
+	$(VENV)/bin/pipose benchmark

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -80,6 +81,119 @@ def cmd_evaluate(args) -> int:
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+def cmd_results(args) -> int:
+    """Evaluate teacher / baseline / student on the held-out set and write RESULTS.md + json."""
+    import datetime
+    import platform
+
+    from .checkpoint import load_checkpoint
+    from .train.trainer import evaluate
+
+    data = _data(args)
+    rows = []
+    for label, ck in (("Depth teacher (F_depth)", args.teacher), ("RGB baseline (F_rgb)", args.baseline),
+                      ("RGB student (F_rgb ‖ F_hall, depth PI)", args.student)):
+        model, meta = load_checkpoint(ck)
+        m = evaluate(model, meta["model"]["kind"], data, meta["spdh_config"])
+        rows.append((label, str(ck), meta, m))
+        print(f"{label}: MPJPE {m['mpjpe_cm']:.2f} cm, mAP@10 {m['map@10']:.1f} %")
+    t, b, st = (r[3]["mpjpe_cm"] for r in rows)
+    gap = (b - st) / (b - t) * 100 if b != t else float("nan")
+    when = datetime.date.today().isoformat()
+    machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, no GPU" if not _cuda() else "CUDA GPU"
+    lines = [
+        "# Results", "",
+        f"Held-out synthetic test set: stream seed {args.data_seed}, {args.synthetic} frames at "
+        f"{args.size[0]}x{args.size[1]} (never trained on; training uses seed 0). Joints counted: those "
+        "projecting inside the image. Absolute 3D error in the camera optical frame.", "",
+        f"Produced on {when} ({machine}) by:", "",
+        "```",
+        f"pipose results --synthetic {args.synthetic} --data-seed {args.data_seed}   # or: make results",
+        "```", "",
+        "| Model | checkpoint | MPJPE (cm) ↓ | mAP@6 ↑ | mAP@8 ↑ | mAP@10 ↑ | PA-MPJPE (cm) | root-rel. MPJPE (cm) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label, ck, meta, m in rows:
+        lines.append(f"| {label} | `{Path(ck).name}` | {m['mpjpe_cm']:.2f} | {m['map@6']:.1f} | {m['map@8']:.1f} | "
+                     f"{m['map@10']:.1f} | {m['pa_mpjpe_cm']:.2f} | {m['rr_mpjpe_cm']:.2f} |")
+    lines += ["", f"Share of the RGB→depth MPJPE gap closed by the student: "
+                  f"(baseline − student) / (baseline − teacher) = {gap:.0f} % (paper, seed 000: 67 %).", "",
+              "Training of each row (from the checkpoints' summaries):", ""]
+    for label, ck, meta, m in rows:
+        tr = meta["training"]
+        lines.append(f"- {label}: {tr.get('steps')} steps × batch {tr.get('batch_size')}, "
+                     f"{tr.get('wall_clock_s')} s on {tr.get('device')}, data: {tr.get('data')}, "
+                     f"alpha {tr.get('alpha')}, fg_weight {tr.get('fg_weight')}, seed {tr.get('seed')}.")
+    lines += ["", "Per-joint MPJPE (cm):", "",
+              "| joint | " + " | ".join(r[0].split(" (")[0] for r in rows) + " |",
+              "|---|" + "---|" * len(rows)]
+    from .skeleton import KINECT14
+    for j, n in enumerate(KINECT14.names):
+        lines.append(f"| {n} | " + " | ".join(f"{r[3]['per_joint_cm'][j]:.1f}" for r in rows) + " |")
+    Path(args.out_md).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out_md).write_text("\n".join(lines) + "\n")
+    js = {"date": when, "machine": machine, "test_set": {"seed": args.data_seed, "frames": args.synthetic,
+                                                        "size": list(args.size)},
+          "teacher_mpjpe_cm": t, "baseline_mpjpe_cm": b, "student_mpjpe_cm": st, "gap_closed_pct": gap,
+          "rows": {r[0]: {"checkpoint": r[1], **r[3]} for r in rows}}
+    for key, r in zip(("teacher", "baseline", "student"), rows):
+        for tau in (6, 8, 10):
+            js[f"{key}_map{tau}"] = r[3][f"map@{tau}"]
+    Path(args.out_json).write_text(json.dumps(js, indent=1))
+    print(f"wrote {args.out_md} and {args.out_json}")
+    return 0
+
+
+def _cuda() -> bool:
+    import torch
+    return torch.cuda.is_available()
+
+
+def cmd_benchmark(args) -> int:
+    """Time PoseEstimator.estimate on a 640x480 frame; write docs/BENCHMARKS.md."""
+    import datetime
+    import platform
+    import time
+
+    import numpy as np
+    import torch
+
+    from .camera import intrinsics_from_fov
+    from .estimator import PoseEstimator
+
+    K = intrinsics_from_fov(640, 480, 60)
+    rgb = np.random.default_rng(0).integers(0, 255, (480, 640, 3), np.uint8)
+    depth = np.full((480, 640), 2.5, np.float32)
+    res = []
+    for ck in args.checkpoints:
+        est = PoseEstimator.from_checkpoint(ck, device=args.device, min_confidence=0.0)
+        f = est.estimate_depth if est.kind == "teacher" else est.estimate
+        x = depth if est.kind == "teacher" else rgb
+        for _ in range(5):
+            f(x, K)
+        ts = []
+        for _ in range(args.n):
+            t0 = time.perf_counter()
+            f(x, K)
+            ts.append((time.perf_counter() - t0) * 1000)
+        ts = np.array(ts)
+        params = sum(p.numel() for p in est.model.parameters()) / 1e6
+        res.append((Path(ck).name, est.kind, params, np.median(ts), np.percentile(ts, 95), str(est.device)))
+        print(f"{ck}: p50 {np.median(ts):.1f} ms, p95 {np.percentile(ts, 95):.1f} ms ({est.device})")
+    lines = ["# Benchmarks", "",
+             f"`PoseEstimator` end to end (letterbox 640×480 → 128×96, network, SPDH decode) on one "
+             f"frame at a time; {args.n} timed runs after 5 warm-up runs. Measured {datetime.date.today()} on "
+             f"{platform.machine()} with {os.cpu_count()} CPU cores, torch {torch.__version__}, "
+             f"{torch.get_num_threads()} threads, no GPU. Re-run: `pipose benchmark` (or `make benchmark`).", "",
+             "| checkpoint | kind | params (M) | p50 (ms) | p95 (ms) | device |", "|---|---|---|---|---|---|"]
+    lines += [f"| `{a}` | {b} | {c:.2f} | {d:.1f} | {e:.1f} | {f} |" for a, b, c, d, e, f in res]
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    old = Path(args.out).read_text() if Path(args.out).exists() else ""
+    extra = old.split("<!-- end of pipose benchmark -->", 1)[1] if "<!-- end of pipose benchmark -->" in old else ""
+    Path(args.out).write_text("\n".join(lines) + "\n<!-- end of pipose benchmark -->" + extra)
     return 0
 
 
@@ -167,6 +281,24 @@ def main(argv: list[str] | None = None) -> int:
     dm.add_argument("--checkpoint", default="", help="student checkpoint (default: shipped)")
     dm.add_argument("--teacher", default="", help="teacher checkpoint (default: shipped)")
     dm.set_defaults(func=cmd_demo)
+
+    rs = sub.add_parser("results", help="write docs/RESULTS.md + docs/results.json for the shipped models")
+    _add_data_args(rs, 500, 1000)
+    rs.add_argument("--teacher", type=Path, default=Path("models/pipose_teacher_kinect14.pt"))
+    rs.add_argument("--baseline", type=Path, default=Path("models/pipose_rgb_baseline_kinect14.pt"))
+    rs.add_argument("--student", type=Path, default=Path("models/pipose_student_kinect14.pt"))
+    rs.add_argument("--out-md", type=Path, default=Path("docs/RESULTS.md"))
+    rs.add_argument("--out-json", type=Path, default=Path("docs/results.json"))
+    rs.set_defaults(func=cmd_results)
+
+    bm = sub.add_parser("benchmark", help="time the estimator, write docs/BENCHMARKS.md")
+    bm.add_argument("checkpoints", nargs="*", type=Path, default=[
+        Path("models/pipose_student_kinect14.pt"), Path("models/pipose_rgb_baseline_kinect14.pt"),
+        Path("models/pipose_teacher_kinect14.pt")])
+    bm.add_argument("--n", type=int, default=100)
+    bm.add_argument("--device", default="auto")
+    bm.add_argument("--out", type=Path, default=Path("docs/BENCHMARKS.md"))
+    bm.set_defaults(func=cmd_benchmark)
 
     args = ap.parse_args(argv)
     return int(args.func(args) or 0)
