@@ -141,11 +141,12 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         epoch += 1
     bar.close()
     wall = time.time() - t0
+    tail = max(1, min(50, tcfg.steps // 10))  # steps averaged for the final losses
     model.eval()
     summary = {
         "kind": kind, "steps": tcfg.steps, "batch_size": tcfg.batch_size, "lr": tcfg.lr,
         "epochs": epoch, "train_samples": len(data), "wall_clock_s": round(wall, 1),
-        "initial_pe": float(np.mean(hist["pe"][:5])), "final_pe": float(np.mean(hist["pe"][-50:])), "final_pi": float(np.mean(hist["pi"][-50:])),
+        "initial_pe": float(np.mean(hist["pe"][:5])), "final_pe": float(np.mean(hist["pe"][-tail:])), "final_pi": float(np.mean(hist["pi"][-tail:])),
         "alpha": tcfg.alpha, "fg_weight": tcfg.fg_weight, "alpha_ramp": tcfg.alpha_ramp, "pi_kind": tcfg.pi_kind,
         "pi_sigmoid": tcfg.pi_sigmoid, "seed": tcfg.seed,
         "device": str(dev), "machine": f"{platform.machine()} {platform.processor() or ''} "
