@@ -151,7 +151,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         "pi_sigmoid": tcfg.pi_sigmoid, "seed": tcfg.seed,
         "device": str(dev), "machine": f"{platform.machine()} {platform.processor() or ''} "
                                        f"{torch.get_num_threads()} threads".strip(),
-        "torch": torch.__version__,
+        "torch": str(torch.__version__),
     }
     return model, summary
 
