@@ -68,6 +68,12 @@ def test_training_reduces_loss_and_freezes_teacher(tmp_path):
         assert torch.equal(v, before[k]), f"teacher tensor {k} changed in stage 2"
     m = evaluate(student, "student", data, spdh)
     assert np.isfinite(m["mpjpe_cm"]) and m["n_frames"] == 16
+    # a real training summary survives weights_only loading
+    from pipose_ros.checkpoint import save_checkpoint
+    from pipose_ros.data.dataset import normalisation
+    save_checkpoint(tmp_path / "s.pt", student, student.cfg, spdh, ["j"] * 14, normalisation(), {**s2, "eval": m})
+    _, meta = load_checkpoint(tmp_path / "s.pt")
+    assert meta["training"]["steps"] == 3 and meta["spdh_config"].sigma_mm == 100
     with pytest.raises(ValueError):
         train("student", data, ModelConfig(), spdh, cfg)
 
@@ -100,3 +106,21 @@ def test_checkpoint_and_estimator(tiny_checkpoints):
         PoseEstimator.from_checkpoint("/nonexistent.pt")
     none = PoseEstimator.from_checkpoint(tiny_checkpoints["student"], device="cpu", min_confidence=1.01)
     assert none.estimate(rgb, K) == []
+
+
+SHIPPED = sorted(__import__("pathlib").Path(__file__).resolve().parents[1].joinpath("models").glob("*.pt"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_shipped_checkpoints_load_and_run(path):
+    from skimage import data as skdata
+
+    from pipose_ros.camera import intrinsics_from_fov
+    est = PoseEstimator.from_checkpoint(path, device="cpu", min_confidence=0.0)
+    K = intrinsics_from_fov(512, 512, 60)
+    if est.kind == "teacher":
+        out = est.estimate_depth(np.full((512, 512), 2.5, np.float32), K)
+    else:
+        out = est.estimate(skdata.astronaut(), K)
+    assert len(out) == 1 and out[0].joints.shape == (14, 3) and np.isfinite(out[0].joints).all()
+    assert est.meta["training"]["steps"] > 0 and "eval" in est.meta["training"]
