@@ -33,6 +33,11 @@ def _as_array(msg, dtype, channels: int) -> np.ndarray:
     return arr.reshape(h, w, channels) if channels > 1 else arr.reshape(h, w)
 
 
+def _check_encoding(enc: str, supported: tuple[str, ...], what: str) -> None:
+    if enc not in supported:
+        raise ValueError(f"unsupported {what} encoding {enc!r} (supported: {', '.join(supported)})")
+
+
 def image_to_rgb(msg) -> np.ndarray:
     """sensor_msgs/Image (rgb8, bgr8, rgba8, bgra8, mono8) → uint8 [H, W, 3] RGB.
 
@@ -40,8 +45,7 @@ def image_to_rgb(msg) -> np.ndarray:
         ValueError: unsupported encoding, empty image, or inconsistent size / step / data.
     """
     enc = msg.encoding
-    if enc not in COLOUR_ENCODINGS:
-        raise ValueError(f"unsupported image encoding {enc!r} (supported: {', '.join(COLOUR_ENCODINGS)})")
+    _check_encoding(enc, COLOUR_ENCODINGS, "image")
     ch = {"rgb8": 3, "bgr8": 3, "rgba8": 4, "bgra8": 4, "mono8": 1}[enc]
     a = _as_array(msg, np.uint8, ch)
     if enc == "rgb8":
@@ -62,8 +66,7 @@ def image_to_depth_m(msg) -> np.ndarray:
         ValueError: unsupported encoding, empty image, or inconsistent size / step / data.
     """
     enc = msg.encoding
-    if enc not in DEPTH_ENCODINGS:
-        raise ValueError(f"unsupported depth encoding {enc!r} (supported: {', '.join(DEPTH_ENCODINGS)})")
+    _check_encoding(enc, DEPTH_ENCODINGS, "depth")
     if enc == "32FC1":
         raw = _as_array(msg, np.dtype(">f4") if msg.is_bigendian else np.dtype("<f4"), 1)
         return depth_to_metres(raw.astype(np.float32), "32FC1")
