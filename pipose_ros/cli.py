@@ -121,6 +121,9 @@ def cmd_results(args) -> int:
                      f"{m['map@10']:.1f} | {m['pa_mpjpe_cm']:.2f} | {m['rr_mpjpe_cm']:.2f} |")
     lines += ["", f"Share of the RGB→depth MPJPE gap closed by the student: "
                   f"(baseline − student) / (baseline − teacher) = {gap:.0f} % (paper, seed 000: 67 %).", "",
+              "One training seed per row, short CPU runs (below): run-to-run spread is not measured yet, "
+              "so a difference of a few cm between baseline and student is not evidence either way. "
+              "The multi-seed study with the seed 001/003 variants and the RGB-teacher control is issue 3.", "",
               "Training of each row (from the checkpoints' summaries):", ""]
     for label, ck, meta, m in rows:
         tr = meta["training"]
