@@ -161,7 +161,9 @@ def test_bad_inputs_are_logged_and_node_keeps_running(rgb_node):
     sec += 1
     h.send(sec)
     assert wait(lambda: any(abs(_stamp_s(t.header) - sec) < 1e-6 for m in h.tf for t in m.transforms))
-    assert h.node.stats["dropped"] >= len(cases)
+    # the three bad images are dropped and counted; the bad camera_info is rejected on receipt
+    # (whether the image sent after it still finds the previous K depends on arrival order)
+    assert h.node.stats["dropped"] >= 3
 
 
 def test_nobody_gives_deleteall(ros_ctx, tiny_checkpoints):
