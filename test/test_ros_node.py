@@ -166,6 +166,21 @@ def test_bad_inputs_are_logged_and_node_keeps_running(rgb_node):
     assert h.node.stats["dropped"] >= 3
 
 
+def test_diagnostics(ros_ctx, tiny_checkpoints):
+    from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
+    h = Harness(tiny_checkpoints, "rgb", min_confidence=0.0, stats_period=0.3)
+    got = []
+    h.io.create_subscription(DiagnosticArray, "/diagnostics", got.append, 10)
+    try:
+        assert wait(lambda: any(a.status and a.status[0].level == DiagnosticStatus.WARN for a in got))
+        h.send(500.0)
+        assert wait(lambda: any(a.status[0].level == DiagnosticStatus.OK and
+                                {kv.key: kv.value for kv in a.status[0].values}.get("frames_out") == "1"
+                                for a in got))
+    finally:
+        h.close()
+
+
 def test_nobody_gives_deleteall(ros_ctx, tiny_checkpoints):
     h = Harness(tiny_checkpoints, "rgb", min_confidence=1.01)
     try:

@@ -32,6 +32,7 @@ from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import (QoSProfile, QoSReliabilityPolicy, QoSDurabilityPolicy, QoSHistoryPolicy,
                        qos_profile_sensor_data)
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from sensor_msgs.msg import CameraInfo, Image
 from visualization_msgs.msg import MarkerArray
 
@@ -87,7 +88,7 @@ PARAMS = {
     "frame_prefix": ("", "prefix of the published TF frame names"),
     "marker_lifetime": (0.5, "marker lifetime, seconds"),
     "warn_throttle": (5.0, "seconds between two identical bad-input warnings"),
-    "stats_period": (10.0, "seconds between stats log lines (0 = off)"),
+    "stats_period": (10.0, "seconds between stats log lines and /diagnostics messages (0 = off)"),
 }
 
 
@@ -130,6 +131,7 @@ class PoseNode(Node):
                             durability=QoSDurabilityPolicy.VOLATILE)
         self.tf_pub = self.create_publisher(TFMessage, "/tf", tf_qos)
         self.marker_pub = self.create_publisher(MarkerArray, "skeleton_markers", 10)
+        self.diag_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
         if p["mode"] == "rgb":
             self.create_subscription(Image, "image", lambda m: self._enqueue(m, None), qos)
         else:
@@ -258,12 +260,30 @@ class PoseNode(Node):
         return self.est.estimate_depth(dm, K)
 
     def _log_stats(self) -> None:
+        """Periodic stats: one log line and a diagnostic_msgs/DiagnosticArray on /diagnostics
+        (level WARN while frames are being dropped for bad input or no frame has arrived)."""
         s = self.stats
         ms = s["infer_ms"][-100:]
+        p50 = float(np.median(ms)) if ms else float("nan")
         self.get_logger().info(
             f"frames in {s['in']} out {s['out']} skipped(newer frame arrived) {s['skipped']} "
-            f"dropped(bad input) {s['dropped']}; with a person {s['persons']}; "
-            f"inference p50 {np.median(ms) if ms else float('nan'):.1f} ms")
+            f"dropped(bad input) {s['dropped']}; with a person {s['persons']}; inference p50 {p50:.1f} ms")
+        new_drops = s["dropped"] - s.get("dropped_reported", 0)
+        s["dropped_reported"] = s["dropped"]
+        st = DiagnosticStatus(name=f"{self.get_name()}: pose estimation", hardware_id=str(self.est.device))
+        if s["in"] == 0:
+            st.level, st.message = DiagnosticStatus.WARN, "no image received yet"
+        elif new_drops:
+            st.level, st.message = DiagnosticStatus.WARN, f"{new_drops} frames dropped (bad input), see log"
+        else:
+            st.level, st.message = DiagnosticStatus.OK, "ok"
+        st.values = [KeyValue(key=k, value=str(v)) for k, v in (
+            ("frames_in", s["in"]), ("frames_out", s["out"]), ("skipped_newer_frame", s["skipped"]),
+            ("dropped_bad_input", s["dropped"]), ("frames_with_person", s["persons"]),
+            ("inference_p50_ms", f"{p50:.1f}"), ("mode", self.p["mode"]))]
+        arr = DiagnosticArray(status=[st])
+        arr.header.stamp = self.get_clock().now().to_msg()
+        self.diag_pub.publish(arr)
 
     def stop(self) -> None:
         """Stop the inference thread (called on shutdown)."""
