@@ -3,7 +3,6 @@ import numpy as np
 from pipose_ros.camera import project
 from pipose_ros.data.dataset import AugmentedDataset, synthetic_set
 from pipose_ros.data.synthetic import SyntheticHumans
-from pipose_ros.skeleton import KINECT14
 
 
 def test_deterministic():

@@ -23,7 +23,6 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from ..camera import intrinsics_from_fov, metres_to_mm16, project
-from ..skeleton import KINECT14
 
 # Body-model joints (internal), in a body frame with y up, x to the body's left, z forward.
 _BODY = ["pelvis", "spine", "neck", "head", "nose",

@@ -170,7 +170,7 @@ def _publish_sequence(rec: Recorder, frames: list[dict], rate: float, repeat: in
             h, w = f["rgb"].shape[:2]
             info = K_to_camera_info(f["K"], w, h, frame_id="camera_color_optical_frame")
             info.header.stamp = stamp
-            img = rgb_to_image(f["rgb"] if f["encoding"] != "mono8" else f["rgb"], f["encoding"])
+            img = rgb_to_image(f["rgb"], f["encoding"])
             img.header.stamp = stamp
             img.header.frame_id = "camera_color_optical_frame"
             pub_info.publish(info)
