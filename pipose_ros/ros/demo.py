@@ -9,7 +9,7 @@
    320×240, ``bgr8`` + ``16UC1``) whose ground-truth joints are known.
 3. Records everything the node publishes (/tf, skeleton_markers) into a rosbag2 (sqlite3) with
    rosbags, draws the projected skeleton of every input to a PNG, prints frames in/out, p50/p95
-   latency (image stamp → TF received) and the student's and teacher's MPJPE on the synthetic
+   latency (image stamp → first output, TF or markers, received) and the student's and teacher's MPJPE on the synthetic
    sequence, and writes ``summary.json``.
 
 Discovery is restricted to this machine (ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST) and a
@@ -30,6 +30,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import rclpy
 
 from ..camera import intrinsics_from_fov, project
 from ..skeleton import KINECT14
@@ -49,8 +50,8 @@ def start_node(mode: str, params: dict, env: dict, log_path: Path) -> subprocess
     args = [sys.executable, "-m", "pipose_ros.ros.node", "--ros-args", "-p", f"mode:={mode}"]
     for k, v in params.items():
         args += ["-p", f"{k}:={v}"]
-    log = open(log_path, "w")
-    return subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with open(log_path, "w") as log:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def stop_node(proc: subprocess.Popen) -> int:
@@ -90,7 +91,6 @@ class Recorder:
     writes them to a rosbag2 with rosbags."""
 
     def __init__(self, bag_path: Path):
-        import rclpy
         from rclpy.node import Node
         from rclpy.qos import QoSProfile, QoSReliabilityPolicy
         from rosbags.rosbag2 import Writer
@@ -114,7 +114,6 @@ class Recorder:
         rel = QoSProfile(depth=100, reliability=QoSReliabilityPolicy.RELIABLE)
         self.node.create_subscription(TFMessage, "/tf", lambda b: self._on("/tf", b), rel, raw=True)
         self.node.create_subscription(MarkerArray, "/skeleton_markers", lambda b: self._on("/skeleton_markers", b), 10, raw=True)
-        self._rclpy = rclpy
 
     def _on(self, topic: str, raw: bytes) -> None:
         now = time.time()
@@ -183,10 +182,10 @@ def _publish_sequence(rec: Recorder, frames: list[dict], rate: float, repeat: in
             sent.append((stamp.sec * 10**9 + stamp.nanosec, time.time(), i))
             t_next += period
             while time.time() < t_next:
-                rec._rclpy.spin_once(node, timeout_sec=max(0.0, t_next - time.time()))
+                rclpy.spin_once(node, timeout_sec=max(0.0, t_next - time.time()))
     t_end = time.time() + 2.0
     while time.time() < t_end:
-        rec._rclpy.spin_once(node, timeout_sec=0.05)
+        rclpy.spin_once(node, timeout_sec=0.05)
     for p in (pub_img, pub_info, pub_depth, pub_dinfo):
         node.destroy_publisher(p)
     return sent
@@ -201,7 +200,7 @@ def _wait_for_node(rec: Recorder, proc: subprocess.Popen, timeout: float = 120.0
             # the subscriptions exist once the node is discoverable and has loaded its model
             if rec.node.count_subscribers("image") > 0:
                 return
-        rec._rclpy.spin_once(rec.node, timeout_sec=0.2)
+        rclpy.spin_once(rec.node, timeout_sec=0.2)
     raise RuntimeError("pose_node did not come up in time")
 
 
@@ -215,7 +214,6 @@ def _stats(rec: Recorder, sent) -> dict:
 def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
         checkpoint: str = "", teacher: str = "") -> dict:
     """Run the demo; returns (and writes to ``out/summary.json``) the measured numbers."""
-    import rclpy
     from skimage import data
 
     from ..data.synthetic import SyntheticHumans

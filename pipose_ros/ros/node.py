@@ -114,7 +114,6 @@ class PoseNode(Node):
             f"device {self.est.device}{', fp16' if self.est.half else ''})"
             + (f"; teacher {tck}" if tck else ""))
         self.undistorter = Undistorter()
-        self.depth_undistorter = Undistorter()
         qos = QoSProfile(history=QoSHistoryPolicy.KEEP_LAST, depth=qos_profile_sensor_data.depth,
                          reliability=qos_profile_sensor_data.reliability,
                          durability=qos_profile_sensor_data.durability)

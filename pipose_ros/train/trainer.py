@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import platform
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -47,8 +47,6 @@ class TrainConfig:
     z_shift: float = 0.3  # stage-1 depth shift along Z, metres (seed 000 §4.3)
     seed: int = 0
     workers: int = 0
-    log_every: int = 50
-    extra: dict = field(default_factory=dict)
 
 
 def _model_input(kind: str, batch: dict, device) -> torch.Tensor:
