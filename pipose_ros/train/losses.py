@@ -14,8 +14,10 @@ def pose_loss(pred_uv: torch.Tensor, pred_uz: torch.Tensor, gt_uv: torch.Tensor,
     visible joints |J| of the batch, with the per-pixel weight ``w = 1 + fg_weight · H_j``.
     ``fg_weight = 0`` is seed 000's plain masked MSE. A positive weight (default 20 in
     training) up-weights the Gaussian's support: measured on our 128×96 grids, the plain loss
-    sat on the all-zero plateau for 150+ steps (teacher MPJPE 322 cm on training frames) where
-    fg_weight = 20 reached 90 cm in the same 150 steps.
+    sat on the all-zero plateau for 150+ steps (teacher MPJPE 322 cm on the first 200 training
+    frames) where fg_weight = 20 reached 90 cm in the same 150 steps (2026-11-21, 2-core x86_64
+    CPU; re-run: ``pipose train teacher --steps 150 --fg-weight 0|20 --out T.pt`` then
+    ``pipose evaluate T.pt --synthetic 200 --data-seed 0``).
 
     Args:
         pred_*, gt_*: float [B, J, H, W].
