@@ -19,68 +19,153 @@ def _add_data_args(p: argparse.ArgumentParser, n_default: int, seed_default: int
     p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="cache folder for rendered data")
     p.add_argument("--size", type=int, nargs=2, default=(128, 96), metavar=("W", "H"),
                    help="network input size, multiples of 32 (default 128 96)")
+    p.add_argument("--data", type=Path, metavar="FOLDER",
+                   help="a pipose dataset folder (docs/DATASET.md) instead of synthetic frames")
 
 
 def _data(args):
+    if getattr(args, "data", None):
+        from .data.folder import load_folder
+        return load_folder(args.data, net_wh=tuple(args.size))
     from .data.dataset import synthetic_set
     return synthetic_set(args.data_seed, args.synthetic, net_wh=tuple(args.size), cache_dir=args.cache)
 
 
+def _data_name(args) -> str:
+    if getattr(args, "data", None):
+        return f"folder {args.data}"
+    return f"synthetic seed {args.data_seed}, {args.synthetic} frames, {args.size[0]}x{args.size[1]}"
+
+
+def _spdh_config(args):
+    from .spdh import SPDHConfig
+    z = args.z_range or ((0.3, 7.8) if args.canonical_fx > 0 else (0.5, 6.2))
+    return SPDHConfig(width=args.size[0], height=args.size[1], sigma_mm=args.sigma_mm,
+                      z_min=z[0], z_max=z[1], canonical_fx=args.canonical_fx)
+
+
 def cmd_train(args) -> int:
+    import os
+
     from .checkpoint import load_checkpoint, save_checkpoint
     from .data.dataset import normalisation
     from .model import ModelConfig
     from .skeleton import KINECT14
-    from .spdh import SPDHConfig
-    from .train.trainer import TrainConfig, train
+    from .train.trainer import TrainConfig, shutdown_distributed, train
 
+    init_meta = None
+    if args.init:
+        init, init_meta = load_checkpoint(args.init)
+    else:
+        init = None
+    if init_meta is not None and not args.keep_config:
+        spdh = init_meta["spdh_config"]  # fine-tuning keeps the checkpoint's SPDH geometry
+        if tuple(args.size) != (spdh.width, spdh.height):
+            args.size = [spdh.width, spdh.height]
+    else:
+        spdh = _spdh_config(args)
     data = _data(args)
-    spdh = SPDHConfig(width=args.size[0], height=args.size[1], sigma_mm=args.sigma_mm)
     mcfg = ModelConfig(kind=args.kind, backbone=args.backbone, use_rgb=not args.hall_only,
                        distill_stage=args.distill_stage)
+    if init_meta is not None and init_meta["model"]["kind"] == args.kind:
+        mcfg = ModelConfig(**init_meta["model"])  # same architecture as the checkpoint
     tcfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=args.lr, alpha=args.alpha,
-                       alpha_ramp=args.alpha_ramp, fg_weight=args.fg_weight, pi_kind=args.pi_loss, pi_sigmoid=args.pi_sigmoid,
-                       seed=args.seed, workers=args.workers)
-    teacher = init = None
+                       alpha_ramp=args.alpha_ramp, fg_weight=args.fg_weight, pi_kind=args.pi_loss,
+                       pi_sigmoid=args.pi_sigmoid, attention=args.attention, mask_weight=args.mask_weight,
+                       seed=args.seed, workers=args.workers, save_every=args.save_every)
+    teacher = None
     if args.kind == "student":
         if not args.teacher:
             print("pipose train student: --teacher CHECKPOINT is required", file=sys.stderr)
             return 2
         teacher, _ = load_checkpoint(args.teacher)
-    if args.init:
-        init, _ = load_checkpoint(args.init)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    resume = out.with_name(out.stem + ".partial.pt")
+    if args.no_resume and resume.exists():
+        resume.unlink()
     model, summary = train(args.kind, data, mcfg, spdh, tcfg, teacher=teacher, init=init,
-                           device=args.device)
-    summary["data"] = f"synthetic seed {args.data_seed}, {args.synthetic} frames, {args.size[0]}x{args.size[1]}"
+                           device=args.device, resume_path=resume,
+                           csv_path=out.with_name(out.stem + ".log.csv"), stop_after=args.stop_after)
+    shutdown_distributed()
+    if int(os.environ.get("RANK", "0")) != 0:
+        return 0
+    if not summary["finished"]:
+        print(f"stopped at --stop-after {args.stop_after}; resume with the same command ({resume})")
+        return 0
+    summary["data"] = _data_name(args)
     if args.teacher:
         summary["teacher"] = str(args.teacher)
-    if args.eval_synthetic:
-        from .data.dataset import synthetic_set
+    if args.init:
+        summary["init"] = str(args.init)
+    if args.eval_data or args.eval_synthetic:
         from .train.trainer import evaluate
-        test = synthetic_set(args.eval_seed, args.eval_synthetic, net_wh=tuple(args.size), cache_dir=args.cache)
+        if args.eval_data:
+            from .data.folder import load_folder
+            test = load_folder(args.eval_data, net_wh=tuple(args.size))
+            name = f"folder {args.eval_data}"
+        else:
+            from .data.dataset import synthetic_set
+            test = synthetic_set(args.eval_seed, args.eval_synthetic, net_wh=tuple(args.size), cache_dir=args.cache)
+            name = f"synthetic seed {args.eval_seed}, {args.eval_synthetic} frames"
         summary["eval"] = {k: v for k, v in evaluate(model, args.kind, test, spdh).items() if k != "per_joint_cm"}
-        summary["eval"]["set"] = f"synthetic seed {args.eval_seed}, {args.eval_synthetic} frames"
+        summary["eval"]["set"] = name
         print(json.dumps(summary["eval"], indent=1))
-    save_checkpoint(args.out, model, mcfg, spdh, list(KINECT14.names), normalisation(), summary)
-    print(f"saved {args.out}")
+    save_checkpoint(out, model, mcfg, spdh, list(KINECT14.names), normalisation(), summary)
+    resume.unlink(missing_ok=True)
+    print(f"saved {out}")
     return 0
 
 
 def cmd_evaluate(args) -> int:
+    """MPJPE, mAP@6/8/10, PA-MPJPE, root-relative MPJPE, per joint and per case (seed 000 §4.2)."""
     from .checkpoint import load_checkpoint
-    from .train.trainer import evaluate
+    from .data.benchmark import case_masks
+    from .train.metrics import pose_metrics
+    from .train.trainer import predict
 
     data = _data(args)
+    cases = case_masks(data)
     rows = {}
     for ck in args.checkpoints:
         model, meta = load_checkpoint(ck)
-        m = evaluate(model, meta["model"]["kind"], data, meta["spdh_config"], refine=not args.no_refine)
+        pred = predict(model, meta["model"]["kind"], data, meta["spdh_config"], refine=not args.no_refine)
+        m = pose_metrics(pred, data.joints, data.in_image)
+        m["cases"] = {}
+        for name, sel in cases.items():
+            if sel.sum() and data.in_image[sel].any():
+                c = pose_metrics(pred[sel], data.joints[sel], data.in_image[sel])
+                m["cases"][name] = {"frames": int(sel.sum()), "mpjpe_cm": c["mpjpe_cm"], "map@10": c["map@10"]}
+        m["checkpoint"] = str(ck)
+        m["training"] = meta.get("training", {})
+        m["test_set"] = _data_name(args)
         rows[str(ck)] = m
         print(f"{ck}: MPJPE {m['mpjpe_cm']:.2f} cm  mAP@6/8/10 {m['map@6']:.1f}/{m['map@8']:.1f}/"
               f"{m['map@10']:.1f}  PA-MPJPE {m['pa_mpjpe_cm']:.2f}  RR-MPJPE {m['rr_mpjpe_cm']:.2f}")
+        for name, c in m["cases"].items():
+            print(f"    {name:>14}: {c['frames']:5d} frames, MPJPE {c['mpjpe_cm']:.2f} cm, mAP@10 {c['map@10']:.1f}")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+def cmd_testset(args) -> int:
+    """Render the versioned benchmark into a dataset folder and print its fingerprint."""
+    from .data.benchmark import BENCHMARK_V1, write_benchmark
+    spec = dict(BENCHMARK_V1)
+    if args.frames:
+        spec["frames"] = args.frames
+        spec["name"] = f"{spec['name']}-first{args.frames}"
+    out = args.out or (DEFAULT_CACHE / spec["name"])
+    if (Path(out) / "dataset.yaml").exists() and not args.overwrite:
+        import yaml
+        fp = yaml.safe_load((Path(out) / "dataset.yaml").read_text()).get("fingerprint_sha256")
+        if fp:
+            print(f"{out} exists ({spec['name']}, fingerprint {fp}); --overwrite to render again")
+            return 0
+    fp = write_benchmark(out, spec, overwrite=True)
+    print(f"wrote {spec['frames']} frames of {spec['name']} to {out}\nfingerprint sha256 {fp}")
     return 0
 
 
@@ -210,6 +295,25 @@ def cmd_benchmark(args) -> int:
     return 0
 
 
+def cmd_study(args) -> int:
+    """Run or report the PI study of config/study.yaml (issue 3)."""
+    from . import study
+    bench = args.benchmark or (DEFAULT_CACHE / "pipose-synth-v1")
+    if args.action == "run":
+        if not (Path(bench) / "dataset.yaml").exists():
+            print(f"benchmark {bench} missing: run `pipose testset` first", file=sys.stderr)
+            return 2
+        return 1 if study.run(args.plan, args.runs, args.results, bench, args.jobs, args.threads, args.only) else 0
+    import yaml
+    info = yaml.safe_load((Path(bench) / "dataset.yaml").read_text()).get("benchmark", {}) \
+        if (Path(bench) / "dataset.yaml").exists() else {}
+    if (Path(bench) / "dataset.yaml").exists():
+        info["fingerprint_sha256"] = yaml.safe_load((Path(bench) / "dataset.yaml").read_text()).get("fingerprint_sha256")
+    js = study.report(args.plan, args.results, args.out_md, args.out_json, info)
+    print(f"wrote {args.out_md} and {args.out_json}; gap closed by the student: {js['gap_closed_pct']:.0f} %")
+    return 0
+
+
 def cmd_data(args) -> int:
     d = _data(args)
     print(f"{len(d)} frames, {d.in_image.mean() * 100:.1f} % joints in image, cached in {args.cache}")
@@ -256,6 +360,10 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--steps", type=int, default=800)
     t.add_argument("--sigma-mm", type=float, default=100.0,
                    help="SPDH Gaussian sigma, mm (seed 000: 50; 100 learns faster at 128x96)")
+    t.add_argument("--canonical-fx", type=float, default=100.0,
+                   help="SPDH canonical focal length in network pixels (0 = metric SPDH of seed 000)")
+    t.add_argument("--z-range", type=float, nargs=2, metavar=("MIN", "MAX"),
+                   help="uz depth-bin range, m (default 0.3 7.8 canonical, 0.5 6.2 metric)")
     t.add_argument("--batch-size", type=int, default=16)
     t.add_argument("--lr", type=float, default=1e-3)
     t.add_argument("--alpha", type=float, default=1.0, help="L_PI weight")
@@ -264,11 +372,21 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--alpha-ramp", type=float, default=0.0, help="fraction of steps to ramp alpha up")
     t.add_argument("--pi-loss", default="l2", choices=["l2", "huber"])
     t.add_argument("--pi-sigmoid", action="store_true")
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--workers", type=int, default=0)
+    t.add_argument("--attention", action="store_true",
+                   help="weight L_PI by an attention map around the projected GT joints (seed 001 eq. 4.27)")
+    t.add_argument("--mask-weight", type=float, default=0.0,
+                   help="weight of the foreground-mask loss from depth (seed 003 eq. 3; 0 = off)")
+    t.add_argument("--seed", type=int, default=0, help="training seed (init, batches, augmentation)")
+    t.add_argument("--workers", type=int, default=0, help="data-loading worker processes")
     t.add_argument("--device", default="auto")
+    t.add_argument("--save-every", type=int, default=100, help="steps between resumable snapshots")
+    t.add_argument("--stop-after", type=int, help="stop after this many steps (resume later with the same command)")
+    t.add_argument("--no-resume", action="store_true", help="ignore and delete an existing OUT.partial.pt")
+    t.add_argument("--keep-config", action="store_true",
+                   help="with --init: use the command line's SPDH geometry instead of the checkpoint's")
     t.add_argument("--eval-synthetic", type=int, default=0, metavar="N", help="evaluate on N held-out frames")
     t.add_argument("--eval-seed", type=int, default=1000)
+    t.add_argument("--eval-data", type=Path, metavar="FOLDER", help="evaluate on this dataset folder")
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="MPJPE / mAP@6,8,10 / PA-MPJPE of checkpoints on held-out data")
@@ -277,6 +395,25 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--json", type=Path, help="write all metrics here")
     e.add_argument("--no-refine", action="store_true", help="integer-argmax decoding")
     e.set_defaults(func=cmd_evaluate)
+
+    ts = sub.add_parser("testset", help="render the versioned benchmark pipose-synth-v1 (2000 frames)")
+    ts.add_argument("--out", type=Path, help=f"folder (default {DEFAULT_CACHE}/pipose-synth-v1)")
+    ts.add_argument("--frames", type=int, help="only the first N frames (a smaller, differently named set)")
+    ts.add_argument("--overwrite", action="store_true")
+    ts.set_defaults(func=cmd_testset)
+
+    st = sub.add_parser("study", help="train + evaluate every row of the PI study, or write its report")
+    st.add_argument("action", choices=["run", "report"])
+    st.add_argument("--plan", type=Path, default=Path("config/study.yaml"))
+    st.add_argument("--runs", type=Path, default=Path("runs"), help="checkpoints and logs (not in git)")
+    st.add_argument("--results", type=Path, default=Path("docs/runs"), help="per-run metrics (json)")
+    st.add_argument("--benchmark", type=Path, help="benchmark folder (default: the pipose testset output)")
+    st.add_argument("--jobs", type=int, default=2, help="runs in parallel")
+    st.add_argument("--threads", type=int, default=1, help="torch threads per run")
+    st.add_argument("--only", nargs="*", help="job or row names to run")
+    st.add_argument("--out-md", type=Path, default=Path("docs/RESULTS.md"))
+    st.add_argument("--out-json", type=Path, default=Path("docs/results.json"))
+    st.set_defaults(func=cmd_study)
 
     d = sub.add_parser("data", help="render (and cache) a synthetic RGB-D set")
     _add_data_args(d, 4000, 0)

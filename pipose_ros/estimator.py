@@ -24,7 +24,7 @@ from .camera import Letterbox, validate_K
 from .checkpoint import load_checkpoint
 from .data.dataset import depth_to_tensor, rgb_to_tensor
 from .skeleton import Skeleton
-from .spdh import decode
+from .spdh import canonical_scale, decode
 from .train.trainer import pick_device
 
 
@@ -131,5 +131,7 @@ class PoseEstimator:
             raise ValueError("depth image has no valid pixel")
         K = validate_K(K)
         lb = Letterbox.fit(depth_m.shape[1], depth_m.shape[0], self.input_w, self.input_h)
-        x = depth_to_tensor(lb.depth(depth_m), self.norm)
-        return self._skeletons(self._run(x, lb.apply_K(K)), lb)
+        K_net = lb.apply_K(K)
+        scale = canonical_scale(torch.tensor(K_net[None]), self.spdh)
+        x = depth_to_tensor(lb.depth(depth_m), self.norm, scale=float(scale[0]))
+        return self._skeletons(self._run(x, K_net), lb)

@@ -9,6 +9,14 @@ Each joint n gets two maps on the H×W output grid (the network input resolution
   ``exp(−((X(u,k) − X_n)² + (Z_k − Z_n)²) / 2σ_mm²)`` with ``X(u,k) = (u − c_x)·Z_k / f_x``:
   Gaussian in metric X–Z, perspective along u.
 
+**Canonical camera** (``canonical_fx > 0``; deviation from seed 000, after Metric3D's
+canonical camera space, Yin et al., ICCV 2023): the uz map's depth axis holds the *canonical*
+depth ``Z_c = Z · f_c / f_x`` — the depth the joint would have seen through a camera of focal
+``f_c`` with the same pixel. Apparent size then maps to one Z_c whatever the real camera, so an
+RGB network can learn absolute depth from images of many cameras; the decoder divides by the same
+factor. The depth teacher's input is scaled the same way (:func:`canonical_scale`). Pixel
+coordinates and the uv maps are unchanged. ``canonical_fx = 0`` is the paper's metric SPDH.
+
 Decoding: (û, v̂) from the uv map, Ẑ from the uz map's depth row, then
 ``[X, Y, Z] = Ẑ · K⁻¹ [û, v̂, 1]``. Both peaks are refined to sub-pixel / sub-bin precision with
 a local soft-argmax (weighted centroid of the positive values in a (2r+1)² window around the
@@ -38,6 +46,8 @@ class SPDHConfig:
         sigma_mm: Gaussian sigma in millimetres (seed 000: ≈ 50 mm).
         min_sigma_px: lower bound of the uv sigma in pixels, so that far joints on a coarse
             grid still cover a pixel (deviation from the paper needed at low resolution).
+        canonical_fx: canonical focal length f_c in output-grid pixels; 0 = metric depth bins
+            (seed 000), > 0 = z_min/z_max are canonical depths (see the module docstring).
     """
 
     width: int = 128
@@ -46,6 +56,7 @@ class SPDHConfig:
     z_max: float = 6.2
     sigma_mm: float = 50.0
     min_sigma_px: float = 1.0
+    canonical_fx: float = 0.0
 
     @property
     def dz(self) -> float:
@@ -58,6 +69,31 @@ class SPDHConfig:
 
 def _as_t(x, dtype=torch.float32, device=None) -> torch.Tensor:
     return torch.as_tensor(x, dtype=dtype, device=device)
+
+
+def canonical_scale(K: torch.Tensor, cfg: SPDHConfig) -> torch.Tensor:
+    """Depth scale s = f_c / f_x per image (float32 [B]); all ones when ``canonical_fx`` is 0.
+
+    ``K``: float [B, 3, 3] intrinsics of the output grid. Multiply metric depths (the teacher's
+    input image, joint Z) by ``s`` to get canonical depths.
+    """
+    K = _as_t(K)
+    if cfg.canonical_fx <= 0:
+        return torch.ones(K.shape[0], dtype=torch.float32, device=K.device)
+    return cfg.canonical_fx / K[:, 0, 0]
+
+
+def _to_canonical(joints: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig):
+    """(joints with Z·s, K with f·s): same pixels, canonical depth."""
+    s = canonical_scale(K, cfg)
+    if cfg.canonical_fx <= 0:
+        return joints, K, s
+    Kc = K.clone()
+    Kc[:, 0, 0] = K[:, 0, 0] * s
+    Kc[:, 1, 1] = K[:, 1, 1] * s
+    jc = joints.clone()
+    jc[..., 2] = joints[..., 2] * s[:, None]
+    return jc, Kc, s
 
 
 def encode(joints: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig) -> tuple[torch.Tensor, torch.Tensor]:
@@ -73,6 +109,7 @@ def encode(joints: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig) -> tuple[torc
     """
     joints = _as_t(joints)
     K = _as_t(K, device=joints.device)
+    joints, K, _ = _to_canonical(joints, K, cfg)
     B, J, _ = joints.shape
     H, W = cfg.height, cfg.width
     dev = joints.device
@@ -143,11 +180,13 @@ def decode(uv: torch.Tensor, uz: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig,
     uz = uz.float()
     B, J, H, W = uv.shape
     K = _as_t(K, device=uv.device)
+    s = canonical_scale(K, cfg)
     r = radius if refine else 0
     u, v, peak = _refine_peak(uv.reshape(B * J, H, W), r)
     _, k, _ = _refine_peak(uz.reshape(B * J, H, W), r)
     Z = cfg.z_min + k * cfg.dz
     u, v, Z, peak = (t.reshape(B, J) for t in (u, v, Z, peak))
+    Z = Z / s[:, None]  # canonical → metric (no-op for metric SPDH)
     fx, fy = K[:, 0, 0, None], K[:, 1, 1, None]
     cx, cy = K[:, 0, 2, None], K[:, 1, 2, None]
     X = (u - cx) / fx * Z
@@ -161,7 +200,8 @@ def decode(uv: torch.Tensor, uz: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig,
 
 def roundtrip_error_mm(cfg: SPDHConfig, n: int = 2000, seed: int = 0, refine: bool = True,
                        hfov_deg: float = 60.0) -> np.ndarray:
-    """Encode random joints (in view, Z uniform in [z_min + 0.3, z_max − 0.3]) and decode them.
+    """Encode random joints (in view, *canonical* Z uniform in [z_min + 0.3, z_max − 0.3]) and
+    decode them, with a camera of ``hfov_deg`` horizontal field of view.
 
     Returns float64 [n] 3D errors in millimetres; used by the tests and ``pipose spdh-roundtrip``.
     """
@@ -170,6 +210,8 @@ def roundtrip_error_mm(cfg: SPDHConfig, n: int = 2000, seed: int = 0, refine: bo
     rng = np.random.default_rng(seed)
     K = intrinsics_from_fov(cfg.width, cfg.height, hfov_deg)
     Z = rng.uniform(cfg.z_min + 0.3, cfg.z_max - 0.3, n)
+    if cfg.canonical_fx > 0:
+        Z = Z * K[0, 0] / cfg.canonical_fx
     u = rng.uniform(3, cfg.width - 4, n)
     v = rng.uniform(3, cfg.height - 4, n)
     X = (u - K[0, 2]) / K[0, 0] * Z

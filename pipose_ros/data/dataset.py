@@ -54,11 +54,20 @@ def rgb_to_tensor(rgb: np.ndarray, norm: dict | None = None) -> torch.Tensor:
     return t.movedim(-1, -3).contiguous()
 
 
-def depth_to_tensor(depth_m: np.ndarray | torch.Tensor, norm: dict | None = None) -> torch.Tensor:
+def depth_to_tensor(depth_m: np.ndarray | torch.Tensor, norm: dict | None = None,
+                    scale=1.0) -> torch.Tensor:
     """float metres [..., H, W] (0 or NaN = invalid) → float32 [..., 1, H, W] normalised, with
-    invalid pixels set to ``depth_invalid``."""
+    invalid pixels set to ``depth_invalid``.
+
+    ``scale``: depth factor applied first — a float or float [B] for a batch [B, H, W]; the
+    canonical-camera factor f_c / f_x of :func:`pipose_ros.spdh.canonical_scale`.
+    """
     n = norm or normalisation()
     d = torch.as_tensor(depth_m).float()
+    scale = torch.as_tensor(scale, dtype=torch.float32)
+    if scale.ndim == 1:
+        scale = scale[:, None, None]
+    d = d * scale
     valid = torch.isfinite(d) & (d > 0)
     x = torch.where(valid, (d - n["depth_mean_m"]) / n["depth_std_m"],
                     torch.full_like(d, n["depth_invalid"]))
@@ -135,6 +144,40 @@ def synthetic_set(seed: int, n: int, net_wh=(128, 96), render_wh=(192, 144),
     return s
 
 
+def foreground_from_depth(depth_m: np.ndarray, joints: np.ndarray, K: np.ndarray, mask: np.ndarray,
+                          band_m: float = 0.3, radius_m: float = 0.22,
+                          joint_set: JointSet = KINECT14) -> np.ndarray:
+    """Person mask from registered depth, the privileged foreground of seed 003 §3.3.
+
+    The skeleton's bones are sampled in 3D and drawn as discs of ``radius_m`` (projected to
+    pixels at each sample's depth) carrying that depth; a pixel is foreground when a disc covers
+    it and its measured depth is within ``band_m`` of the disc's depth (so floor, wall and
+    occluders inside the silhouette's reach are rejected).
+
+    Args:
+        depth_m: float32 [H, W] metres (0 = invalid). joints: float [J, 3] metres, camera
+        optical frame. K: float [3, 3]. mask: bool [J], joints to use.
+    Returns: float32 [H, W], 1 on the person (all zeros when no joint is usable).
+    """
+    H, W = depth_m.shape
+    m = np.asarray(mask, bool) & (joints[:, 2] > 0.1)
+    zref = np.zeros((H, W), np.float32)
+    fx = float(K[0, 0])
+    pts = [joints[j] for j in np.flatnonzero(m)]
+    for a, b in joint_set.bones:
+        if m[a] and m[b]:
+            pts += [joints[a] + t * (joints[b] - joints[a]) for t in np.linspace(0.1, 0.9, 6)]
+    if not pts:
+        return zref
+    pts = np.array(pts, np.float64)
+    uv = project(pts, K)
+    for (u, v), z in sorted(zip(uv, pts[:, 2]), key=lambda p: -p[1]):  # near samples drawn last
+        r = max(1, int(round(radius_m * fx / z)))
+        cv2.circle(zref, (int(round(u)), int(round(v))), r, float(z), -1)
+    fg = (zref > 0) & (depth_m > 0) & (np.abs(depth_m - zref) < band_m)
+    return fg.astype(np.float32)
+
+
 class AugmentedDataset(torch.utils.data.Dataset):
     """Torch dataset over a :class:`SampleSet` with the augmentation of seed 000 §4.3.
 
@@ -144,14 +187,19 @@ class AugmentedDataset(torch.utils.data.Dataset):
     a shift of the depth image along Z by ±``z_shift`` m (joints moved along their rays so the
     uv heatmaps stay put). ``augment=False`` returns the samples unchanged.
 
-    Items: dict with ``rgb`` float32 [3, H, W], ``depth`` float32 [1, H, W] (normalised),
-    ``K`` float32 [3, 3], ``joints`` float32 [J, 3] (m), ``mask`` float32 [J] (in image).
+    Items: dict with ``rgb`` float32 [3, H, W], ``depth`` float32 [1, H, W] (normalised, in
+    canonical depth when ``canonical_fx`` > 0), ``K`` float32 [3, 3], ``joints`` float32 [J, 3]
+    (m), ``mask`` float32 [J] (in image, label known) and, with ``with_foreground``, ``fg``
+    float32 [1, H, W] (:func:`foreground_from_depth`).
     """
 
     def __init__(self, data: SampleSet, augment: bool = True, rot_deg: float = 5.0,
                  tx: float = 0.15, ty: float = 0.02, flip: bool = True, z_shift: float = 0.0,
-                 colour_jitter: bool = True, joint_set: JointSet = KINECT14, seed: int = 0):
+                 colour_jitter: bool = True, joint_set: JointSet = KINECT14, seed: int = 0,
+                 canonical_fx: float = 0.0, with_foreground: bool = False):
         self.d = data
+        self.canonical_fx = canonical_fx
+        self.with_foreground = with_foreground
         self.augment = augment
         self.rot_deg, self.tx, self.ty, self.flip, self.z_shift = rot_deg, tx, ty, flip, z_shift
         self.colour_jitter = colour_jitter
@@ -196,13 +244,19 @@ class AugmentedDataset(torch.utils.data.Dataset):
                 dz = rng.uniform(-self.z_shift, self.z_shift)
                 valid = depth > 0
                 depth = np.where(valid, np.maximum(depth + dz, 0.05), 0).astype(np.float32)
-                joints *= ((joints[:, 2] + dz) / joints[:, 2])[:, None]
+                known = joints[:, 2] > 0  # unknown joints are stored as zeros and stay zero
+                joints[known] *= ((joints[known, 2] + dz) / joints[known, 2])[:, None]
             if self.colour_jitter:
                 rgb = rgb.astype(np.float32) * rng.uniform(0.7, 1.3, 3) + rng.uniform(-20, 20)
                 rgb = np.clip(rgb, 0, 255).astype(np.uint8)
-        uv = project(joints, K)
+        with np.errstate(divide="ignore", invalid="ignore"):  # unknown joints are zeros
+            uv = project(joints, K)
         mask = (joints[:, 2] > 0.1) & (uv[:, 0] >= 0) & (uv[:, 0] <= W - 1) & (uv[:, 1] >= 0) & (uv[:, 1] <= H - 1)
-        return {"rgb": rgb_to_tensor(rgb), "depth": depth_to_tensor(depth),
+        s = self.canonical_fx / K[0, 0] if self.canonical_fx > 0 else 1.0
+        item = {"rgb": rgb_to_tensor(rgb), "depth": depth_to_tensor(depth, scale=s),
                 "K": torch.tensor(K, dtype=torch.float32),
                 "joints": torch.tensor(joints, dtype=torch.float32),
                 "mask": torch.tensor(mask, dtype=torch.float32)}
+        if self.with_foreground:
+            item["fg"] = torch.from_numpy(foreground_from_depth(depth, joints, K, mask))[None]
+        return item

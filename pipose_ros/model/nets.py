@@ -139,7 +139,7 @@ class _SingleNet(nn.Module):
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         f, feats = self.backbone(x)
         uv, uz = self.head(f)
-        return {"uv": uv, "uz": uz, "f": f, "feats": feats}
+        return {"uv": uv, "uz": uz, "f": f, "feats": feats, "embedding": f}
 
 
 class DepthTeacher(_SingleNet):
@@ -159,9 +159,9 @@ class RGBBaseline(_SingleNet):
 class RGBStudent(nn.Module):
     """F_rgb ‖ F_hall + SPDH head (seed 000 §3.1.2). Input: normalised RGB [B, 3, H, W].
 
-    ``forward`` returns uv, uz [B, J, H, W] and ``hall``: the F_hall features that L_PI
-    compares with the frozen teacher's (the fused embedding, or the stride-16 branch when
-    ``distill_stage == "mid"``).
+    ``forward`` returns uv, uz [B, J, H, W]; ``f`` / ``feats``: F_hall's fused embedding and
+    branch outputs, which L_PI compares with the frozen teacher's (:func:`distill_features`);
+    ``embedding``: the F_rgb ‖ F_hall features the head decodes (the foreground-mask loss).
     """
 
     def __init__(self, cfg: ModelConfig):
@@ -180,7 +180,7 @@ class RGBStudent(nn.Module):
         f_hall, feats_hall = self.hall(x)
         f = f_hall if self.rgb is None else torch.cat([self.rgb(x)[0], f_hall], dim=1)
         uv, uz = self.head(f)
-        return {"uv": uv, "uz": uz, "f": f_hall, "feats": feats_hall}
+        return {"uv": uv, "uz": uz, "f": f_hall, "feats": feats_hall, "embedding": f}
 
 
 def distill_features(out: dict[str, torch.Tensor], stage: str) -> torch.Tensor:

@@ -31,19 +31,58 @@ def pose_loss(pred_uv: torch.Tensor, pred_uz: torch.Tensor, gt_uv: torch.Tensor,
 
 
 def pi_loss(f_teacher: torch.Tensor, f_hall: torch.Tensor, kind: str = "l2",
-            sigmoid: bool = False) -> torch.Tensor:
-    """L_PI, seed 000 eq. (1): feature mimicry between frozen F_depth and F_hall.
+            sigmoid: bool = False, attention: torch.Tensor | None = None) -> torch.Tensor:
+    """L_PI, seed 000 eq. (1): feature mimicry between the frozen teacher and F_hall.
 
     Args:
         f_teacher, f_hall: float [B, C, h, w] features.
         kind: ``l2`` (MSE, seed 000) or ``huber`` (seed 001 §4.2).
         sigmoid: map both through a sigmoid first (seed 001 §4.2, for pre-ReLU features).
+        attention: optional float [B, 1, H, W] map in [0, 1] (seed 001 eq. 4.27), resized to
+            (h, w) here; the per-pixel error is multiplied by it before averaging.
+    Raises: ``ValueError`` for an unknown ``kind``.
     """
     a, b = f_hall.float(), f_teacher.detach().float()
     if sigmoid:
         a, b = torch.sigmoid(a), torch.sigmoid(b)
     if kind == "l2":
-        return F.mse_loss(a, b)
-    if kind == "huber":
-        return F.smooth_l1_loss(a, b)
-    raise ValueError(f"unknown L_PI kind {kind!r}")
+        e = (a - b) ** 2
+    elif kind == "huber":
+        e = F.smooth_l1_loss(a, b, reduction="none")
+    else:
+        raise ValueError(f"unknown L_PI kind {kind!r}")
+    if attention is not None:
+        e = e * F.interpolate(attention.float(), size=e.shape[-2:], mode="area")
+    return e.mean()
+
+
+def attention_map(uv: torch.Tensor, mask: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """Artificial attention map of seed 001 eq. (4.26) from projected GT joints.
+
+    ``A[u, v] = Σ_j exp(−((u − u_j)² + (v − v_j)²) / 5)`` over the joints inside the image,
+    then divided by its maximum (→ [0, 1]).
+
+    Args:
+        uv: float [B, J, 2] projected joints, input pixels. mask: float [B, J] (1 = counts).
+    Returns: float32 [B, 1, height, width].
+    """
+    us = torch.arange(width, device=uv.device, dtype=torch.float32)
+    vs = torch.arange(height, device=uv.device, dtype=torch.float32)
+    du = (us[None, None, None, :] - uv[..., 0, None, None]) ** 2
+    dv = (vs[None, None, :, None] - uv[..., 1, None, None]) ** 2
+    a = (torch.exp(-(du + dv) / 5.0) * mask.float()[..., None, None]).sum(1, keepdim=True)
+    return a / a.amax(dim=(2, 3), keepdim=True).clamp(min=1e-6)
+
+
+def mask_loss(features: torch.Tensor, foreground: torch.Tensor) -> torch.Tensor:
+    """Foreground-mask loss of seed 003 eq. (3): ``‖A ⊙ M‖²`` with M = 1 off the person.
+
+    Suppresses the RGB features' responses on the background. Returned as the mean over
+    elements (so its scale does not depend on the feature size).
+
+    Args:
+        features: float [B, C, h, w]. foreground: float [B, 1, H, W], 1 on the person (from
+            depth, :func:`pipose_ros.data.dataset.foreground_from_depth`), resized here.
+    """
+    m = 1.0 - F.interpolate(foreground.float(), size=features.shape[-2:], mode="area")
+    return ((features.float() * m) ** 2).mean()

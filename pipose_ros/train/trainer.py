@@ -12,6 +12,7 @@ from __future__ import annotations
 import platform
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -20,8 +21,8 @@ from tqdm import tqdm
 from ..data.dataset import AugmentedDataset, SampleSet, depth_to_tensor, rgb_to_tensor
 from ..model import ModelConfig, build_model
 from ..model.nets import distill_features
-from ..spdh import SPDHConfig, decode, encode
-from .losses import pi_loss, pose_loss
+from ..spdh import SPDHConfig, canonical_scale, decode, encode
+from .losses import attention_map, mask_loss, pi_loss, pose_loss
 from .metrics import pose_metrics
 
 
@@ -34,7 +35,10 @@ def pick_device(device: str = "auto") -> torch.device:
 
 @dataclass
 class TrainConfig:
-    """Hyper-parameters of one training run (recorded in the checkpoint's summary)."""
+    """Hyper-parameters of one training run (recorded in the checkpoint's summary).
+
+    ``batch_size`` is per process: under ``torchrun`` with N processes the global batch is N×.
+    """
 
     steps: int = 1000
     batch_size: int = 16
@@ -44,34 +48,120 @@ class TrainConfig:
     alpha_ramp: float = 0.0  # fraction of steps over which α ramps linearly from 0
     pi_kind: str = "l2"
     pi_sigmoid: bool = False
+    attention: bool = False  # seed 001 eq. 4.27: L_PI weighted by a map around projected GT joints
+    mask_weight: float = 0.0  # seed 003 eq. 3: weight of the foreground-mask loss (0 = off)
     z_shift: float = 0.3  # stage-1 depth shift along Z, metres (seed 000 §4.3)
     seed: int = 0
     workers: int = 0
+    save_every: int = 100  # steps between resumable snapshots (0 = never)
 
 
 def _model_input(kind: str, batch: dict, device) -> torch.Tensor:
     return (batch["depth"] if kind == "teacher" else batch["rgb"]).to(device, non_blocking=True)
 
 
+def _dist_info() -> tuple[int, int]:
+    """(rank, world size) under ``torchrun`` (env WORLD_SIZE > 1), else (0, 1)."""
+    import os
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return 0, 1
+    import torch.distributed as dist
+    if not dist.is_initialized():
+        dist.init_process_group(backend="nccl" if torch.cuda.is_available() else "gloo")
+    return dist.get_rank(), world
+
+
+def shutdown_distributed() -> None:
+    """Leave the process group, if ``train`` joined one under ``torchrun``."""
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
+def _epoch_batches(n: int, bs: int, seed: int, epoch: int, rank: int, world: int) -> list[list[int]]:
+    """This rank's batches of one epoch: a seeded permutation, sharded by rank, full batches only."""
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed * 100003 + epoch)).tolist()
+    mine = order[rank::world]
+    return [mine[i:i + bs] for i in range(0, len(mine) - bs + 1, bs)]
+
+
+def _teacher_input(teacher: torch.nn.Module, batch: dict, dev) -> torch.Tensor:
+    """Depth for the depth teacher; RGB for an RGB teacher (the control run, seed 001 §6.2.2)."""
+    return _model_input("baseline" if teacher.cfg.kind == "baseline" else "teacher", batch, dev)
+
+
+def _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a, opt, sched, scaler, amp):
+    """One optimisation step; returns (L_PE, L_PI, L_mask) as floats."""
+    x = _model_input(kind, batch, dev)
+    K = batch["K"].to(dev)
+    joints = batch["joints"].to(dev)
+    jmask = batch["mask"].to(dev)
+    with torch.no_grad():
+        gt_uv, gt_uz = encode(joints, K, spdh_cfg)
+    with torch.autocast(device_type=dev.type, dtype=torch.float16, enabled=amp):
+        out = net(x)
+        l_pe = pose_loss(out["uv"], out["uz"], gt_uv, gt_uz, jmask, tcfg.fg_weight)
+        loss = l_pe
+        l_pi = torch.zeros((), device=dev)
+        l_mask = torch.zeros((), device=dev)
+        if kind == "student":
+            with torch.no_grad():
+                t_out = teacher(_teacher_input(teacher, batch, dev))
+            stage = model_cfg.distill_stage
+            att = None
+            if tcfg.attention:
+                z = joints[..., 2].clamp(min=1e-3)
+                uvp = torch.stack([K[:, None, 0, 0] * joints[..., 0] / z + K[:, None, 0, 2],
+                                   K[:, None, 1, 1] * joints[..., 1] / z + K[:, None, 1, 2]], -1)
+                att = attention_map(uvp, jmask, x.shape[-2], x.shape[-1])
+            l_pi = pi_loss(distill_features(t_out, stage), distill_features(out, stage),
+                           tcfg.pi_kind, tcfg.pi_sigmoid, attention=att)
+            loss = loss + a * l_pi
+            if tcfg.mask_weight > 0:
+                l_mask = mask_loss(out["embedding"], batch["fg"].to(dev))
+                loss = loss + tcfg.mask_weight * l_mask
+    opt.zero_grad(set_to_none=True)
+    scaler.scale(loss).backward()
+    scaler.step(opt)
+    scaler.update()
+    sched.step()
+    return l_pe.item(), l_pi.item(), l_mask.item()
+
+
 def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConfig,
           tcfg: TrainConfig, teacher: torch.nn.Module | None = None,
           init: torch.nn.Module | None = None, device: str = "auto",
-          log=print) -> tuple[torch.nn.Module, dict]:
+          log=print, resume_path: str | Path | None = None, csv_path: str | Path | None = None,
+          stop_after: int | None = None) -> tuple[torch.nn.Module, dict]:
     """Train a ``teacher``, ``baseline`` or ``student`` network.
 
     Args:
         data: training samples at network resolution (never the test set).
-        teacher: the frozen depth teacher (required for ``student``; seed 000 §3.1.2).
+        teacher: the frozen teacher for ``student`` (seed 000 §3.1.2): normally the depth
+            teacher; an RGB baseline here gives the control run (its input is then RGB).
         init: a model whose matching weights initialise the new one (fine-tuning / student
             initialised from the baseline, seed 001).
+        resume_path: snapshot file (model, optimiser, scheduler, scaler, step) written every
+            ``tcfg.save_every`` steps; when it exists at start, training continues from it and
+            reproduces the uninterrupted run (same batches, same augmentation).
+        csv_path: per-step log (step, epoch, lr, l_pe, l_pi, l_mask, alpha, seconds).
+        stop_after: stop (after saving the snapshot) once this many steps are done — for tests
+            and for splitting long runs; the summary then has ``finished: False``.
+    Distributed: under ``torchrun`` (WORLD_SIZE > 1) each process trains on its shard of every
+    epoch with DistributedDataParallel (NCCL on CUDA, gloo on CPU); rank 0 logs and saves.
     Returns:
         (model, summary dict with steps, wall-clock seconds, final losses, machine).
     Raises:
         ValueError: student without a teacher.
     """
+    rank, world = _dist_info()
     torch.manual_seed(tcfg.seed)
     np.random.seed(tcfg.seed)
     dev = pick_device(device)
+    if dev.type == "cuda" and world > 1:
+        dev = torch.device("cuda", rank % torch.cuda.device_count())
     model_cfg.kind = kind
     model = build_model(model_cfg).to(dev)
     if init is not None:
@@ -82,73 +172,104 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         log(f"initialised {len(src)}/{len(own)} tensors from the given model")
     if kind == "student":
         if teacher is None:
-            raise ValueError("stage 2 (student) needs the frozen depth teacher")
+            raise ValueError("stage 2 (student) needs a frozen teacher")
         teacher = teacher.to(dev).eval()
         for p in teacher.parameters():
             p.requires_grad_(False)
     ds = AugmentedDataset(data, augment=True, z_shift=tcfg.z_shift if kind == "teacher" else 0.0,
-                          seed=tcfg.seed)
-    loader = torch.utils.data.DataLoader(ds, batch_size=tcfg.batch_size, shuffle=True, drop_last=True,
-                                         num_workers=tcfg.workers, persistent_workers=tcfg.workers > 0,
-                                         generator=torch.Generator().manual_seed(tcfg.seed))
+                          seed=tcfg.seed, canonical_fx=spdh_cfg.canonical_fx,
+                          with_foreground=kind == "student" and tcfg.mask_weight > 0)
+    if len(ds) // world < tcfg.batch_size:
+        raise ValueError(f"{len(ds)} samples are fewer than one batch of {tcfg.batch_size} per process")
     opt = torch.optim.Adam(model.parameters(), lr=tcfg.lr)
     sched = torch.optim.lr_scheduler.MultiStepLR(
         opt, milestones=[int(tcfg.steps * 0.5), int(tcfg.steps * 0.75)], gamma=0.1)
     amp = dev.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=amp)
+    step, epoch, skip, elapsed = 0, 0, 0, 0.0
+    hist = {"pe": [], "pi": [], "mask": []}
+    if resume_path is not None and Path(resume_path).exists():
+        st = torch.load(resume_path, map_location=dev, weights_only=True)
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+        sched.load_state_dict(st["sched"])
+        scaler.load_state_dict(st["scaler"])
+        step, epoch, skip, elapsed = int(st["step"]), int(st["epoch"]), int(st["in_epoch"]), float(st["elapsed"])
+        hist = {k: list(v) for k, v in st["hist"].items()}
+        log(f"resumed from {resume_path} at step {step}")
+    net = model
+    if world > 1:
+        net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[dev.index] if dev.type == "cuda" else None)
+    csv = None
+    if csv_path is not None and rank == 0:
+        new = not Path(csv_path).exists() or step == 0
+        csv = open(csv_path, "w" if new else "a")
+        if new:
+            csv.write("step,epoch,lr,l_pe,l_pi,l_mask,alpha,seconds\n")
+
+    def snapshot(at: tuple[int, int]) -> None:
+        if resume_path is None or rank != 0:
+            return
+        tmp = Path(str(resume_path) + ".tmp")
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+                    "scaler": scaler.state_dict(), "step": step, "epoch": at[0], "in_epoch": at[1],
+                    "elapsed": elapsed + time.time() - t0, "hist": hist}, tmp)
+        tmp.replace(resume_path)
+
     model.train()
     t0 = time.time()
-    step, epoch = 0, 0
-    hist = {"pe": [], "pi": []}
-    bar = tqdm(total=tcfg.steps, desc=f"train {kind}", dynamic_ncols=True)
-    while step < tcfg.steps:
+    limit = min(tcfg.steps, stop_after if stop_after is not None else tcfg.steps)
+    resume_at = (epoch, skip)  # (epoch, batch index) of the next batch to train on
+    bar = tqdm(total=tcfg.steps, initial=step, desc=f"train {kind}", dynamic_ncols=True, disable=rank != 0)
+    while step < limit:
+        epoch, skip = resume_at
         ds.epoch = epoch
-        for batch in loader:
-            if step >= tcfg.steps:
-                break
-            x = _model_input(kind, batch, dev)
-            K = batch["K"].to(dev)
-            with torch.no_grad():
-                gt_uv, gt_uz = encode(batch["joints"].to(dev), K, spdh_cfg)
-            with torch.autocast(device_type=dev.type, dtype=torch.float16, enabled=amp):
-                out = model(x)
-                l_pe = pose_loss(out["uv"], out["uz"], gt_uv, gt_uz, batch["mask"].to(dev), tcfg.fg_weight)
-                loss = l_pe
-                l_pi = torch.zeros((), device=dev)
-                if kind == "student":
-                    with torch.no_grad():
-                        t_out = teacher(batch["depth"].to(dev))
-                    stage = model_cfg.distill_stage
-                    l_pi = pi_loss(distill_features(t_out, stage), distill_features(out, stage),
-                                   tcfg.pi_kind, tcfg.pi_sigmoid)
-                    a = tcfg.alpha
-                    if tcfg.alpha_ramp > 0:
-                        a *= min(1.0, step / max(1.0, tcfg.alpha_ramp * tcfg.steps))
-                    loss = loss + a * l_pi
-            opt.zero_grad(set_to_none=True)
-            scaler.scale(loss).backward()
-            scaler.step(opt)
-            scaler.update()
-            sched.step()
-            hist["pe"].append(l_pe.item())
-            hist["pi"].append(l_pi.item())
+        batches = _epoch_batches(len(ds), tcfg.batch_size, tcfg.seed, epoch, rank, world)
+        loader = torch.utils.data.DataLoader(ds, batch_sampler=batches[skip:], num_workers=tcfg.workers)
+        for pos, batch in enumerate(loader, start=skip + 1):
+            a = tcfg.alpha
+            if tcfg.alpha_ramp > 0:
+                a *= min(1.0, step / max(1.0, tcfg.alpha_ramp * tcfg.steps))
+            l_pe, l_pi, l_mask = _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a,
+                                       opt, sched, scaler, amp)
+            hist["pe"].append(l_pe)
+            hist["pi"].append(l_pi)
+            hist["mask"].append(l_mask)
             step += 1
+            resume_at = (epoch, pos) if pos < len(batches) else (epoch + 1, 0)
             bar.update(1)
+            if csv is not None:
+                csv.write(f"{step},{epoch},{sched.get_last_lr()[0]:.3g},{l_pe:.5g},{l_pi:.5g},"
+                          f"{l_mask:.5g},{a:.4g},{elapsed + time.time() - t0:.1f}\n")
+                csv.flush()
             if step % 10 == 0:
                 bar.set_postfix(pe=f"{np.mean(hist['pe'][-10:]):.3f}", pi=f"{np.mean(hist['pi'][-10:]):.4f}")
-        epoch += 1
+            if tcfg.save_every and step % tcfg.save_every == 0 and step < tcfg.steps:
+                snapshot(resume_at)
+            if step >= limit:
+                break
+        else:
+            resume_at = (epoch + 1, 0)
     bar.close()
-    wall = time.time() - t0
+    epoch = resume_at[0]
+    finished = step >= tcfg.steps
+    if not finished:
+        snapshot(resume_at)
+    if csv is not None:
+        csv.close()
+    wall = elapsed + time.time() - t0
     tail = max(1, min(50, tcfg.steps // 10))  # steps averaged for the final losses
     model.eval()
     summary = {
-        "kind": kind, "steps": tcfg.steps, "batch_size": tcfg.batch_size, "lr": tcfg.lr,
-        "epochs": epoch, "train_samples": len(data), "wall_clock_s": round(wall, 1),
-        "initial_pe": float(np.mean(hist["pe"][:5])), "final_pe": float(np.mean(hist["pe"][-tail:])), "final_pi": float(np.mean(hist["pi"][-tail:])),
+        "kind": kind, "steps": tcfg.steps, "finished": finished, "batch_size": tcfg.batch_size,
+        "processes": world, "lr": tcfg.lr, "epochs": epoch, "train_samples": len(data),
+        "wall_clock_s": round(wall, 1),
+        "initial_pe": float(np.mean(hist["pe"][:5])), "final_pe": float(np.mean(hist["pe"][-tail:])),
+        "final_pi": float(np.mean(hist["pi"][-tail:])), "final_mask": float(np.mean(hist["mask"][-tail:])),
         "alpha": tcfg.alpha, "fg_weight": tcfg.fg_weight, "alpha_ramp": tcfg.alpha_ramp, "pi_kind": tcfg.pi_kind,
-        "pi_sigmoid": tcfg.pi_sigmoid, "seed": tcfg.seed,
-        "device": str(dev), "machine": f"{platform.machine()} {platform.processor() or ''} "
-                                       f"{torch.get_num_threads()} threads".strip(),
+        "pi_sigmoid": tcfg.pi_sigmoid, "attention": tcfg.attention, "mask_weight": tcfg.mask_weight,
+        "seed": tcfg.seed, "device": str(dev),
+        "machine": f"{platform.machine()} {platform.processor() or ''} {torch.get_num_threads()} threads".strip(),
         "torch": str(torch.__version__),
     }
     return model, summary
@@ -164,7 +285,8 @@ def predict(model: torch.nn.Module, kind: str, data: SampleSet, spdh_cfg: SPDHCo
     for s in range(0, len(data), batch_size):
         sl = slice(s, s + batch_size)
         if kind == "teacher":
-            x = depth_to_tensor(data.depth_mm[sl].astype(np.float32) * 1e-3)
+            x = depth_to_tensor(data.depth_mm[sl].astype(np.float32) * 1e-3,
+                                scale=canonical_scale(torch.tensor(data.K[sl]), spdh_cfg))
         else:
             x = rgb_to_tensor(data.rgb[sl])
         out = model(x.to(dev))

@@ -1,0 +1,199 @@
+"""The pipose dataset folder: RGB + registered depth + K per frame + 3D joints (docs/DATASET.md).
+
+Layout::
+
+    OUT/
+      dataset.yaml        format: pipose_dataset/1, joint_names, units, source, …
+      frames.jsonl        one JSON object per frame (below), in time order
+      rgb/000000.png      8-bit RGB (PNG or JPEG)
+      depth/000000.png    16-bit PNG, millimetres, 0 = invalid, registered to rgb/ (same size, same K)
+
+A ``frames.jsonl`` record::
+
+    {"id": "000000", "rgb": "rgb/000000.png", "depth": "depth/000000.png",
+     "K": [[fx, 0, cx], [0, fy, cy], [0, 0, 1]],      # pixels, of both images
+     "stamp_ns": 1700000000000000000,                  # optional, ROS time of the RGB image
+     "joints": [[x, y, z] | null, …] | null,           # metres, camera optical frame (REP-103),
+                                                       # dataset.yaml joint_names order; null = no label
+     "visible": [true, …] | null,                      # joint seen (not occluded / truncated)
+     "label_source": "synthetic-gt" | "mediapipe+depth" | …}
+
+A joint set to ``null`` is unknown (for example an auto-label rejected as unreliable): it is left
+out of the loss and of the metrics. Frames with ``"joints": null`` are unlabelled (``pipose label``
+fills them in). Anyone can produce this layout from their own RGB-D data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+import yaml
+
+from ..camera import Letterbox, project, validate_K
+from ..skeleton import KINECT14
+from .dataset import SampleSet
+
+FORMAT = "pipose_dataset/1"
+
+
+class FolderWriter:
+    """Write a dataset folder frame by frame (``frames.jsonl`` is appended as frames arrive).
+
+    Args:
+        root: output folder (created; an existing ``frames.jsonl`` raises ``FileExistsError``
+            unless ``overwrite``).
+        joint_names: order of the ``joints`` arrays (default KINECT14).
+        info: extra keys for ``dataset.yaml`` (source bag, topics, …).
+        ext: ``png`` (lossless, default) or ``jpg`` for the RGB images.
+    """
+
+    def __init__(self, root: str | Path, joint_names=None, info: dict | None = None,
+                 overwrite: bool = False, ext: str = "png"):
+        self.root = Path(root)
+        (self.root / "rgb").mkdir(parents=True, exist_ok=True)
+        (self.root / "depth").mkdir(parents=True, exist_ok=True)
+        idx = self.root / "frames.jsonl"
+        if idx.exists() and not overwrite:
+            raise FileExistsError(f"{idx} exists (pass overwrite=True / --overwrite)")
+        self.joint_names = list(joint_names or KINECT14.names)
+        meta = {"format": FORMAT, "joint_names": self.joint_names, "depth_unit": "mm (uint16, 0 = invalid)",
+                "joints_unit": "m", "joints_frame": "camera optical frame (REP-103), of the RGB image"}
+        meta.update(info or {})
+        (self.root / "dataset.yaml").write_text(yaml.safe_dump(meta, sort_keys=False))
+        self._f = open(idx, "w")
+        self.ext = ext
+        self.count = 0
+
+    def add(self, rgb: np.ndarray, depth_mm: np.ndarray, K: np.ndarray, joints=None, visible=None,
+            stamp_ns: int | None = None, label_source: str | None = None) -> str:
+        """Append one frame.
+
+        Args:
+            rgb: uint8 [H, W, 3], RGB order.
+            depth_mm: uint16 [H, W], millimetres, registered to ``rgb``.
+            K: float [3, 3] intrinsics of both images.
+            joints: float [J, 3] metres (NaN rows = unknown) or None (unlabelled).
+            visible: bool [J] or None.
+        Returns: the frame id. Raises ``ValueError`` for mismatched shapes or dtypes.
+        """
+        rgb = np.asarray(rgb)
+        depth_mm = np.asarray(depth_mm)
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+            raise ValueError(f"rgb must be uint8 [H, W, 3], got {rgb.dtype} {rgb.shape}")
+        if depth_mm.dtype != np.uint16 or depth_mm.shape != rgb.shape[:2]:
+            raise ValueError(f"depth must be uint16 {rgb.shape[:2]}, got {depth_mm.dtype} {depth_mm.shape}")
+        K = validate_K(K)
+        fid = f"{self.count:06d}"
+        rel_rgb, rel_d = f"rgb/{fid}.{self.ext}", f"depth/{fid}.png"
+        cv2.imwrite(str(self.root / rel_rgb), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        cv2.imwrite(str(self.root / rel_d), depth_mm)
+        rec = {"id": fid, "rgb": rel_rgb, "depth": rel_d, "K": np.asarray(K, float).tolist(),
+               "stamp_ns": None if stamp_ns is None else int(stamp_ns),
+               "joints": joints_to_json(joints), "visible": None if visible is None else [bool(v) for v in visible],
+               "label_source": label_source}
+        self._f.write(json.dumps(rec) + "\n")
+        self._f.flush()
+        self.count += 1
+        return fid
+
+    def close(self) -> None:
+        self._f.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def joints_to_json(joints) -> list | None:
+    """float [J, 3] (NaN rows = unknown) → list of [x, y, z] or null per joint (m, rounded to 0.1 mm)."""
+    if joints is None:
+        return None
+    out = []
+    for p in np.asarray(joints, float):
+        out.append(None if not np.isfinite(p).all() else [round(float(v), 4) for v in p])
+    return out
+
+
+def joints_from_json(rec_joints, J: int) -> np.ndarray:
+    """Inverse of :func:`joints_to_json`: float32 [J, 3], NaN rows for unknown joints."""
+    a = np.full((J, 3), np.nan, np.float32)
+    if rec_joints is not None:
+        for j, p in enumerate(rec_joints):
+            if p is not None:
+                a[j] = p
+    return a
+
+
+def read_folder(root: str | Path) -> tuple[dict, list[dict]]:
+    """(dataset.yaml contents, list of frame records). Raises ``FileNotFoundError`` /
+    ``ValueError`` for a folder that is not a pipose dataset."""
+    root = Path(root)
+    if not (root / "dataset.yaml").exists() or not (root / "frames.jsonl").exists():
+        raise FileNotFoundError(f"{root} is not a pipose dataset folder (needs dataset.yaml and frames.jsonl)")
+    info = yaml.safe_load((root / "dataset.yaml").read_text()) or {}
+    if info.get("format") != FORMAT:
+        raise ValueError(f"{root}: format {info.get('format')!r}, expected {FORMAT!r}")
+    frames = [json.loads(line) for line in (root / "frames.jsonl").read_text().splitlines() if line.strip()]
+    return info, frames
+
+
+def write_records(root: str | Path, frames: list[dict]) -> None:
+    """Atomically replace ``frames.jsonl`` (used by ``pipose label``)."""
+    p = Path(root) / "frames.jsonl"
+    tmp = p.with_suffix(".jsonl.tmp")
+    tmp.write_text("".join(json.dumps(r) + "\n" for r in frames))
+    os.replace(tmp, p)
+
+
+def read_frame(root: str | Path, rec: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(rgb uint8 [H, W, 3] RGB, depth uint16 [H, W] mm) of one record; ``ValueError`` if unreadable."""
+    root = Path(root)
+    bgr = cv2.imread(str(root / rec["rgb"]), cv2.IMREAD_COLOR)
+    d = cv2.imread(str(root / rec["depth"]), cv2.IMREAD_UNCHANGED)
+    if bgr is None or d is None:
+        raise ValueError(f"cannot read frame {rec.get('id')} in {root}")
+    if d.dtype != np.uint16 or d.shape != bgr.shape[:2]:
+        raise ValueError(f"frame {rec.get('id')}: depth must be uint16 of the RGB size, got {d.dtype} {d.shape}")
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), d
+
+
+def load_folder(root: str | Path, net_wh=(128, 96), labelled_only: bool = True) -> SampleSet:
+    """Load a dataset folder as a :class:`SampleSet` letterboxed to ``net_wh`` (the trainer's input).
+
+    Unknown joints get zeros and ``in_image = False`` (out of the loss and the metrics).
+    Raises ``ValueError`` when no frame is labelled or the joint names differ from KINECT14.
+    """
+    info, frames = read_folder(root)
+    names = info.get("joint_names", list(KINECT14.names))
+    if list(names) != list(KINECT14.names):
+        raise ValueError(f"{root}: joint_names {names} differ from {KINECT14.names}")
+    if labelled_only:
+        frames = [r for r in frames if r.get("joints") is not None]
+    if not frames:
+        raise ValueError(f"{root}: no labelled frame (run `pipose label {root}`)")
+    J = len(names)
+    W, H = net_wh
+    cols = {k: [] for k in ("rgb", "depth_mm", "K", "joints", "visible", "in_image")}
+    for rec in frames:
+        rgb, d = read_frame(root, rec)
+        lb = Letterbox.fit(rgb.shape[1], rgb.shape[0], W, H)
+        K = lb.apply_K(np.asarray(rec["K"], float))
+        j = joints_from_json(rec.get("joints"), J)
+        known = np.isfinite(j).all(1)
+        j[~known] = 0
+        uv = project(np.where(known[:, None], j, 1.0), K)
+        inside = known & (j[:, 2] > 0.1) & (uv[:, 0] >= 0) & (uv[:, 0] <= W - 1) & (uv[:, 1] >= 0) & (uv[:, 1] <= H - 1)
+        vis = np.asarray(rec.get("visible") or [True] * J, bool) & inside
+        cols["rgb"].append(lb.image(rgb))
+        cols["depth_mm"].append(lb.depth(d.astype(np.float32)).astype(np.uint16))
+        cols["K"].append(K)
+        cols["joints"].append(j)
+        cols["visible"].append(vis)
+        cols["in_image"].append(inside)
+    return SampleSet(**{k: np.stack(v) for k, v in cols.items()})

@@ -1,0 +1,271 @@
+"""The PI study runner (issue 3): train every row of ``config/study.yaml``, evaluate, report.
+
+``pipose study run`` schedules the jobs (row × seed) with their teacher dependencies on
+``--jobs`` worker processes, each limited to ``--threads`` torch threads. Every job is a plain
+``pipose train`` (resumable: a killed study continues where it stopped) followed by
+``pipose evaluate`` on the benchmark, which writes ``docs/runs/<row>_s<seed>.json``.
+``pipose study report`` turns those files into ``docs/RESULTS.md`` and ``docs/results.json``
+(mean ± std over seeds, seed 000 Table 1 layout, the variants table and the per-case table).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+METRICS = ("mpjpe_cm", "map@6", "map@8", "map@10", "pa_mpjpe_cm", "rr_mpjpe_cm")
+
+
+def load_plan(path: str | Path) -> dict:
+    """Parse the study YAML; raises ``ValueError`` for a row whose teacher row is unknown."""
+    plan = yaml.safe_load(Path(path).read_text())
+    names = {r["name"] for r in plan["rows"]}
+    for r in plan["rows"]:
+        if r.get("teacher") and r["teacher"] not in names:
+            raise ValueError(f"row {r['name']}: unknown teacher row {r['teacher']!r}")
+    return plan
+
+
+def jobs(plan: dict) -> list[dict]:
+    """Jobs in priority order: seed 0 of every main row and the control first, then the other
+    seeds of the main rows, then the variants. Each: name, row, seed, needs (job names), argv."""
+    out = []
+
+    def add(row, seed):
+        name = f"{row['name']}_s{seed}"
+        needs = [f"{row['teacher']}_s{seed}"] if row.get("teacher") else []
+        out.append({"name": name, "row": row["name"], "seed": seed, "needs": needs, "spec": row})
+
+    main = [r for r in plan["rows"] if r.get("main")]
+    rest = [r for r in plan["rows"] if not r.get("main")]
+    for r in main:
+        add(r, plan["seeds"][0])
+    for r in rest:
+        if r["name"] == "control":
+            add(r, plan["seeds"][0])
+    for s in plan["seeds"][1:]:
+        for r in main:
+            add(r, s)
+    for r in rest:
+        if r["name"] != "control":
+            add(r, plan["seeds"][0])
+    return out
+
+
+def _train_argv(job: dict, plan: dict, runs: Path) -> list[str]:
+    r = job["spec"]
+    argv = [sys.executable, "-m", "pipose_ros.cli", "train", r["kind"], "--out", str(runs / f"{job['name']}.pt"),
+            "--seed", str(job["seed"]), *plan.get("common", []), *r.get("args", [])]
+    if job["needs"]:
+        argv += ["--teacher", str(runs / f"{job['needs'][0]}.pt")]
+    return argv
+
+
+def run(plan_path: str | Path, runs: str | Path, results: str | Path, benchmark: str | Path,
+        n_jobs: int = 2, threads: int = 1, only: list[str] | None = None) -> int:
+    """Run every job whose ``results/<name>.json`` is missing; returns the number of failures."""
+    plan = load_plan(plan_path)
+    runs, results = Path(runs), Path(results)
+    runs.mkdir(parents=True, exist_ok=True)
+    results.mkdir(parents=True, exist_ok=True)
+    todo = [j for j in jobs(plan) if not (results / f"{j['name']}.json").exists()
+            and (not only or j["name"] in only or j["row"] in only)]
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    running: dict[str, subprocess.Popen] = {}
+    failed: set[str] = set()
+    stage: dict[str, str] = {}
+    print(f"{len(todo)} jobs to run: {', '.join(j['name'] for j in todo)}", flush=True)
+    while todo or running:
+        for name, p in list(running.items()):
+            if p.poll() is None:
+                continue
+            del running[name]
+            job = next(j for j in jobs(plan) if j["name"] == name)
+            if p.returncode != 0:
+                failed.add(name)
+                print(f"[{time.strftime('%H:%M:%S')}] {name}: {stage[name]} FAILED (rc {p.returncode}), "
+                      f"see {runs / (name + '.log')}", flush=True)
+            elif stage[name] == "train":
+                stage[name] = "evaluate"
+                argv = [sys.executable, "-m", "pipose_ros.cli", "evaluate", "--data", str(benchmark),
+                        str(runs / f"{name}.pt"), "--json", str(runs / f"{name}.eval.json")]
+                running[name] = subprocess.Popen(argv, env=env, stdout=open(runs / f"{name}.log", "a"),
+                                                 stderr=subprocess.STDOUT)
+            else:
+                ev = json.loads((runs / f"{name}.eval.json").read_text())
+                m = next(iter(ev.values()))
+                m.update({"job": name, "row": job["row"], "seed": job["seed"], "label": job["spec"]["label"],
+                          "train_command": " ".join(_train_argv(job, plan, runs)[2:]).replace(str(runs), "RUNS")})
+                (results / f"{name}.json").write_text(json.dumps(m, indent=1))
+                print(f"[{time.strftime('%H:%M:%S')}] {name}: MPJPE {m['mpjpe_cm']:.2f} cm, "
+                      f"mAP@10 {m['map@10']:.1f} %", flush=True)
+        for job in list(todo):
+            if len(running) >= n_jobs:
+                break
+            if any(n in failed for n in job["needs"]):
+                todo.remove(job)
+                failed.add(job["name"])
+                continue
+            if not all((runs / f"{n}.pt").exists() for n in job["needs"]):
+                continue
+            todo.remove(job)
+            stage[job["name"]] = "train"
+            ckpt = runs / f"{job['name']}.pt"
+            if ckpt.exists():  # trained earlier, evaluation missing
+                stage[job["name"]] = "train"
+                running[job["name"]] = subprocess.Popen([sys.executable, "-c", "pass"])
+                continue
+            print(f"[{time.strftime('%H:%M:%S')}] start {job['name']}", flush=True)
+            running[job["name"]] = subprocess.Popen(_train_argv(job, plan, runs), env=env,
+                                                    stdout=open(runs / f"{job['name']}.log", "a"),
+                                                    stderr=subprocess.STDOUT)
+        if not running and todo:
+            print("blocked: remaining jobs wait on failed or missing teachers: "
+                  + ", ".join(j["name"] for j in todo), flush=True)
+            break
+        time.sleep(5)
+    return len(failed)
+
+
+def _agg(vals: list[float]) -> tuple[float, float]:
+    a = np.asarray(vals, float)
+    return float(a.mean()), float(a.std(ddof=1)) if len(a) > 1 else float("nan")
+
+
+def _fmt(mean: float, std: float, digits: int = 2) -> str:
+    return f"{mean:.{digits}f}" if not np.isfinite(std) else f"{mean:.{digits}f} ± {std:.{digits}f}"
+
+
+def report(plan_path: str | Path, results: str | Path, out_md: str | Path, out_json: str | Path,
+           benchmark_info: dict) -> dict:
+    """Write RESULTS.md and results.json from ``results/*.json``; returns the json dict."""
+    plan = load_plan(plan_path)
+    results = Path(results)
+    per_row: dict[str, list[dict]] = {}
+    for f in sorted(results.glob("*.json")):
+        m = json.loads(f.read_text())
+        per_row.setdefault(m["row"], []).append(m)
+    rows = {r["name"]: r for r in plan["rows"]}
+    agg = {}
+    for name, ms in per_row.items():
+        agg[name] = {k: _agg([m[k] for m in ms]) for k in METRICS}
+        agg[name]["n_seeds"] = len(ms)
+        agg[name]["seeds"] = sorted(m["seed"] for m in ms)
+        agg[name]["per_seed_mpjpe_cm"] = {str(m["seed"]): m["mpjpe_cm"] for m in ms}
+    js: dict = {"date": datetime.date.today().isoformat(), "benchmark": benchmark_info, "rows": {}}
+    for name, a in agg.items():
+        js["rows"][name] = {"label": rows[name]["label"] if name in rows else name, "n_seeds": a["n_seeds"],
+                            "seeds": a["seeds"], "per_seed_mpjpe_cm": a["per_seed_mpjpe_cm"],
+                            **{f"{k}_mean": a[k][0] for k in METRICS}, **{f"{k}_std": a[k][1] for k in METRICS}}
+    key = {"teacher": "teacher", "baseline": "baseline", "student": "student", "hall_only": "hall_only",
+           "control": "control"}
+    for k, row in key.items():
+        if row in agg:
+            js[f"{k}_mpjpe_cm"] = agg[row]["mpjpe_cm"][0]
+            js[f"{k}_mpjpe_cm_std"] = agg[row]["mpjpe_cm"][1]
+            for tau in (6, 8, 10):
+                js[f"{k}_map{tau}"] = agg[row][f"map@{tau}"][0]
+
+    def gap(row: str) -> float:
+        if not all(r in agg for r in ("teacher", "baseline", row)):
+            return float("nan")
+        t, b, s = agg["teacher"]["mpjpe_cm"][0], agg["baseline"]["mpjpe_cm"][0], agg[row]["mpjpe_cm"][0]
+        return (b - s) / (b - t) * 100.0 if b != t else float("nan")
+
+    js["gap_closed_pct"] = gap("student")
+    js["gap_closed_hall_only_pct"] = gap("hall_only")
+    js["gap_closed_control_pct"] = gap("control")
+    for name in agg:
+        js["rows"][name]["gap_closed_pct"] = gap(name)
+    _write_md(plan, agg, per_row, js, benchmark_info, out_md)
+    Path(out_json).write_text(json.dumps(js, indent=1, allow_nan=True))
+    return js
+
+
+def _write_md(plan, agg, per_row, js, bench, out_md) -> None:
+    rows = {r["name"]: r for r in plan["rows"]}
+    L = ["# Results: depth as privileged information", "",
+         f"Benchmark **{bench.get('name')}** ({bench.get('frames')} synthetic RGB-D frames, "
+         f"distances {bench.get('dist_range_m')} m, occluders in {bench.get('occluder_prob')} of frames, "
+         "people truncated at the border; fingerprint "
+         f"`{str(bench.get('fingerprint_sha256', ''))[:16]}…`), generated by `pipose testset`; never trained on. "
+         "Absolute 3D error in the camera optical frame over the joints inside the image.", "",
+         f"Produced {js['date']} by `pipose study run` then `pipose study report` (plan: `config/study.yaml`; "
+         "per-run numbers and exact train commands in `docs/runs/`). Mean ± sample std over training seeds.", "",
+         "## Main table (seed 000 Table 1 layout)", "",
+         "| Model | seeds | MPJPE (cm) ↓ | mAP@6 ↑ | mAP@8 ↑ | mAP@10 ↑ | PA-MPJPE (cm) | root-rel. MPJPE (cm) |",
+         "|---|---|---|---|---|---|---|---|"]
+    for name in ("teacher", "baseline", "hall_only", "student", "control"):
+        if name not in agg:
+            continue
+        a = agg[name]
+        L.append(f"| {rows[name]['label']} | {a['n_seeds']} | {_fmt(*a['mpjpe_cm'])} | {_fmt(*a['map@6'], 1)} | "
+                 f"{_fmt(*a['map@8'], 1)} | {_fmt(*a['map@10'], 1)} | {_fmt(*a['pa_mpjpe_cm'])} | "
+                 f"{_fmt(*a['rr_mpjpe_cm'])} |")
+    g = js["gap_closed_pct"]
+    L += ["", "Share of the RGB→depth MPJPE gap closed, (baseline − X) / (baseline − teacher), on the means: "
+          f"student **{g:.0f} %**, F_hall only {js['gap_closed_hall_only_pct']:.0f} %, "
+          f"control {js['gap_closed_control_pct']:.0f} % (paper, seed 000: 67 %; target ≥ 67 %).", ""]
+    L += ["Per seed (MPJPE, cm): " + "; ".join(
+        f"{n} " + ", ".join(f"s{s} {v:.2f}" for s, v in sorted(agg[n]["per_seed_mpjpe_cm"].items()))
+        for n in ("teacher", "baseline", "hall_only", "student", "control") if n in agg), ""]
+    var = [n for n in rows if not rows[n].get("main") and n in agg]
+    if var:
+        base = agg.get("student", {}).get("mpjpe_cm", (float("nan"),))[0]
+        L += ["## Variants (one seed each)", "",
+              "| Variant | MPJPE (cm) ↓ | mAP@10 ↑ | root-rel. (cm) | gap closed | Δ vs student mean (cm) |",
+              "|---|---|---|---|---|---|"]
+        for n in var:
+            a = agg[n]
+            L.append(f"| {rows[n]['label']} | {a['mpjpe_cm'][0]:.2f} | {a['map@10'][0]:.1f} | "
+                     f"{a['rr_mpjpe_cm'][0]:.2f} | {js['rows'][n]['gap_closed_pct']:.0f} % | "
+                     f"{a['mpjpe_cm'][0] - base:+.2f} |")
+        L.append("")
+    cases = None
+    for name in ("teacher", "baseline", "student"):
+        for m in per_row.get(name, []):
+            cases = cases or list(m.get("cases", {}))
+    if cases:
+        L += ["## By case (MPJPE cm, mean over seeds)", "",
+              "| case | frames | " + " | ".join(rows[n]["label"] for n in ("teacher", "baseline", "hall_only", "student") if n in per_row) + " |",
+              "|---|---|" + "---|" * sum(n in per_row for n in ("teacher", "baseline", "hall_only", "student"))]
+        for c in cases:
+            fr = per_row["teacher"][0]["cases"].get(c, {}).get("frames", 0) if "teacher" in per_row else 0
+            vals = []
+            for n in ("teacher", "baseline", "hall_only", "student"):
+                if n in per_row:
+                    v = [m["cases"][c]["mpjpe_cm"] for m in per_row[n] if c in m.get("cases", {})]
+                    vals.append(f"{np.mean(v):.1f}" if v else "–")
+            L.append(f"| {c} | {fr} | " + " | ".join(vals) + " |")
+        L.append("")
+    names = per_row.get("teacher", [{}])[0].get("per_joint_cm")
+    if names:
+        from .skeleton import KINECT14
+        cols = [n for n in ("teacher", "baseline", "hall_only", "student") if n in per_row]
+        L += ["## Per joint (MPJPE cm, mean over seeds)", "", "| joint | " + " | ".join(cols) + " |",
+              "|---|" + "---|" * len(cols)]
+        for j, jn in enumerate(KINECT14.names):
+            L.append(f"| {jn} | " + " | ".join(f"{np.mean([m['per_joint_cm'][j] for m in per_row[n]]):.1f}"
+                                               for n in cols) + " |")
+        L.append("")
+    tr = [m.get("training", {}) for ms in per_row.values() for m in ms]
+    if tr:
+        walls = {}
+        for ms in per_row.values():
+            for m in ms:
+                t = m.get("training", {})
+                walls.setdefault(t.get("kind"), []).append(t.get("wall_clock_s", 0))
+        L += ["## Training budget (measured)", "",
+              "Each run: " + f"{tr[0].get('steps')} steps × batch {tr[0].get('batch_size')} on {tr[0].get('device')} "
+              f"({tr[0].get('machine')}), two runs in parallel on the 2-core machine. Wall clock per run: "
+              + ", ".join(f"{k} {np.mean(v) / 60:.0f} min (n={len(v)})" for k, v in walls.items())
+              + f"; total {sum(sum(v) for v in walls.values()) / 3600:.1f} process-hours.", ""]
+    Path(out_md).write_text("\n".join(L) + "\n")
