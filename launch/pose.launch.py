@@ -5,13 +5,15 @@
 
 In rgbd mode also remap depth:=/camera/aligned_depth_to_color/image_raw and
 depth_info:=/camera/aligned_depth_to_color/camera_info (depth registered to the colour image).
+``record:=true bag:=NAME`` also runs ``ros2 bag record -s mcap`` of the colour image, depth, both
+CameraInfos and /tf_static (the data ``pipose dataset from-bag`` turns into a training set).
 """
 
 import os
 
 from ament_index_python.packages import get_package_share_directory
 from launch import LaunchDescription
-from launch.actions import DeclareLaunchArgument
+from launch.actions import DeclareLaunchArgument, ExecuteProcess
 from launch.conditions import IfCondition
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
@@ -30,6 +32,9 @@ def generate_launch_description():
         DeclareLaunchArgument("device", default_value="auto", description="auto, cpu, cuda"),
         DeclareLaunchArgument("namespace", default_value="", description="node namespace"),
         DeclareLaunchArgument("rviz", default_value="false", description="start RViz with rviz/pose.rviz"),
+        DeclareLaunchArgument("record", default_value="false",
+                              description="also record image, depth, camera_infos, /tf_static (MCAP)"),
+        DeclareLaunchArgument("bag", default_value="pipose_bag", description="bag folder when record:=true"),
     ]
     node = Node(
         package="pipose_ros", executable="pose_node", name="pose_node",
@@ -44,4 +49,11 @@ def generate_launch_description():
     rviz = Node(package="rviz2", executable="rviz2", name="rviz2",
                 arguments=["-d", os.path.join(share, "rviz", "pose.rviz")],
                 condition=IfCondition(LaunchConfiguration("rviz")))
-    return LaunchDescription(args + [node, rviz])
+    # the same command as record.launch.py (relative names resolve in the root namespace:
+    # pass absolute topic names together with namespace:=...)
+    record = ExecuteProcess(
+        cmd=["ros2", "bag", "record", "-s", "mcap", "-o", LaunchConfiguration("bag"),
+             LaunchConfiguration("image"), LaunchConfiguration("camera_info"),
+             LaunchConfiguration("depth"), LaunchConfiguration("depth_info"), "/tf_static"],
+        output="screen", condition=IfCondition(LaunchConfiguration("record")))
+    return LaunchDescription(args + [node, rviz, record])

@@ -185,8 +185,9 @@ class Undistorter:
         D = np.asarray(D, np.float64).ravel()
         return D.size > 0 and bool(np.any(np.abs(D) > 1e-12))
 
-    def __call__(self, img: np.ndarray, K: np.ndarray, D) -> np.ndarray:
-        """Return ``img`` undistorted (same size and dtype), or ``img`` itself if D is zero."""
+    def __call__(self, img: np.ndarray, K: np.ndarray, D, interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
+        """Return ``img`` undistorted (same size and dtype), or ``img`` itself if D is zero.
+        Use ``interpolation=cv2.INTER_NEAREST`` for depth (never blends across edges)."""
         if not self.needed(D):
             return img
         h, w = img.shape[:2]
@@ -194,4 +195,4 @@ class Undistorter:
         if key != self._key:
             self._maps = cv2.initUndistortRectifyMap(K, np.asarray(D, np.float64), None, K, (w, h), cv2.CV_16SC2)
             self._key = key
-        return cv2.remap(img, self._maps[0], self._maps[1], interpolation=cv2.INTER_LINEAR)
+        return cv2.remap(img, self._maps[0], self._maps[1], interpolation=interpolation)

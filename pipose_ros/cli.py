@@ -314,6 +314,46 @@ def cmd_study(args) -> int:
     return 0
 
 
+def cmd_record(args) -> int:
+    from .ros.record import main as record_main
+    return record_main(args)
+
+
+def cmd_dataset(args) -> int:
+    """pipose dataset from-bag BAG OUT: rosbag2 → dataset folder (docs/DATASET.md)."""
+    from .data.bag import bag_to_dataset
+    try:
+        st = bag_to_dataset(args.bag, args.out, image_topic=args.image, depth_topic=args.depth,
+                            info_topic=args.camera_info, depth_info_topic=args.depth_info, slop=args.slop,
+                            every=args.every, overwrite=args.overwrite)
+    except (ValueError, FileExistsError, FileNotFoundError) as e:
+        print(f"pipose dataset from-bag: {e}", file=sys.stderr)
+        return 2
+    written = (st.pairs + args.every - 1) // args.every - st.bad_frames
+    print(f"{st.colour_msgs} colour / {st.depth_msgs} depth messages → {st.pairs} pairs "
+          f"(max |Δt| {st.max_dt_ms:.1f} ms, {st.unpaired_colour} colour images unpaired, "
+          f"{st.bad_frames} bad), {written} frames written to {args.out}\nregistration: {st.registration}\n"
+          f"topics: {json.dumps(st.topics)}")
+    return 0 if written > 0 else 1
+
+
+def cmd_label(args) -> int:
+    """pipose label OUT: 3D joint labels from 2D keypoints + registered depth."""
+    from .label import label_folder
+    from .label.lift import LiftConfig
+    cfg = LiftConfig(window_px=args.window, edge_m=args.edge_m, min_score=args.min_score)
+    try:
+        rep = label_folder(args.folder, keypoints=args.keypoints, evaluate=args.evaluate,
+                           relabel=args.relabel, cfg=cfg)
+    except (RuntimeError, ValueError, FileNotFoundError) as e:
+        print(f"pipose label: {e}", file=sys.stderr)
+        return 2
+    print(json.dumps(rep, indent=1))
+    if args.json:
+        Path(args.json).write_text(json.dumps(rep, indent=1))
+    return 0
+
+
 def cmd_data(args) -> int:
     d = _data(args)
     print(f"{len(d)} frames, {d.in_image.mean() * 100:.1f} % joints in image, cached in {args.cache}")
@@ -401,6 +441,38 @@ def main(argv: list[str] | None = None) -> int:
     ts.add_argument("--frames", type=int, help="only the first N frames (a smaller, differently named set)")
     ts.add_argument("--overwrite", action="store_true")
     ts.set_defaults(func=cmd_testset)
+
+    from .ros.record import add_args as record_args
+    rc = sub.add_parser("record", help="record RGB, depth, camera_infos and /tf_static to a rosbag2 (MCAP) with rclpy")
+    record_args(rc)
+    rc.set_defaults(func=cmd_record)
+
+    ds = sub.add_parser("dataset", help="build a dataset folder: `pipose dataset from-bag BAG OUT`")
+    dsub = ds.add_subparsers(dest="dataset_cmd", required=True)
+    fb = dsub.add_parser("from-bag", help="rosbag2 (MCAP or sqlite3) → dataset folder, depth registered to colour")
+    fb.add_argument("bag", type=Path)
+    fb.add_argument("out", type=Path)
+    fb.add_argument("--image", help="colour Image topic (default: found in the bag)")
+    fb.add_argument("--depth", help="depth Image topic (default: found in the bag)")
+    fb.add_argument("--camera-info", help="colour CameraInfo (default: the one next to --image)")
+    fb.add_argument("--depth-info", help="depth CameraInfo (default: the one next to --depth)")
+    fb.add_argument("--slop", type=float, default=0.02, help="max colour/depth stamp difference, s")
+    fb.add_argument("--every", type=int, default=1, help="keep every n-th pair")
+    fb.add_argument("--overwrite", action="store_true")
+    fb.set_defaults(func=cmd_dataset)
+
+    lb = sub.add_parser("label", help="3D joint labels for a dataset folder (MediaPipe 2D + depth lifting)")
+    lb.add_argument("folder", type=Path)
+    lb.add_argument("--keypoints", default="mediapipe",
+                    help="mediapipe (default), gt (lift the folder's own GT 2D: measures the lifting) "
+                         "or a JSONL file of your detector's 2D keypoints")
+    lb.add_argument("--evaluate", action="store_true", help="compare with the folder's GT joints, write nothing")
+    lb.add_argument("--relabel", action="store_true", help="also relabel frames that have joints")
+    lb.add_argument("--window", type=int, default=5, help="half window, pixels at 640 px width")
+    lb.add_argument("--edge-m", type=float, default=0.15, help="depth spread that marks a depth edge, m")
+    lb.add_argument("--min-score", type=float, default=0.5, help="minimum 2D keypoint score")
+    lb.add_argument("--json", type=Path, help="also write the report here")
+    lb.set_defaults(func=cmd_label)
 
     st = sub.add_parser("study", help="train + evaluate every row of the PI study, or write its report")
     st.add_argument("action", choices=["run", "report"])

@@ -275,12 +275,15 @@ class SyntheticHumans:
         half_fov = np.arctan((W / 2) / K[0, 0])
         lat = np.tan(half_fov) * d * (rng.uniform(-0.7, 0.7) if rng.random() < 0.85 else rng.uniform(-1.1, 1.1))
         pts_w = pts_w + np.array([lat, 0, d])
-        # world -> optical: x right, y down, z fwd. World y up -> optical y = -(y - cam_h)
+        # world -> optical (x right, y down, z forward): a *proper* rotation, 180° about z
+        # (x, y, z) -> (-x, -y, z), so bodies keep their handedness (a person's right hand is
+        # their right hand in the image, as MediaPipe and real cameras see it). World x is the
+        # camera's left, y up, z forward (right-handed).
         Rp = _rot("x", -pitch)  # rotate world about x so that the camera pitches down
         def to_cam(p):
             q = np.asarray(p, float) - np.array([0, cam_h, 0])
             q = q @ Rp.T
-            return q * np.array([1, -1, 1])
+            return q * np.array([-1, -1, 1])
         P = to_cam(pts_w)
         # rays
         us, vs = np.meshgrid(np.arange(W), np.arange(H))

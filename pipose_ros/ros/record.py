@@ -1,0 +1,172 @@
+"""``pipose record``: record an RGB-D camera to a rosbag2 (MCAP) without rosbag2 installed.
+
+Subscribes *raw* (serialized CDR, never deserialized) to the colour image, the registered
+depth, both CameraInfo topics and /tf_static (+ /tf with ``--tf``), and writes every message
+with the rosbags writer into a standard rosbag2 folder (``metadata.yaml`` + ``.mcap``) that
+``ros2 bag info`` / ``ros2 bag play`` and ``pipose dataset from-bag`` read. Where rosbag2 exists,
+``ros2 launch pipose_ros record.launch.py`` (``ros2 bag record -s mcap``) records the same topics.
+
+QoS follows the publishers, like ``ros2 bag record``: reliable when every publisher offers
+reliable, best effort otherwise (SensorDataQoS drivers); /tf_static is reliable + transient
+local. Message timestamps in the bag are the receive times (ns), as rosbag2 does; the header
+stamps stay inside the messages. Ctrl-C (or ``--duration``) closes the bag cleanly and prints
+per-topic counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+
+TOPIC_TYPES = {
+    "image": "sensor_msgs/msg/Image",
+    "camera_info": "sensor_msgs/msg/CameraInfo",
+    "depth": "sensor_msgs/msg/Image",
+    "depth_info": "sensor_msgs/msg/CameraInfo",
+}
+
+
+def _msg_class(msgtype: str):
+    import importlib
+    pkg, _, name = msgtype.split("/")
+    return getattr(importlib.import_module(f"{pkg}.msg"), name)
+
+
+class BagRecorder:
+    """rclpy node + rosbags writer.
+
+    Args:
+        out: bag folder to create (must not exist unless ``overwrite``).
+        topics: {topic: msgtype}, e.g. ``{"/camera/color/image_raw": "sensor_msgs/msg/Image"}``.
+        storage: ``mcap`` (default) or ``sqlite3``.
+    Raises: ``FileExistsError`` when ``out`` exists and not ``overwrite``.
+    """
+
+    def __init__(self, out: str | Path, topics: dict[str, str], storage: str = "mcap",
+                 overwrite: bool = False, node_name: str = "pipose_record"):
+        from rclpy.node import Node
+        from rosbags.rosbag2 import StoragePlugin, Writer
+        from rosbags.typesys import Stores, get_typestore
+
+        self.out = Path(out)
+        if self.out.exists():
+            if not overwrite:
+                raise FileExistsError(f"{self.out} exists (use --overwrite)")
+            shutil.rmtree(self.out)
+        self.node = Node(node_name)
+        self.ts = get_typestore(Stores.ROS2_KILTED)
+        plugin = StoragePlugin.MCAP if storage == "mcap" else StoragePlugin.SQLITE3
+        self.writer = Writer(self.out, version=9, storage_plugin=plugin)
+        self.writer.open()
+        self.lock = threading.Lock()
+        self.topics = dict(topics)
+        self.conn: dict = {}
+        self.subs: dict = {}
+        self.received = {t: 0 for t in topics}
+        self.written = {t: 0 for t in topics}
+        self.closed = False
+        self.timer = self.node.create_timer(0.2, self._subscribe_new)
+        self._subscribe_new()
+
+    def _qos(self, topic: str):
+        from rclpy.qos import (DurabilityPolicy, QoSProfile, ReliabilityPolicy)
+        if topic in ("/tf_static", "tf_static"):
+            return QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE,
+                              durability=DurabilityPolicy.TRANSIENT_LOCAL)
+        pubs = self.node.get_publishers_info_by_topic(topic)
+        reliable = bool(pubs) and all(p.qos_profile.reliability == ReliabilityPolicy.RELIABLE for p in pubs)
+        return QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE if reliable else ReliabilityPolicy.BEST_EFFORT)
+
+    def _subscribe_new(self) -> None:
+        """Subscribe to each topic once a publisher appears (its QoS decides ours)."""
+        for topic, msgtype in self.topics.items():
+            if topic in self.subs:
+                continue
+            if topic not in ("/tf_static", "/tf") and not self.node.get_publishers_info_by_topic(topic):
+                continue
+            qos = self._qos(topic)
+            with self.lock:
+                self.conn[topic] = self.writer.add_connection(topic, msgtype, typestore=self.ts)
+            self.subs[topic] = self.node.create_subscription(
+                _msg_class(msgtype), topic, lambda raw, t=topic: self._on(t, raw), qos, raw=True)
+            self.node.get_logger().info(f"recording {topic} [{msgtype}] "
+                                        f"({'reliable' if qos.reliability.value == 1 else 'best effort'})")
+
+    def _on(self, topic: str, raw: bytes) -> None:
+        now = time.time_ns()
+        with self.lock:
+            self.received[topic] += 1
+            if self.closed:
+                return
+            self.writer.write(self.conn[topic], now, raw)
+            self.written[topic] += 1
+
+    def close(self) -> dict:
+        """Close the bag (idempotent); returns {"received": …, "written": …, "bag": path}."""
+        with self.lock:
+            if not self.closed:
+                self.closed = True
+                self.writer.close()
+        return {"received": dict(self.received), "written": dict(self.written), "bag": str(self.out)}
+
+
+def topics_from_args(a) -> dict[str, str]:
+    t = {a.image: TOPIC_TYPES["image"], a.camera_info: TOPIC_TYPES["camera_info"],
+         a.depth: TOPIC_TYPES["depth"], a.depth_info: TOPIC_TYPES["depth_info"],
+         "/tf_static": "tf2_msgs/msg/TFMessage"}
+    if a.tf:
+        t["/tf"] = "tf2_msgs/msg/TFMessage"
+    return t
+
+
+def add_args(p: argparse.ArgumentParser) -> None:
+    """The ``pipose record`` options (topic defaults = pose.launch.py's; RealSense example in
+    the README: /camera/camera/color/image_raw, /camera/camera/aligned_depth_to_color/image_raw)."""
+    p.add_argument("out", type=Path, help="bag folder to create")
+    p.add_argument("--image", default="/image", help="colour image (default %(default)s)")
+    p.add_argument("--camera-info", default="/camera_info", help="its CameraInfo")
+    p.add_argument("--depth", default="/depth/image", help="depth registered to the colour image, or raw depth")
+    p.add_argument("--depth-info", default="/depth/camera_info", help="depth CameraInfo")
+    p.add_argument("--tf", action="store_true", help="also record /tf")
+    p.add_argument("--storage", default="mcap", choices=["mcap", "sqlite3"])
+    p.add_argument("--duration", type=float, default=0.0, help="stop after this many seconds (0 = Ctrl-C)")
+    p.add_argument("--overwrite", action="store_true")
+
+
+def main(args) -> int:
+    """Run the recorder until Ctrl-C / SIGTERM / ``--duration``; prints per-topic counts."""
+    import json
+    import signal
+
+    import rclpy
+    from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
+
+    rclpy.init()
+    try:
+        rec = BagRecorder(args.out, topics_from_args(args), storage=args.storage, overwrite=args.overwrite)
+    except FileExistsError as e:
+        print(f"pipose record: {e}", file=sys.stderr)
+        rclpy.shutdown()
+        return 2
+    ex = SingleThreadedExecutor()
+    ex.add_node(rec.node)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    t_end = time.monotonic() + args.duration if args.duration > 0 else float("inf")
+    try:
+        while not stop.is_set() and time.monotonic() < t_end and rclpy.ok():
+            ex.spin_once(timeout_sec=0.1)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        stats = rec.close()
+        rec.node.destroy_node()
+        if rclpy.ok():
+            rclpy.shutdown()
+    print(json.dumps(stats))
+    return 0
