@@ -354,6 +354,11 @@ def cmd_label(args) -> int:
     return 0
 
 
+def cmd_synthetic_camera(args) -> int:
+    from .ros.synthetic_camera import main as cam_main
+    return cam_main(args)
+
+
 def cmd_data(args) -> int:
     d = _data(args)
     print(f"{len(d)} frames, {d.in_image.mean() * 100:.1f} % joints in image, cached in {args.cache}")
@@ -446,6 +451,11 @@ def main(argv: list[str] | None = None) -> int:
     rc = sub.add_parser("record", help="record RGB, depth, camera_infos and /tf_static to a rosbag2 (MCAP) with rclpy")
     record_args(rc)
     rc.set_defaults(func=cmd_record)
+
+    from .ros.synthetic_camera import add_args as cam_args
+    sc = sub.add_parser("synthetic-camera", help="publish synthetic RGB-D like a camera driver (image, depth, infos, /tf_static)")
+    cam_args(sc)
+    sc.set_defaults(func=cmd_synthetic_camera)
 
     ds = sub.add_parser("dataset", help="build a dataset folder: `pipose dataset from-bag BAG OUT`")
     dsub = ds.add_subparsers(dest="dataset_cmd", required=True)

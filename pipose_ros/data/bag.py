@@ -237,7 +237,7 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
                     if stats.bad_frames <= 5:
                         log(f"skipping frame at {t} ns: {e}")
                     continue
-                stats.max_dt_ms = max(stats.max_dt_ms, dt[j] / 1e6)
+                stats.max_dt_ms = max(stats.max_dt_ms, float(dt[j]) / 1e6)
                 w.add(rgb, metres_to_mm16(d_m), K_c, stamp_ns=t)
                 k += 1
         import yaml
