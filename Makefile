@@ -5,7 +5,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.pipose-installed
 
-.PHONY: venv demo test models results benchmark clean-venv
+.PHONY: venv demo test testset study report label-env bench-record benchmark clean-venv
 
 venv: $(STAMP)
 
@@ -24,14 +24,29 @@ demo: venv
 test: venv
 	$(VENV)/bin/python -m pytest -q test
 
-models: venv
-	PATH=$(abspath $(VENV))/bin:$$PATH bash scripts/train_models.sh
+# issue 3: the benchmark, the resumable PI study (hours on a 2-core CPU) and its report
+testset: venv
+	$(VENV)/bin/pipose testset
+
+study: testset
+	$(VENV)/bin/pipose study run
+
+report: venv
+	$(VENV)/bin/pipose study report
+
+# optional: MediaPipe Pose for `pipose label`, in its own venv (it brings opencv-contrib and jax)
+label-env: .venv-label/.installed
+
+.venv-label/.installed: requirements-label.txt
+	[ -x .venv-label/bin/python ] || $(PY) -m venv .venv-label
+	.venv-label/bin/python -m pip install -q -r requirements-label.txt
+	touch $@
+
+bench-record: venv
+	$(VENV)/bin/pipose bench-record
 
 clean-venv:
-	rm -rf $(VENV)
-
-results: venv
-	$(VENV)/bin/pipose results --synthetic 500 --data-seed 1000
+	rm -rf $(VENV) .venv-label
 
 benchmark: venv
 	$(VENV)/bin/pipose benchmark

@@ -12,11 +12,14 @@ setup(
         ("share/ament_index/resource_index/packages", ["resource/" + package_name]),
         ("share/" + package_name, ["package.xml"]),
         ("share/" + package_name + "/launch", glob("launch/*.py")),
-        ("share/" + package_name + "/config", glob("config/*.yaml")),
+        ("share/" + package_name + "/config", glob("config/*.yaml") + glob("config/*.xml")),
         ("share/" + package_name + "/rviz", glob("rviz/*.rviz")),
         ("share/" + package_name + "/models", glob("models/*.pt") + glob("models/*.md")),
     ],
     install_requires=["setuptools"],
+    # MediaPipe Pose for `pipose label`; install it in its own venv (`make label-env`): it pulls
+    # opencv-contrib-python and jax, which must not replace the main environment's packages
+    extras_require={"label": ["mediapipe==0.10.14"]},
     zip_safe=True,
     maintainer="pipose_ros developers",
     maintainer_email="pipose@example.invalid",

@@ -169,82 +169,6 @@ def cmd_testset(args) -> int:
     return 0
 
 
-def cmd_results(args) -> int:
-    """Evaluate teacher / baseline / student on the held-out set and write RESULTS.md + json."""
-    import datetime
-    import platform
-
-    from .checkpoint import load_checkpoint
-    from .train.trainer import evaluate
-
-    data = _data(args)
-    rows = []
-    for label, ck in (("Depth teacher (F_depth)", args.teacher), ("RGB baseline (F_rgb)", args.baseline),
-                      ("RGB student (F_rgb ‖ F_hall, depth PI)", args.student)):
-        model, meta = load_checkpoint(ck)
-        m = evaluate(model, meta["model"]["kind"], data, meta["spdh_config"])
-        rows.append((label, str(ck), meta, m))
-        print(f"{label}: MPJPE {m['mpjpe_cm']:.2f} cm, mAP@10 {m['map@10']:.1f} %")
-    t, b, st = (r[3]["mpjpe_cm"] for r in rows)
-    gap = (b - st) / (b - t) * 100 if b != t else float("nan")
-    when = datetime.date.today().isoformat()
-    machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, no GPU" if not _cuda() else "CUDA GPU"
-    lines = [
-        "# Results", "",
-        f"Held-out synthetic test set: stream seed {args.data_seed}, {args.synthetic} frames at "
-        f"{args.size[0]}x{args.size[1]} (never trained on; training uses seed 0). Joints counted: those "
-        "projecting inside the image. Absolute 3D error in the camera optical frame.", "",
-        f"Produced on {when} ({machine}) by:", "",
-        "```",
-        f"pipose results --synthetic {args.synthetic} --data-seed {args.data_seed}   # or: make results",
-        "```", "",
-        "| Model | checkpoint | MPJPE (cm) ↓ | mAP@6 ↑ | mAP@8 ↑ | mAP@10 ↑ | PA-MPJPE (cm) | root-rel. MPJPE (cm) |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for label, ck, meta, m in rows:
-        lines.append(f"| {label} | `{Path(ck).name}` | {m['mpjpe_cm']:.2f} | {m['map@6']:.1f} | {m['map@8']:.1f} | "
-                     f"{m['map@10']:.1f} | {m['pa_mpjpe_cm']:.2f} | {m['rr_mpjpe_cm']:.2f} |")
-    lines += ["", f"Share of the RGB→depth MPJPE gap closed by the student: "
-                  f"(baseline − student) / (baseline − teacher) = {gap:.0f} % (paper, seed 000: 67 %).", "",
-              "One training seed per row, short CPU runs (below): run-to-run spread is not measured yet, "
-              "so a difference of a few cm between baseline and student is not evidence either way. "
-              "The multi-seed study with the seed 001/003 variants and the RGB-teacher control is issue 3.", "",
-              "Training of each row (from the checkpoints' summaries):", ""]
-    for label, ck, meta, m in rows:
-        tr = meta["training"]
-        lines.append(f"- {label}: {tr.get('steps')} steps × batch {tr.get('batch_size')}, "
-                     f"{tr.get('wall_clock_s')} s on {tr.get('device')}, data: {tr.get('data')}, "
-                     f"alpha {tr.get('alpha')}, fg_weight {tr.get('fg_weight')}, seed {tr.get('seed')}.")
-    lines += ["", "Per-joint MPJPE (cm):", "",
-              "| joint | " + " | ".join(r[0].split(" (")[0] for r in rows) + " |",
-              "|---|" + "---|" * len(rows)]
-    from .skeleton import KINECT14
-    for j, n in enumerate(KINECT14.names):
-        lines.append(f"| {n} | " + " | ".join(f"{r[3]['per_joint_cm'][j]:.1f}" for r in rows) + " |")
-    import numpy as np
-
-    from .spdh import roundtrip_error_mm
-    sc = rows[2][2]["spdh_config"]
-    lines += ["", f"SPDH encode→decode round trip on the shipped grid ({sc.width}×{sc.height}, σ {sc.sigma_mm:g} mm, "
-                  f"depth bins {sc.z_min}–{sc.z_max} m, ΔZ {sc.dz * 1000:.0f} mm; 5000 random in-view joints):", ""]
-    for refine in (False, True):
-        e = roundtrip_error_mm(sc, n=5000, refine=refine)
-        lines.append(f"- {'soft-argmax (radius 3, used)' if refine else 'integer argmax (reference code)'}: "
-                     f"mean {e.mean():.2f} mm, p95 {np.percentile(e, 95):.2f} mm")
-    Path(args.out_md).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out_md).write_text("\n".join(lines) + "\n")
-    js = {"date": when, "machine": machine, "test_set": {"seed": args.data_seed, "frames": args.synthetic,
-                                                        "size": list(args.size)},
-          "teacher_mpjpe_cm": t, "baseline_mpjpe_cm": b, "student_mpjpe_cm": st, "gap_closed_pct": gap,
-          "rows": {r[0]: {"checkpoint": r[1], **r[3]} for r in rows}}
-    for key, r in zip(("teacher", "baseline", "student"), rows):
-        for tau in (6, 8, 10):
-            js[f"{key}_map{tau}"] = r[3][f"map@{tau}"]
-    Path(args.out_json).write_text(json.dumps(js, indent=1))
-    print(f"wrote {args.out_md} and {args.out_json}")
-    return 0
-
-
 def _cuda() -> bool:
     import torch
     return torch.cuda.is_available()
@@ -354,6 +278,46 @@ def cmd_label(args) -> int:
     return 0
 
 
+def cmd_bench_record(args) -> int:
+    """Measure pipose record at 30 Hz 640x480 RGB + depth: published vs written; docs/RECORDING.md."""
+    import datetime
+    import tempfile
+
+    from .ros.record import bench
+    rows = []
+    profile = Path(__file__).resolve().parents[1] / "config" / "fastdds_large_data.xml"
+    if not profile.exists():
+        from ament_index_python.packages import get_package_share_directory
+        profile = Path(get_package_share_directory("pipose_ros")) / "config" / "fastdds_large_data.xml"
+    with tempfile.TemporaryDirectory() as d:
+        for prof in (None, profile):
+            for be in (False, True):
+                r = bench(args.seconds, args.rate, tuple(args.size), be, args.storage, Path(d), prof)
+                rows.append(r)
+                print(json.dumps(r))
+    lines = [f"| {r['transport']} | {r['qos']} | {r['storage']} | {r['size'][0]}×{r['size'][1]} | "
+             f"{r['published']} | {r['achieved_rate_hz']} | {r['written'].get('/image', 0)} | "
+             f"{r['written'].get('/depth/image', 0)} | "
+             f"{r['written'].get('/camera_info', 0)} / {r['written'].get('/depth/camera_info', 0)} | "
+             f"{r['bag_mb']} |" for r in rows]
+    md = Path(args.out)
+    head = ("| transport | QoS | storage | stream | frames published | publish rate (Hz) | colour written | "
+            "depth written | infos written | bag MB |\n|---|---|---|---|---|---|---|---|---|---|")
+    note = (f"\nMeasured {datetime.date.today()} on this {os.cpu_count()}-core machine{args.note} with "
+            f"`pipose bench-record --seconds {args.seconds:g}` (synthetic-camera and pipose record as separate "
+            "processes over Fast DDS, localhost).\n")
+    old = md.read_text() if md.exists() else ""
+    marker = "<!-- bench-record -->"
+    block = f"{marker}\n{head}\n" + "\n".join(lines) + "\n" + note + marker
+    if marker in old:
+        pre, _, rest = old.partition(marker)
+        _, _, post = rest.partition(marker)
+        md.write_text(pre + block + post)
+    else:
+        md.write_text(old + "\n" + block + "\n")
+    return 0
+
+
 def cmd_synthetic_camera(args) -> int:
     from .ros.synthetic_camera import main as cam_main
     return cam_main(args)
@@ -368,13 +332,13 @@ def cmd_data(args) -> int:
 def cmd_spdh_roundtrip(args) -> int:
     import numpy as np
 
-    from .spdh import SPDHConfig, roundtrip_error_mm
-    cfg = SPDHConfig(width=args.size[0], height=args.size[1], sigma_mm=args.sigma_mm)
+    from .spdh import roundtrip_error_mm
+    cfg = _spdh_config(args)
     for refine in (False, True):
         e = roundtrip_error_mm(cfg, n=args.n, refine=refine)
         print(f"{'soft-argmax' if refine else 'integer argmax'}: mean {e.mean():.2f} mm, "
               f"p95 {np.percentile(e, 95):.2f} mm, max {e.max():.2f} mm (n={args.n}, grid {cfg.width}x{cfg.height}, "
-              f"sigma {cfg.sigma_mm:g} mm)")
+              f"sigma {cfg.sigma_mm:g} mm, bins {cfg.z_min}-{cfg.z_max} m, canonical fx {cfg.canonical_fx:g})")
     return 0
 
 
@@ -457,6 +421,15 @@ def main(argv: list[str] | None = None) -> int:
     cam_args(sc)
     sc.set_defaults(func=cmd_synthetic_camera)
 
+    br = sub.add_parser("bench-record", help="measure pipose record at 30 Hz 640x480 RGB-D (published vs written)")
+    br.add_argument("--seconds", type=float, default=20.0)
+    br.add_argument("--rate", type=float, default=30.0)
+    br.add_argument("--size", type=int, nargs=2, default=(640, 480))
+    br.add_argument("--storage", default="mcap", choices=["mcap", "sqlite3"])
+    br.add_argument("--out", type=Path, default=Path("docs/RECORDING.md"))
+    br.add_argument("--note", default="", help="text appended after the machine description")
+    br.set_defaults(func=cmd_bench_record)
+
     ds = sub.add_parser("dataset", help="build a dataset folder: `pipose dataset from-bag BAG OUT`")
     dsub = ds.add_subparsers(dest="dataset_cmd", required=True)
     fb = dsub.add_parser("from-bag", help="rosbag2 (MCAP or sqlite3) → dataset folder, depth registered to colour")
@@ -505,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--n", type=int, default=5000)
     r.add_argument("--size", type=int, nargs=2, default=(128, 96), metavar=("W", "H"))
     r.add_argument("--sigma-mm", type=float, default=100.0, help="Gaussian sigma (shipped models: 100)")
+    r.add_argument("--canonical-fx", type=float, default=100.0, help="0 = metric SPDH")
+    r.add_argument("--z-range", type=float, nargs=2, metavar=("MIN", "MAX"))
     r.set_defaults(func=cmd_spdh_roundtrip)
 
     dm = sub.add_parser("demo", help="the main job: pose_node live over DDS on real photos + synthetic RGB-D")
@@ -515,15 +490,6 @@ def main(argv: list[str] | None = None) -> int:
     dm.add_argument("--checkpoint", default="", help="student checkpoint (default: shipped)")
     dm.add_argument("--teacher", default="", help="teacher checkpoint (default: shipped)")
     dm.set_defaults(func=cmd_demo)
-
-    rs = sub.add_parser("results", help="write docs/RESULTS.md + docs/results.json for the shipped models")
-    _add_data_args(rs, 500, 1000)
-    rs.add_argument("--teacher", type=Path, default=Path("models/pipose_teacher_kinect14.pt"))
-    rs.add_argument("--baseline", type=Path, default=Path("models/pipose_rgb_baseline_kinect14.pt"))
-    rs.add_argument("--student", type=Path, default=Path("models/pipose_student_kinect14.pt"))
-    rs.add_argument("--out-md", type=Path, default=Path("docs/RESULTS.md"))
-    rs.add_argument("--out-json", type=Path, default=Path("docs/results.json"))
-    rs.set_defaults(func=cmd_results)
 
     bm = sub.add_parser("benchmark", help="time the estimator, write docs/BENCHMARKS.md")
     bm.add_argument("checkpoints", nargs="*", type=Path, default=[

@@ -69,6 +69,10 @@ class BagRecorder:
         self.received = {t: 0 for t in topics}
         self.written = {t: 0 for t in topics}
         self.closed = False
+        import queue
+        self.queue: "queue.Queue" = queue.Queue()  # unbounded: DDS callbacks never wait on the disk
+        self.thread = threading.Thread(target=self._write_loop, name="bag_writer", daemon=True)
+        self.thread.start()
         self.timer = self.node.create_timer(0.2, self._subscribe_new)
         self._subscribe_new()
 
@@ -97,19 +101,29 @@ class BagRecorder:
                                         f"({'reliable' if qos.reliability.value == 1 else 'best effort'})")
 
     def _on(self, topic: str, raw: bytes) -> None:
-        now = time.time_ns()
-        with self.lock:
-            self.received[topic] += 1
-            if self.closed:
+        """DDS callback: stamp with the receive time and hand over to the writer thread."""
+        self.received[topic] += 1
+        if not self.closed:
+            self.queue.put((topic, time.time_ns(), raw))
+
+    def _write_loop(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
                 return
-            self.writer.write(self.conn[topic], now, raw)
+            topic, stamp, raw = item
+            with self.lock:
+                self.writer.write(self.conn[topic], stamp, raw)
             self.written[topic] += 1
 
     def close(self) -> dict:
-        """Close the bag (idempotent); returns {"received": …, "written": …, "bag": path}."""
-        with self.lock:
-            if not self.closed:
-                self.closed = True
+        """Write what is queued, close the bag (idempotent); returns {"received": …,
+        "written": …, "bag": path}."""
+        if not self.closed:
+            self.closed = True
+            self.queue.put(None)
+            self.thread.join()
+            with self.lock:
                 self.writer.close()
         return {"received": dict(self.received), "written": dict(self.written), "bag": str(self.out)}
 
@@ -170,3 +184,51 @@ def main(args) -> int:
             rclpy.shutdown()
     print(json.dumps(stats))
     return 0
+
+
+def bench(seconds: float, rate: float, size: tuple[int, int], best_effort: bool, storage: str,
+          workdir: Path, profile: Path | None = None) -> dict:
+    """Publish ``pipose synthetic-camera`` for ``seconds`` at ``rate`` while ``pipose record``
+    records it; returns published vs written per topic, bag size and the achieved rate."""
+    import json
+    import os
+    import signal
+    import subprocess
+
+    cli = [sys.executable, "-m", "pipose_ros.cli"]
+    bag = workdir / "bench_bag"
+    env = dict(os.environ)
+    env.pop("FASTDDS_DEFAULT_PROFILES_FILE", None)
+    if profile is not None:
+        env["FASTDDS_DEFAULT_PROFILES_FILE"] = str(profile)
+    rec = subprocess.Popen(cli + ["record", str(bag), "--overwrite", "--storage", storage], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    n = int(seconds * rate)
+    cam_cmd = cli + ["synthetic-camera", "--size", str(size[0]), str(size[1]), "--frames", "10", "--count", str(n),
+                     "--rate", str(rate), "--wait-subscribers", "60", "--gt", str(workdir / "published.jsonl")] \
+        + (["--best-effort"] if best_effort else [])
+    cam = subprocess.run(cam_cmd, capture_output=True, text=True, env=env)
+    time.sleep(2.0)
+    rec.send_signal(signal.SIGINT)
+    out, err = rec.communicate(timeout=120)
+    if cam.returncode != 0 or rec.returncode != 0:
+        raise RuntimeError(f"bench failed: {cam.stderr[-1000:]} {err[-1000:]}")
+    stats = json.loads(out.strip().splitlines()[-1])
+    cam_out = json.loads(cam.stdout.strip().splitlines()[-1])
+    published = cam_out["published"]
+    size_mb = sum(f.stat().st_size for f in bag.iterdir()) / 1e6
+    # which published stamps are missing from the bag, per topic (startup race or steady state?)
+    from rosbags.highlevel import AnyReader
+    pub = [json.loads(x)["stamp_ns"] for x in (workdir / "published.jsonl").read_text().splitlines()]
+    got: dict[str, set] = {}
+    with AnyReader([bag]) as r:
+        for c, _, raw in r.messages():
+            if c.msgtype != "tf2_msgs/msg/TFMessage":
+                h = r.deserialize(raw, c.msgtype).header.stamp
+                got.setdefault(c.topic, set()).add(h.sec * 10**9 + h.nanosec)
+    missing = {t: [i for i, s in enumerate(pub) if s not in got.get(t, set())] for t in stats["written"] if t != "/tf_static"}
+    return {"published": published, "written": stats["written"], "achieved_rate_hz": cam_out["rate_hz"],
+            "transport": "config/fastdds_large_data.xml" if profile else "Fast DDS defaults",
+            "missing_frame_indices": {t: (m if len(m) <= 10 else m[:5] + ["…"] + m[-3:]) for t, m in missing.items()},
+            "bag_mb": round(size_mb, 1), "qos": "best effort" if best_effort else "reliable",
+            "storage": storage, "rate_hz": rate, "size": list(size), "cpu_cores": os.cpu_count()}

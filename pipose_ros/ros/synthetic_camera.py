@@ -124,6 +124,7 @@ def add_args(p) -> None:
 def main(args) -> int:
     """Publish until Ctrl-C or ``--count``; prints {"published": n} at the end."""
     import rclpy
+    from rclpy.duration import Duration
     from rclpy.executors import ExternalShutdownException
 
     frames = render_frames(args.frames, args.size[0], args.size[1], args.seed)
@@ -134,8 +135,10 @@ def main(args) -> int:
         t_wait = time.monotonic() + args.wait_subscribers
         while args.wait_subscribers and not cam.subscribers_ready() and time.monotonic() < t_wait:
             rclpy.spin_once(cam.node, timeout_sec=0.05)
+        if args.wait_subscribers:
+            time.sleep(1.0)  # the match is seen here first; give the subscriber's side time to see it too
         period = 1.0 / args.rate
-        t_next = time.monotonic()
+        t_next = t_first = time.monotonic()
         while rclpy.ok() and (args.count == 0 or cam.published < args.count):
             stamp, joints = cam.publish_next()
             if gt:
@@ -146,7 +149,9 @@ def main(args) -> int:
             rclpy.spin_once(cam.node, timeout_sec=max(0.0, t_next - time.monotonic()))
             while time.monotonic() < t_next:
                 time.sleep(min(0.002, t_next - time.monotonic()))
-        time.sleep(0.5)  # let reliable writers drain before the process goes away
+        t_last = time.monotonic()
+        for p in cam.pub.values():  # reliable: let every subscriber get the tail before exiting
+            p.wait_for_all_acked(Duration(seconds=10))
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
     finally:
@@ -155,5 +160,6 @@ def main(args) -> int:
         cam.node.destroy_node()
         if rclpy.ok():
             rclpy.shutdown()
-    print(json.dumps({"published": cam.published}))
+    rate = (cam.published - 1) / (t_last - t_first) if cam.published > 1 and "t_last" in locals() else float("nan")
+    print(json.dumps({"published": cam.published, "rate_hz": round(rate, 2)}))
     return 0
