@@ -157,6 +157,10 @@ def cmd_testset(args) -> int:
     if args.frames:
         spec["frames"] = args.frames
         spec["name"] = f"{spec['name']}-first{args.frames}"
+    if args.size or args.stream_seed is not None:
+        spec["render_size"] = list(args.size or spec["render_size"])
+        spec["stream_seed"] = spec["stream_seed"] if args.stream_seed is None else args.stream_seed
+        spec["name"] = f"synthetic-s{spec['stream_seed']}-{spec['render_size'][0]}x{spec['render_size'][1]}-n{spec['frames']}"
     out = args.out or (DEFAULT_CACHE / spec["name"])
     if (Path(out) / "dataset.yaml").exists() and not args.overwrite:
         import yaml
@@ -408,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     ts = sub.add_parser("testset", help="render the versioned benchmark pipose-synth-v1 (2000 frames)")
     ts.add_argument("--out", type=Path, help=f"folder (default {DEFAULT_CACHE}/pipose-synth-v1)")
     ts.add_argument("--frames", type=int, help="only the first N frames (a smaller, differently named set)")
+    ts.add_argument("--size", type=int, nargs=2, metavar=("W", "H"), help="render size (not the benchmark)")
+    ts.add_argument("--stream-seed", type=int, help="synthetic stream (not the benchmark)")
     ts.add_argument("--overwrite", action="store_true")
     ts.set_defaults(func=cmd_testset)
 
