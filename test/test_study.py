@@ -1,0 +1,49 @@
+"""The PI study plan and its report (mean ± std over seeds, gap closed)."""
+import json
+
+import numpy as np
+import pytest
+
+from pipose_ros import study
+
+PLAN = __import__("pathlib").Path(__file__).resolve().parents[1] / "config" / "study.yaml"
+
+
+def test_plan_jobs_and_dependencies():
+    plan = study.load_plan(PLAN)
+    jobs = study.jobs(plan)
+    names = [j["name"] for j in jobs]
+    assert len(names) == len(set(names))
+    # the four main rows over three seeds, the control and the variants on seed 0
+    for row in ("teacher", "baseline", "hall_only", "student"):
+        assert {f"{row}_s{s}" for s in (0, 1, 2)} <= set(names)
+    assert "control_s0" in names and "control_s1" not in names
+    # a student waits for the teacher of its own seed; the control for the RGB baseline
+    by = {j["name"]: j for j in jobs}
+    assert by["student_s1"]["needs"] == ["teacher_s1"] and by["control_s0"]["needs"] == ["baseline_s0"]
+    assert names.index("teacher_s0") < names.index("student_s0") < names.index("teacher_s1")
+    argv = study._train_argv(by["control_s0"], plan, __import__("pathlib").Path("R"))
+    assert argv[argv.index("--teacher") + 1] == "R/baseline_s0.pt" and "--seed" in argv
+
+
+def test_report_aggregates_seeds(tmp_path):
+    plan = study.load_plan(PLAN)
+    res = tmp_path / "runs"
+    res.mkdir()
+    vals = {"teacher": [50.0, 52.0], "baseline": [100.0, 104.0], "student": [70.0, 74.0], "control": [98.0]}
+    for row, vs in vals.items():
+        for s, v in enumerate(vs):
+            m = {k: v for k in study.METRICS}
+            m.update({"row": row, "seed": s, "per_joint_cm": [v] * 14,
+                      "cases": {"truncated": {"frames": 3, "mpjpe_cm": v, "map@10": 1.0}},
+                      "training": {"kind": "x", "steps": 10, "batch_size": 2, "wall_clock_s": 60}})
+            (res / f"{row}_s{s}.json").write_text(json.dumps(m))
+    js = study.report(PLAN, res, tmp_path / "R.md", tmp_path / "r.json",
+                      {"name": "b", "frames": 3, "fingerprint_sha256": "ab" * 32})
+    assert js["teacher_mpjpe_cm"] == 51.0 and js["baseline_mpjpe_cm"] == 102.0
+    assert js["student_mpjpe_cm_std"] == pytest.approx(np.std([70, 74], ddof=1))
+    assert js["gap_closed_pct"] == pytest.approx((102 - 72) / (102 - 51) * 100)
+    assert js["gap_closed_control_pct"] == pytest.approx((102 - 98) / (102 - 51) * 100)
+    md = (tmp_path / "R.md").read_text()
+    assert "72.00 ± 2.83" in md and "59 %" in md and "| truncated | 3 |" in md
+    assert json.loads((tmp_path / "r.json").read_text())["rows"]["student"]["n_seeds"] == 2
