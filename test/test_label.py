@@ -1,0 +1,58 @@
+"""Auto-label lifting (holes, depth edges, offsets) and the MediaPipe → KINECT14 mapping."""
+import numpy as np
+import pytest
+
+from pipose_ros.label import INSTALL_HINT, label_folder
+from pipose_ros.label.lift import SURFACE_OFFSET_M, LiftConfig, lift, lift_joint, mediapipe_to_joints
+from pipose_ros.skeleton import KINECT14
+
+
+def test_mediapipe_mapping():
+    lm = np.zeros((33, 3))
+    lm[:, 2] = 0.9
+    lm[11] = [100, 50, 0.8]  # person's left shoulder
+    lm[12] = [60, 50, 0.6]   # person's right shoulder
+    lm[0] = [80, 20, 0.95]
+    uv, score = mediapipe_to_joints(lm.tolist())
+    n = KINECT14.names
+    assert np.allclose(uv[n.index("neck")], [80, 50]) and score[n.index("neck")] == pytest.approx(0.6)
+    assert np.allclose(uv[n.index("left_shoulder")], [100, 50]) and np.allclose(uv[n.index("nose")], [80, 20])
+
+
+def test_lift_joint_surfaces_holes_and_edges():
+    cfg = LiftConfig(window_px=5)
+    d = np.full((480, 640), 2.0, np.float32)
+    z, why = lift_joint(d, 320, 240, cfg)
+    assert why == "ok" and z == pytest.approx(2.0)
+    d[200:280, 300:340] = 0  # a hole
+    assert lift_joint(d, 320, 240, cfg)[1] == "holes"
+    d = np.full((480, 640), 3.0, np.float32)
+    d[:, :322] = 1.5  # an arm edge: the keypoint is on the near surface
+    z, why = lift_joint(d, 320, 240, cfg)
+    assert why == "ok" and z == pytest.approx(1.5)
+    noisy = np.random.default_rng(0).uniform(1.0, 4.0, (480, 640)).astype(np.float32)
+    assert lift_joint(noisy, 320, 240, cfg)[1] == "edge"  # no consistent surface
+    assert lift_joint(d, -3, 10, cfg)[1] == "outside"
+
+
+def test_lift_backprojects_with_offsets_and_rejects_low_scores():
+    K = np.array([[500.0, 0, 319.5], [0, 500, 239.5], [0, 0, 1]])
+    d = np.full((480, 640), 2.0, np.float32)
+    uv = np.tile([[419.5, 239.5]], (14, 1))
+    score = np.ones(14)
+    score[3] = 0.2
+    joints, vis, why = lift(uv, score, d, K)
+    j = KINECT14.names.index("right_hip")
+    z = 2.0 + SURFACE_OFFSET_M["right_hip"]
+    assert np.allclose(joints[j], [100 / 500 * z, 0, z], atol=1e-5) and vis[j]
+    assert np.isnan(joints[3]).all() and not vis[3] and why[3] == "score"
+
+
+def test_label_without_mediapipe_says_how_to_install(tmp_path, monkeypatch):
+    from pipose_ros.data.folder import FolderWriter
+    with FolderWriter(tmp_path) as w:
+        w.add(np.zeros((8, 8, 3), np.uint8), np.zeros((8, 8), np.uint16), np.diag([8.0, 8.0, 1.0]))
+    monkeypatch.setattr("pipose_ros.label.mediapipe_python", lambda: None)
+    with pytest.raises(RuntimeError, match="make label-env"):
+        label_folder(tmp_path)
+    assert "mediapipe==0.10.14" in INSTALL_HINT
