@@ -29,8 +29,9 @@ def load_plan(path: str | Path) -> dict:
     plan = yaml.safe_load(Path(path).read_text())
     names = {r["name"] for r in plan["rows"]}
     for r in plan["rows"]:
-        if r.get("teacher") and r["teacher"] not in names:
-            raise ValueError(f"row {r['name']}: unknown teacher row {r['teacher']!r}")
+        for dep in ("teacher", "init"):
+            if r.get(dep) and r[dep] not in names:
+                raise ValueError(f"row {r['name']}: unknown {dep} row {r[dep]!r}")
     return plan
 
 
@@ -42,6 +43,8 @@ def jobs(plan: dict) -> list[dict]:
     def add(row, seed):
         name = f"{row['name']}_s{seed}"
         needs = [f"{row['teacher']}_s{seed}"] if row.get("teacher") else []
+        if row.get("init"):
+            needs.append(f"{row['init']}_s{seed}")
         out.append({"name": name, "row": row["name"], "seed": seed, "needs": needs, "spec": row})
 
     main = [r for r in plan["rows"] if r.get("main")]
@@ -64,8 +67,10 @@ def _train_argv(job: dict, plan: dict, runs: Path) -> list[str]:
     r = job["spec"]
     argv = [sys.executable, "-m", "pipose_ros.cli", "train", r["kind"], "--out", str(runs / f"{job['name']}.pt"),
             "--seed", str(job["seed"]), *plan.get("common", []), *r.get("args", [])]
-    if job["needs"]:
-        argv += ["--teacher", str(runs / f"{job['needs'][0]}.pt")]
+    if r.get("teacher"):
+        argv += ["--teacher", str(runs / f"{r['teacher']}_s{job['seed']}.pt")]
+    if r.get("init"):
+        argv += ["--init", str(runs / f"{r['init']}_s{job['seed']}.pt")]
     return argv
 
 

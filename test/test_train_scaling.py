@@ -78,3 +78,18 @@ def test_torchrun_ddp_two_cpu_processes(tmp_path):
     model, meta = load_checkpoint(out)
     assert meta["training"]["processes"] == 2 and meta["training"]["finished"]
     assert meta["training"]["data"].startswith("folder ")
+
+
+def test_student_initialised_from_a_baseline(data):
+    """seed 001: the student's F_rgb and F_hall start from the trained baseline's backbone."""
+    base = build_model(ModelConfig(kind="baseline"))
+    teacher = build_model(ModelConfig(kind="teacher")).eval()
+    logs = []
+    model, _ = train("student", data, ModelConfig(), SPDH, TrainConfig(steps=1, batch_size=4, lr=0.0),
+                     teacher=teacher, init=base, device="cpu", log=logs.append)
+    b = base.state_dict()
+    s = model.state_dict()
+    k = next(k for k in b if k.startswith("backbone.") and k.endswith("conv1.weight"))
+    tail = k[len("backbone."):]
+    assert torch.equal(s["rgb." + tail], b[k]) and torch.equal(s["hall." + tail], b[k])
+    assert "initialised" in logs[0]

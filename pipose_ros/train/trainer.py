@@ -166,7 +166,15 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
     model = build_model(model_cfg).to(dev)
     if init is not None:
         own = model.state_dict()
-        src = {k: v for k, v in init.state_dict().items() if k in own and own[k].shape == v.shape}
+        given = dict(init.state_dict())
+        if kind == "student" and getattr(getattr(init, "cfg", None), "kind", "") == "baseline":
+            # seed 001: a student starts from a trained RGB baseline — its backbone initialises
+            # both F_rgb and F_hall
+            for k, v in list(given.items()):
+                if k.startswith("backbone."):
+                    given["rgb." + k[len("backbone."):]] = v
+                    given["hall." + k[len("backbone."):]] = v
+        src = {k: v for k, v in given.items() if k in own and own[k].shape == v.shape}
         own.update(src)
         model.load_state_dict(own)
         log(f"initialised {len(src)}/{len(own)} tensors from the given model")
