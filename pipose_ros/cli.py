@@ -227,6 +227,10 @@ def cmd_study(args) -> int:
     """Run or report the PI study of config/study.yaml (issue 3)."""
     from . import study
     bench = args.benchmark or (DEFAULT_CACHE / "pipose-synth-v1")
+    if args.action == "ship":
+        chosen = study.ship(args.plan, args.results, args.runs, args.models)
+        print(f"shipped to {args.models}: {chosen}; card rewritten")
+        return 0
     if args.action == "run":
         if not (Path(bench) / "dataset.yaml").exists():
             print(f"benchmark {bench} missing: run `pipose testset` first", file=sys.stderr)
@@ -464,7 +468,9 @@ def main(argv: list[str] | None = None) -> int:
     lb.set_defaults(func=cmd_label)
 
     st = sub.add_parser("study", help="train + evaluate every row of the PI study, or write its report")
-    st.add_argument("action", choices=["run", "report"])
+    st.add_argument("action", choices=["run", "report", "ship"],
+                    help="run the jobs, write the report, or ship the best student (+ its teacher, baseline) to models/")
+    st.add_argument("--models", type=Path, default=Path("models"))
     st.add_argument("--plan", type=Path, default=Path("config/study.yaml"))
     st.add_argument("--runs", type=Path, default=Path("runs"), help="checkpoints and logs (not in git)")
     st.add_argument("--results", type=Path, default=Path("docs/runs"), help="per-run metrics (json)")

@@ -47,3 +47,23 @@ def test_report_aggregates_seeds(tmp_path):
     md = (tmp_path / "R.md").read_text()
     assert "72.00 ± 2.83" in md and "59 %" in md and "| truncated | 3 |" in md
     assert json.loads((tmp_path / "r.json").read_text())["rows"]["student"]["n_seeds"] == 2
+
+
+def test_ship_picks_the_best_student_never_the_control(tmp_path):
+    res, runs, models = tmp_path / "res", tmp_path / "runs", tmp_path / "models"
+    for d in (res, runs, models):
+        d.mkdir()
+    entries = {"teacher_s0": 50, "teacher_s1": 51, "baseline_s0": 100, "baseline_s1": 99,
+               "student_s0": 80, "student_s1": 75, "hall_only_s0": 90, "control_s0": 60}
+    for job, v in entries.items():
+        row, seed = job.rsplit("_s", 1)
+        m = {k: float(v) for k in study.METRICS}
+        m.update({"job": job, "row": row, "seed": int(seed), "cases": {}, "train_command": f"train {job}",
+                  "training": {"steps": 10, "batch_size": 2, "wall_clock_s": 60, "initial_pe": 9, "final_pe": 3}})
+        (res / f"{job}.json").write_text(json.dumps(m))
+        (runs / f"{job}.pt").write_text(job)
+    chosen = study.ship(PLAN, res, runs, models)
+    assert chosen == {"student": "student_s1", "teacher": "teacher_s1", "baseline": "baseline_s1"}
+    assert (models / "pipose_student_kinect14.pt").read_text() == "student_s1"
+    card = (models / "MODEL_CARD.md").read_text()
+    assert "`student_s1`" in card and "| student | 75.00 |" in card and "best of 3 finished student runs" in card
