@@ -124,3 +124,22 @@ def test_shipped_checkpoints_load_and_run(path):
         out = est.estimate(skdata.astronaut(), K)
     assert len(out) == 1 and out[0].joints.shape == (14, 3) and np.isfinite(out[0].joints).all()
     assert est.meta["training"]["steps"] > 0 and "eval" in est.meta["training"]
+
+
+def test_estimator_canonical_camera_scales_depth_with_focal_length(tmp_path):
+    """Canonical SPDH: the same image seen through a lens of twice the focal length is a person
+    twice as far away (Z = Z_c · f_x / f_c); uv does not change."""
+    from pipose_ros.checkpoint import save_checkpoint
+    from pipose_ros.data.dataset import normalisation
+    from pipose_ros.skeleton import KINECT14
+
+    cfg = ModelConfig(kind="baseline")
+    spdh = SPDHConfig(sigma_mm=100, z_min=0.3, z_max=7.8, canonical_fx=100.0)
+    save_checkpoint(tmp_path / "b.pt", build_model(cfg), cfg, spdh, list(KINECT14.names), normalisation(), {})
+    est = PoseEstimator.from_checkpoint(tmp_path / "b.pt", device="cpu", min_confidence=0.0)
+    rgb = np.random.default_rng(0).integers(0, 255, (240, 320, 3), np.uint8)
+    K1 = np.array([[250.0, 0, 159.5], [0, 250.0, 119.5], [0, 0, 1]])
+    K2 = K1.copy()
+    K2[0, 0] = K2[1, 1] = 500.0
+    a, b = est.estimate(rgb, K1)[0], est.estimate(rgb, K2)[0]
+    assert np.allclose(b.joints[:, 2], 2 * a.joints[:, 2], rtol=1e-4) and np.allclose(a.uv, b.uv)
