@@ -12,6 +12,8 @@ depth is **registered** to the colour image:
   the colour K and z-buffered (nearest surface wins). With no TF path between the two frames the
   conversion stops with an error that says so.
 
+The bag is streamed twice (stamps and pairing first, then the images), so memory holds only
+the few messages between the two halves of a pair: hour-long recordings convert like short ones.
 Frames are written unlabelled (``"joints": null``); ``pipose label`` fills them in.
 """
 
@@ -168,78 +170,109 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
             conns, image_topic, depth_topic, info_topic, depth_info_topic, reader)
         stats.topics = {"image": image_topic, "depth": depth_topic, "camera_info": info_topic,
                         "depth_info": depth_info_topic}
+        # pass 1 (streaming): header stamps of every image, the first CameraInfos, the TF tree
         tf = TFTree()
-        colour, depth, infos = [], [], {}
+        cstamps, dstamps, infos = [], [], {}
         wanted = {image_topic, depth_topic, info_topic, depth_info_topic, "/tf_static", "/tf"}
-        for conn, _, raw in reader.messages(connections=[c for c in conns if c.topic in wanted]):
+        sel = [c for c in conns if c.topic in wanted]
+        for conn, _, raw in reader.messages(connections=sel):
             if conn.topic in ("/tf_static", "/tf"):
                 tf.add(reader.deserialize(raw, conn.msgtype))
-            elif conn.topic in (info_topic, depth_info_topic) and conn.topic not in infos:
-                infos[conn.topic] = reader.deserialize(raw, conn.msgtype)
+            elif conn.topic in (info_topic, depth_info_topic):
+                if conn.topic not in infos:
+                    infos[conn.topic] = reader.deserialize(raw, conn.msgtype)
             elif conn.topic == image_topic:
-                colour.append((conn, raw))
+                cstamps.append(_stamp(reader.deserialize(raw, conn.msgtype)))
             elif conn.topic == depth_topic:
-                depth.append((conn, raw))
+                dstamps.append(_stamp(reader.deserialize(raw, conn.msgtype)))
         if info_topic not in infos:
             raise ValueError(f"the bag has no message on {info_topic}")
-        stats.colour_msgs, stats.depth_msgs = len(colour), len(depth)
-        dmsgs = [reader.deserialize(raw, c.msgtype) for c, raw in depth]
-        dstamps = np.array([_stamp(m) for m in dmsgs], np.int64)
-        used = np.zeros(len(dmsgs), bool)
+        stats.colour_msgs, stats.depth_msgs = len(cstamps), len(dstamps)
+        # pairing: each colour image with the nearest unused depth image within the slop
+        ds = np.asarray(dstamps, np.int64)
+        used = np.zeros(len(ds), bool)
+        slop_ns = int(slop * 1e9)
+        pair_of: dict[int, int] = {}  # colour index -> depth index
+        for i, t in enumerate(cstamps):
+            if len(ds) == 0:
+                stats.unpaired_colour += 1
+                continue
+            dt = np.abs(ds - t).astype(np.float64)
+            dt[used] = np.inf
+            j = int(np.argmin(dt))
+            if dt[j] > slop_ns:
+                stats.unpaired_colour += 1
+                continue
+            used[j] = True
+            stats.pairs += 1
+            if (stats.pairs - 1) % every == 0:
+                pair_of[i] = j
+                stats.max_dt_ms = max(stats.max_dt_ms, float(dt[j]) / 1e6)
+        depth_wanted = {j: i for i, j in pair_of.items()}
         K_c, D_c, (Wc, Hc) = camera_info_to_K(infos[info_topic])
         dinfo = infos.get(depth_info_topic)
         und_c, und_d = Undistorter(), Undistorter()
-        slop_ns = int(slop * 1e9)
+
+        def convert(msg, dmsg):
+            rgb = image_to_rgb(msg)
+            d_m = image_to_depth_m(dmsg)
+            if rgb.shape[:2] != (Hc, Wc):
+                raise ValueError(f"colour image {rgb.shape[1]}x{rgb.shape[0]} ≠ its CameraInfo {Wc}x{Hc}")
+            cf, df = msg.header.frame_id.lstrip("/"), dmsg.header.frame_id.lstrip("/")
+            if d_m.shape == rgb.shape[:2] and (cf == df or not df):
+                stats.registration = "same frame and size (registered by the driver)"
+                d_m = und_d(np.nan_to_num(d_m, nan=0.0), K_c, D_c, interpolation=cv2.INTER_NEAREST)
+            else:
+                if dinfo is None:
+                    raise LookupError(f"depth ({df}, {d_m.shape[1]}x{d_m.shape[0]}) is not registered to the "
+                                      f"colour image ({cf}) and the bag has no depth CameraInfo")
+                K_d, D_d, _ = camera_info_to_K(dinfo)
+                d_m = und_d(np.nan_to_num(d_m, nan=0.0), K_d, D_d, interpolation=cv2.INTER_NEAREST)
+                T = np.eye(4) if cf == df else tf.lookup(cf, df)
+                stats.registration = (f"reprojected {df} → {cf} with the depth CameraInfo"
+                                      + ("" if cf == df else " and /tf_static"))
+                d_m = register_depth(d_m, K_d, T, K_c, (Wc, Hc))
+            return und_c(rgb, K_c, D_c), d_m
+
+        # pass 2 (streaming): only messages in flight between a pair's two halves are held
         info = {"source": "rosbag2", "bag": str(bag), "topics": stats.topics, "slop_s": slop, "every": every}
+        pending_c: dict[int, object] = {}
+        pending_d: dict[int, object] = {}
+        ready: list[tuple[int, object, object]] = []
+        ci = di = 0
         with FolderWriter(out, info=info, overwrite=overwrite) as w:
-            k = 0
-            for conn, raw in colour:
-                msg = reader.deserialize(raw, conn.msgtype)
-                t = _stamp(msg)
-                if len(dstamps) == 0:
-                    stats.unpaired_colour += 1
-                    continue
-                dt = np.abs(dstamps - t).astype(np.float64)
-                dt[used] = np.inf
-                j = int(np.argmin(dt))
-                if dt[j] > slop_ns:
-                    stats.unpaired_colour += 1
-                    continue
-                used[j] = True
-                stats.pairs += 1
-                if (stats.pairs - 1) % every:
-                    continue
-                try:
-                    rgb = image_to_rgb(msg)
-                    d_m = image_to_depth_m(dmsgs[j])
-                    if rgb.shape[:2] != (Hc, Wc):
-                        raise ValueError(f"colour image {rgb.shape[1]}x{rgb.shape[0]} ≠ its CameraInfo {Wc}x{Hc}")
-                    cf, df = msg.header.frame_id.lstrip("/"), dmsgs[j].header.frame_id.lstrip("/")
-                    if d_m.shape == rgb.shape[:2] and (cf == df or not df):
-                        stats.registration = "same frame and size (registered by the driver)"
-                        d_m = und_d(np.nan_to_num(d_m, nan=0.0), K_c, D_c, interpolation=cv2.INTER_NEAREST)
-                    else:
-                        if dinfo is None:
-                            raise ValueError(f"depth ({df}, {d_m.shape[1]}x{d_m.shape[0]}) is not registered to "
-                                             f"the colour image ({cf}) and the bag has no depth CameraInfo")
-                        K_d, D_d, _ = camera_info_to_K(dinfo)
-                        d_m = und_d(np.nan_to_num(d_m, nan=0.0), K_d, D_d, interpolation=cv2.INTER_NEAREST)
-                        T = np.eye(4) if cf == df else tf.lookup(cf, df)
-                        stats.registration = (f"reprojected {df} → {cf} with the depth CameraInfo"
-                                              + ("" if cf == df else " and /tf_static"))
-                        d_m = register_depth(d_m, K_d, T, K_c, (Wc, Hc))
-                    rgb = und_c(rgb, K_c, D_c)
-                except LookupError as e:
-                    raise ValueError(f"{e}: depth is not registered to the colour image; record the "
-                                     "driver's aligned depth or include /tf_static in the bag") from e
-                except ValueError as e:
-                    stats.bad_frames += 1
-                    if stats.bad_frames <= 5:
-                        log(f"skipping frame at {t} ns: {e}")
-                    continue
-                stats.max_dt_ms = max(stats.max_dt_ms, float(dt[j]) / 1e6)
-                w.add(rgb, metres_to_mm16(d_m), K_c, stamp_ns=t)
-                k += 1
+            for conn, _, raw in reader.messages(connections=[c for c in sel if c.topic in (image_topic, depth_topic)]):
+                if conn.topic == image_topic:
+                    if ci in pair_of:
+                        j = pair_of[ci]
+                        msg = reader.deserialize(raw, conn.msgtype)
+                        if j in pending_d:
+                            ready.append((ci, msg, pending_d.pop(j)))
+                        else:
+                            pending_c[j] = (ci, msg)
+                    ci += 1
+                else:
+                    if di in depth_wanted:
+                        dmsg = reader.deserialize(raw, conn.msgtype)
+                        if di in pending_c:
+                            c_idx, msg = pending_c.pop(di)
+                            ready.append((c_idx, msg, dmsg))
+                        else:
+                            pending_d[di] = dmsg
+                    di += 1
+                for c_idx, msg, dmsg in ready:
+                    try:
+                        rgb, d_m = convert(msg, dmsg)
+                    except LookupError as e:
+                        raise ValueError(f"{e}: depth is not registered to the colour image; record the "
+                                         "driver's aligned depth or include /tf_static in the bag") from e
+                    except ValueError as e:
+                        stats.bad_frames += 1
+                        if stats.bad_frames <= 5:
+                            log(f"skipping frame at {_stamp(msg)} ns: {e}")
+                        continue
+                    w.add(rgb, metres_to_mm16(d_m), K_c, stamp_ns=_stamp(msg))
+                ready.clear()
         import yaml
         meta_p = Path(out) / "dataset.yaml"
         meta = yaml.safe_load(meta_p.read_text())
