@@ -72,7 +72,7 @@ def cmd_train(args) -> int:
     tcfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=args.lr, alpha=args.alpha,
                        alpha_ramp=args.alpha_ramp, fg_weight=args.fg_weight, pi_kind=args.pi_loss,
                        pi_sigmoid=args.pi_sigmoid, attention=args.attention, mask_weight=args.mask_weight,
-                       seed=args.seed, workers=args.workers, save_every=args.save_every)
+                       seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask)
     teacher = None
     if args.kind == "student":
         if not args.teacher:
@@ -393,6 +393,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="weight L_PI by an attention map around the projected GT joints (seed 001 eq. 4.27)")
     t.add_argument("--mask-weight", type=float, default=0.0,
                    help="weight of the foreground-mask loss from depth (seed 003 eq. 3; 0 = off)")
+    t.add_argument("--pe-mask", default="in_image", choices=["in_image", "visible"],
+                   help="L_PE joints: known and in view (default; occluded synthetic joints keep exact labels) "
+                        "or also not occluded (seed 000's visibility mask)")
     t.add_argument("--seed", type=int, default=0, help="training seed (init, batches, augmentation)")
     t.add_argument("--workers", type=int, default=0, help="data-loading worker processes")
     t.add_argument("--device", default="auto")

@@ -66,3 +66,18 @@ def test_bodies_keep_their_handedness():
         j = g[i].joints.astype(np.float64)
         forward = np.cross(j[5] - j[2], j[1] - (j[8] + j[11]) / 2)
         assert np.dot(j[0] - j[1], forward) > 0, i
+
+
+def test_visibility_mask_follows_the_flip():
+    s = synthetic_set(23, 6, net_wh=(128, 96), workers=1, progress=False)
+    s.visible[:] = False
+    s.visible[:, 2] = True  # only the right shoulder is visible
+    ds = AugmentedDataset(s, augment=True, seed=2, pe_mask="visible")
+    seen = set()
+    for ep in range(6):
+        ds.epoch = ep
+        for i in range(len(s)):
+            m = ds[i]["mask"].numpy()
+            assert m.sum() <= 1 and (m[2] == 1 or m[5] == 1 or m.sum() == 0)
+            seen.add(int(np.argmax(m)) if m.sum() else -1)
+    assert 2 in seen and 5 in seen  # flipped samples carry the shoulder as the left one

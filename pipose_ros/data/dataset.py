@@ -189,14 +189,18 @@ class AugmentedDataset(torch.utils.data.Dataset):
 
     Items: dict with ``rgb`` float32 [3, H, W], ``depth`` float32 [1, H, W] (normalised, in
     canonical depth when ``canonical_fx`` > 0), ``K`` float32 [3, 3], ``joints`` float32 [J, 3]
-    (m), ``mask`` float32 [J] (in image, label known) and, with ``with_foreground``, ``fg``
+    (m), ``mask`` float32 [J] (the L_PE mask: label known and inside the image; with
+    ``pe_mask="visible"`` also not occluded, seed 000's visibility mask) and, with ``with_foreground``, ``fg``
     float32 [1, H, W] (:func:`foreground_from_depth`).
     """
 
     def __init__(self, data: SampleSet, augment: bool = True, rot_deg: float = 5.0,
                  tx: float = 0.15, ty: float = 0.02, flip: bool = True, z_shift: float = 0.0,
                  colour_jitter: bool = True, joint_set: JointSet = KINECT14, seed: int = 0,
-                 canonical_fx: float = 0.0, with_foreground: bool = False):
+                 canonical_fx: float = 0.0, with_foreground: bool = False, pe_mask: str = "in_image"):
+        if pe_mask not in ("in_image", "visible"):
+            raise ValueError(f"pe_mask must be in_image or visible, got {pe_mask!r}")
+        self.pe_mask = pe_mask
         self.d = data
         self.canonical_fx = canonical_fx
         self.with_foreground = with_foreground
@@ -215,6 +219,7 @@ class AugmentedDataset(torch.utils.data.Dataset):
         depth = self.d.depth_mm[i].astype(np.float32) * 1e-3
         K = self.d.K[i].copy()
         joints = self.d.joints[i].astype(np.float64).copy()
+        visible = self.d.visible[i].copy()
         H, W = rgb.shape[:2]
         if self.augment:
             rng = np.random.default_rng([self.seed, self.epoch, i])
@@ -223,6 +228,7 @@ class AugmentedDataset(torch.utils.data.Dataset):
                 depth = depth[:, ::-1]
                 K = flip_K(K, W)
                 joints = joints[self.perm]
+                visible = visible[self.perm]
                 joints[:, 0] *= -1
             ang = rng.uniform(-self.rot_deg, self.rot_deg)
             dx = rng.uniform(-self.tx, self.tx) * W
@@ -252,6 +258,8 @@ class AugmentedDataset(torch.utils.data.Dataset):
         with np.errstate(divide="ignore", invalid="ignore"):  # unknown joints are zeros
             uv = project(joints, K)
         mask = (joints[:, 2] > 0.1) & (uv[:, 0] >= 0) & (uv[:, 0] <= W - 1) & (uv[:, 1] >= 0) & (uv[:, 1] <= H - 1)
+        if self.pe_mask == "visible":
+            mask &= visible
         s = self.canonical_fx / K[0, 0] if self.canonical_fx > 0 else 1.0
         item = {"rgb": rgb_to_tensor(rgb), "depth": depth_to_tensor(depth, scale=s),
                 "K": torch.tensor(K, dtype=torch.float32),

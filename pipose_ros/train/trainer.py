@@ -51,6 +51,7 @@ class TrainConfig:
     attention: bool = False  # seed 001 eq. 4.27: L_PI weighted by a map around projected GT joints
     mask_weight: float = 0.0  # seed 003 eq. 3: weight of the foreground-mask loss (0 = off)
     z_shift: float = 0.3  # stage-1 depth shift along Z, metres (seed 000 §4.3)
+    pe_mask: str = "in_image"  # L_PE joint mask: in_image (label known, in view) or visible (+ not occluded)
     seed: int = 0
     workers: int = 0
     save_every: int = 100  # steps between resumable snapshots (0 = never)
@@ -186,7 +187,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
             p.requires_grad_(False)
     ds = AugmentedDataset(data, augment=True, z_shift=tcfg.z_shift if kind == "teacher" else 0.0,
                           seed=tcfg.seed, canonical_fx=spdh_cfg.canonical_fx,
-                          with_foreground=kind == "student" and tcfg.mask_weight > 0)
+                          with_foreground=kind == "student" and tcfg.mask_weight > 0, pe_mask=tcfg.pe_mask)
     if len(ds) // world < tcfg.batch_size:
         raise ValueError(f"{len(ds)} samples are fewer than one batch of {tcfg.batch_size} per process")
     opt = torch.optim.Adam(model.parameters(), lr=tcfg.lr)
@@ -276,7 +277,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         "final_pi": float(np.mean(hist["pi"][-tail:])), "final_mask": float(np.mean(hist["mask"][-tail:])),
         "alpha": tcfg.alpha, "fg_weight": tcfg.fg_weight, "alpha_ramp": tcfg.alpha_ramp, "pi_kind": tcfg.pi_kind,
         "pi_sigmoid": tcfg.pi_sigmoid, "attention": tcfg.attention, "mask_weight": tcfg.mask_weight,
-        "seed": tcfg.seed, "device": str(dev),
+        "seed": tcfg.seed, "pe_mask": tcfg.pe_mask, "device": str(dev),
         "machine": f"{platform.machine()} {platform.processor() or ''} {torch.get_num_threads()} threads".strip(),
         "torch": str(torch.__version__),
     }
