@@ -45,6 +45,7 @@ class BagStats:
     bad_frames: int = 0
     max_dt_ms: float = 0.0
     registration: str = ""
+    camera_info_changes: int = 0
     topics: dict = field(default_factory=dict)
 
 
@@ -179,14 +180,21 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
             if conn.topic in ("/tf_static", "/tf"):
                 tf.add(reader.deserialize(raw, conn.msgtype))
             elif conn.topic in (info_topic, depth_info_topic):
+                m = reader.deserialize(raw, conn.msgtype)
                 if conn.topic not in infos:
-                    infos[conn.topic] = reader.deserialize(raw, conn.msgtype)
+                    infos[conn.topic] = m
+                elif not np.allclose(np.asarray(m.k), np.asarray(infos[conn.topic].k)) or \
+                        (m.width, m.height) != (infos[conn.topic].width, infos[conn.topic].height):
+                    stats.camera_info_changes += 1
             elif conn.topic == image_topic:
                 cstamps.append(_stamp(reader.deserialize(raw, conn.msgtype)))
             elif conn.topic == depth_topic:
                 dstamps.append(_stamp(reader.deserialize(raw, conn.msgtype)))
         if info_topic not in infos:
             raise ValueError(f"the bag has no message on {info_topic}")
+        if stats.camera_info_changes:
+            raise ValueError(f"the CameraInfo changes {stats.camera_info_changes} times during the recording "
+                             "(K or size); split the bag where the camera was reconfigured")
         stats.colour_msgs, stats.depth_msgs = len(cstamps), len(dstamps)
         # pairing: each colour image with the nearest unused depth image within the slop
         ds = np.asarray(dstamps, np.int64)

@@ -182,6 +182,9 @@ def main(args) -> int:
         rec.node.destroy_node()
         if rclpy.ok():
             rclpy.shutdown()
+    for topic, n in stats["written"].items():
+        if n == 0:
+            print(f"pipose record: nothing was recorded on {topic} (no publisher, or a QoS mismatch)", file=sys.stderr)
     print(json.dumps(stats))
     return 0
 
