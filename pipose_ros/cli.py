@@ -264,7 +264,8 @@ def cmd_dataset(args) -> int:
     written = (st.pairs + args.every - 1) // args.every - st.bad_frames
     print(f"{st.colour_msgs} colour / {st.depth_msgs} depth messages → {st.pairs} pairs "
           f"(max |Δt| {st.max_dt_ms:.1f} ms, {st.unpaired_colour} colour images unpaired, "
-          f"{st.bad_frames} bad), {written} frames written to {args.out}\nregistration: {st.registration}\n"
+          f"{st.bad_frames} bad), {written} frames written to {args.out}\nregistration: {st.registration}; "
+          f"CameraInfo changes: {st.camera_info_changes}\n"
           f"topics: {json.dumps(st.topics)}")
     return 0 if written > 0 else 1
 

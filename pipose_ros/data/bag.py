@@ -12,7 +12,8 @@ depth is **registered** to the colour image:
   the colour K and z-buffered (nearest surface wins). With no TF path between the two frames the
   conversion stops with an error that says so.
 
-The bag is streamed twice (stamps and pairing first, then the images), so memory holds only
+Each frame gets the K of the colour CameraInfo nearest in time (``camera_info_changes`` counts how
+often it changed; a fixed camera has 0). The bag is streamed twice (stamps and pairing first, then the images), so memory holds only
 the few messages between the two halves of a pair: hour-long recordings convert like short ones.
 Frames are written unlabelled (``"joints": null``); ``pipose label`` fills them in.
 """
@@ -181,20 +182,17 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
                 tf.add(reader.deserialize(raw, conn.msgtype))
             elif conn.topic in (info_topic, depth_info_topic):
                 m = reader.deserialize(raw, conn.msgtype)
-                if conn.topic not in infos:
-                    infos[conn.topic] = m
-                elif not np.allclose(np.asarray(m.k), np.asarray(infos[conn.topic].k)) or \
-                        (m.width, m.height) != (infos[conn.topic].width, infos[conn.topic].height):
+                lst = infos.setdefault(conn.topic, [])
+                if lst and (not np.allclose(np.asarray(m.k), np.asarray(lst[-1][1].k)) or
+                            (m.width, m.height) != (lst[-1][1].width, lst[-1][1].height)):
                     stats.camera_info_changes += 1
+                lst.append((_stamp(m), m))
             elif conn.topic == image_topic:
                 cstamps.append(_stamp(reader.deserialize(raw, conn.msgtype)))
             elif conn.topic == depth_topic:
                 dstamps.append(_stamp(reader.deserialize(raw, conn.msgtype)))
         if info_topic not in infos:
             raise ValueError(f"the bag has no message on {info_topic}")
-        if stats.camera_info_changes:
-            raise ValueError(f"the CameraInfo changes {stats.camera_info_changes} times during the recording "
-                             "(K or size); split the bag where the camera was reconfigured")
         stats.colour_msgs, stats.depth_msgs = len(cstamps), len(dstamps)
         # pairing: each colour image with the nearest unused depth image within the slop
         ds = np.asarray(dstamps, np.int64)
@@ -217,11 +215,18 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
                 pair_of[i] = j
                 stats.max_dt_ms = max(stats.max_dt_ms, float(dt[j]) / 1e6)
         depth_wanted = {j: i for i, j in pair_of.items()}
-        K_c, D_c, (Wc, Hc) = camera_info_to_K(infos[info_topic])
-        dinfo = infos.get(depth_info_topic)
         und_c, und_d = Undistorter(), Undistorter()
 
+        def nearest_info(topic, t):
+            """The CameraInfo of ``topic`` closest in time to stamp ``t`` (K may change)."""
+            lst = infos.get(topic)
+            if not lst:
+                return None
+            return min(lst, key=lambda x: abs(x[0] - t))[1]
+
         def convert(msg, dmsg):
+            K_c, D_c, (Wc, Hc) = camera_info_to_K(nearest_info(info_topic, _stamp(msg)))
+            dinfo = nearest_info(depth_info_topic, _stamp(dmsg))
             rgb = image_to_rgb(msg)
             d_m = image_to_depth_m(dmsg)
             if rgb.shape[:2] != (Hc, Wc):
@@ -240,7 +245,7 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
                 stats.registration = (f"reprojected {df} → {cf} with the depth CameraInfo"
                                       + ("" if cf == df else " and /tf_static"))
                 d_m = register_depth(d_m, K_d, T, K_c, (Wc, Hc))
-            return und_c(rgb, K_c, D_c), d_m
+            return und_c(rgb, K_c, D_c), d_m, K_c
 
         # pass 2 (streaming): only messages in flight between a pair's two halves are held
         info = {"source": "rosbag2", "bag": str(bag), "topics": stats.topics, "slop_s": slop, "every": every}
@@ -270,7 +275,7 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
                     di += 1
                 for c_idx, msg, dmsg in ready:
                     try:
-                        rgb, d_m = convert(msg, dmsg)
+                        rgb, d_m, K_c = convert(msg, dmsg)
                     except LookupError as e:
                         raise ValueError(f"{e}: depth is not registered to the colour image; record the "
                                          "driver's aligned depth or include /tf_static in the bag") from e
