@@ -172,7 +172,7 @@ def test_from_bag_registered_and_reprojected(tmp_path, storage):
     st = bag_to_dataset(tmp_path / "aligned", tmp_path / "ds1", log=lambda *_: None)
     assert st.pairs == 4 and st.topics["image"] == "/cam/color/image_raw" and "same frame" in st.registration
     assert abs(st.max_dt_ms - 4.0) < 1e-6
-    assert st.camera_info_changes == 3  # the synthetic frames each have their own K: kept per frame
+    assert st.camera_info_changes == 6  # 3 per CameraInfo topic: each synthetic frame has its own K, kept per frame
     assert np.allclose(read_folder(tmp_path / "ds1")[1][2]["K"], g[2].K)
     s = read_folder(tmp_path / "ds1")[1]
     import cv2
