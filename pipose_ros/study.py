@@ -215,10 +215,16 @@ def _write_md(plan, agg, per_row, js, bench, out_md) -> None:
         L.append(f"| {rows[name]['label']} | {a['n_seeds']} | {_fmt(*a['mpjpe_cm'])} | {_fmt(*a['map@6'], 1)} | "
                  f"{_fmt(*a['map@8'], 1)} | {_fmt(*a['map@10'], 1)} | {_fmt(*a['pa_mpjpe_cm'])} | "
                  f"{_fmt(*a['rr_mpjpe_cm'])} |")
-    g = js["gap_closed_pct"]
+    def pct(v: float) -> str:
+        return "not run yet" if not np.isfinite(v) else f"{v:.0f} %"
+
     L += ["", "Share of the RGB→depth MPJPE gap closed, (baseline − X) / (baseline − teacher), on the means: "
-          f"student **{g:.0f} %**, F_hall only {js['gap_closed_hall_only_pct']:.0f} %, "
-          f"control {js['gap_closed_control_pct']:.0f} % (paper, seed 000: 67 %; target ≥ 67 %).", ""]
+          f"student **{pct(js['gap_closed_pct'])}**, F_hall only {pct(js['gap_closed_hall_only_pct'])}, "
+          f"control {pct(js['gap_closed_control_pct'])} (paper, seed 000: 67 %; target ≥ 67 %).", ""]
+    done = {m["job"] for ms in per_row.values() for m in ms if "job" in m}
+    pending = [j["name"] for j in jobs(plan) if j["name"] not in done]
+    L += [f"Runs finished: {len(done)} of {len(done) + len(pending)}"
+          + (f"; still to run (resumable: `pipose study run`): {', '.join(pending)}." if pending else "."), ""]
     L += ["Per seed (MPJPE, cm): " + "; ".join(
         f"{n} " + ", ".join(f"s{s} {v:.2f}" for s, v in sorted(agg[n]["per_seed_mpjpe_cm"].items()))
         for n in ("teacher", "baseline", "hall_only", "student", "control") if n in agg), ""]
