@@ -290,8 +290,6 @@ def ship(plan_path: str | Path, results: str | Path, runs: str | Path, models: s
     """Copy the best finished RGB student (lowest benchmark MPJPE among the student rows, the
     control excluded), its depth teacher and the baseline of the same seed into ``models/``
     and rewrite ``models/MODEL_CARD.md`` from their measured numbers. Returns {role: job}."""
-    import shutil
-
     plan = load_plan(plan_path)
     rows = {r["name"]: r for r in plan["rows"]}
     res = {f.stem: json.loads(f.read_text()) for f in Path(results).glob("*.json")}
@@ -306,9 +304,21 @@ def ship(plan_path: str | Path, results: str | Path, runs: str | Path, models: s
     for role, job in chosen.items():
         if job not in res or not (Path(runs) / f"{job}.pt").exists():
             raise ValueError(f"{role} run {job} is not finished")
-        shutil.copyfile(Path(runs) / f"{job}.pt", Path(models) / SHIPPED[role])
+        _copy_with_eval(Path(runs) / f"{job}.pt", Path(models) / SHIPPED[role], res[job])
     _write_card(Path(models) / "MODEL_CARD.md", {r: res[j] for r, j in chosen.items()}, rows, len(cands))
     return chosen
+
+
+def _copy_with_eval(src: Path, dst: Path, m: dict) -> None:
+    """Copy a checkpoint, adding its benchmark metrics and study job to the training summary
+    (plain types only, so it still loads with ``weights_only=True``)."""
+    import torch
+
+    ck = torch.load(src, map_location="cpu", weights_only=True)
+    ck["training"]["eval"] = {k: float(m[k]) for k in METRICS}
+    ck["training"]["eval"]["set"] = str(m.get("test_set", ""))
+    ck["training"]["study_job"] = str(m["job"])
+    torch.save(ck, dst)
 
 
 def _write_card(path: Path, m: dict, rows: dict, n_candidates: int) -> None:

@@ -49,7 +49,10 @@ def test_report_aggregates_seeds(tmp_path):
     assert json.loads((tmp_path / "r.json").read_text())["rows"]["student"]["n_seeds"] == 2
 
 
-def test_ship_picks_the_best_student_never_the_control(tmp_path):
+def test_ship_picks_the_best_student_never_the_control(tmp_path, tiny_checkpoints):
+    import shutil
+
+    from pipose_ros.checkpoint import load_checkpoint
     res, runs, models = tmp_path / "res", tmp_path / "runs", tmp_path / "models"
     for d in (res, runs, models):
         d.mkdir()
@@ -61,9 +64,10 @@ def test_ship_picks_the_best_student_never_the_control(tmp_path):
         m.update({"job": job, "row": row, "seed": int(seed), "cases": {}, "train_command": f"train {job}",
                   "training": {"steps": 10, "batch_size": 2, "wall_clock_s": 60, "initial_pe": 9, "final_pe": 3}})
         (res / f"{job}.json").write_text(json.dumps(m))
-        (runs / f"{job}.pt").write_text(job)
+        shutil.copyfile(tiny_checkpoints["student"], runs / f"{job}.pt")  # any valid checkpoint
     chosen = study.ship(PLAN, res, runs, models)
     assert chosen == {"student": "student_s1", "teacher": "teacher_s1", "baseline": "baseline_s1"}
-    assert (models / "pipose_student_kinect14.pt").read_text() == "student_s1"
+    _, meta = load_checkpoint(models / "pipose_student_kinect14.pt")  # still weights_only-loadable
+    assert meta["training"]["study_job"] == "student_s1" and meta["training"]["eval"]["mpjpe_cm"] == 75.0
     card = (models / "MODEL_CARD.md").read_text()
     assert "`student_s1`" in card and "| student | 75.00 |" in card and "best of 3 finished student runs" in card
