@@ -44,6 +44,16 @@ def project(points: np.ndarray, K: np.ndarray) -> np.ndarray:
     return uv1[..., :2]
 
 
+def in_view(points: np.ndarray, K: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Which points a camera sees: bool [...] for points [..., 3] (metres, optical frame) that are
+    finite, at least 0.1 m in front of the camera and project inside the image, i.e. onto
+    [0, width − 1] × [0, height − 1] pixels. Unknown points (NaN, or zeros) are not in view."""
+    p = np.asarray(points, np.float64)
+    front = np.isfinite(p).all(-1) & (p[..., 2] > 0.1)
+    uv = project(np.where(front[..., None], p, [0.0, 0.0, 1.0]), K)
+    return front & (uv[..., 0] >= 0) & (uv[..., 0] <= width - 1) & (uv[..., 1] >= 0) & (uv[..., 1] <= height - 1)
+
+
 def backproject(uv: np.ndarray, z: np.ndarray, K: np.ndarray) -> np.ndarray:
     """Lift pixels [..., 2] with depths [...] (metres) to optical-frame points [..., 3]:
     ``X = Z · K⁻¹ [u, v, 1]`` (seed 000 §3.2, SPDH decoding)."""

@@ -86,3 +86,15 @@ def test_undistorter():
     assert und(img, K, np.zeros(5)) is img
     out = und(img, K, np.array([-0.2, 0.05, 0, 0, 0]))
     assert out.shape == img.shape and not np.array_equal(out, img)
+
+
+def test_in_view():
+    from pipose_ros.camera import in_view
+    K = np.array([[100.0, 0, 49.5], [0, 100.0, 39.5], [0, 0, 1]])
+    pts = np.array([[0, 0, 2.0],            # centre
+                    [np.nan, 0, 2.0],       # unknown
+                    [0, 0, 0.0],            # unknown stored as zeros
+                    [0, 0, -2.0],           # behind
+                    [0.99, 0, 2.0],         # u = 99.0: last column
+                    [1.0, 0, 2.0]])         # u = 99.5: outside
+    assert in_view(pts, K, 100, 80).tolist() == [True, False, False, False, True, False]

@@ -29,7 +29,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from ..camera import Letterbox, flip_K, project
+from ..camera import Letterbox, flip_K, in_view, project
 from ..skeleton import KINECT14, JointSet
 from .synthetic import SyntheticHumans
 
@@ -107,8 +107,7 @@ def _synth_one(args):
     K = lb.apply_K(f.K)
     rgb = lb.image(f.rgb)
     dm = lb.depth(f.depth_mm.astype(np.float32)).astype(np.uint16)
-    uv = project(f.joints, K)
-    return rgb, dm, K, f.joints, f.visible, f.in_image, uv
+    return rgb, dm, K, f.joints, f.visible, f.in_image & in_view(f.joints, K, *net_wh)
 
 
 def synthetic_set(seed: int, n: int, net_wh=(128, 96), render_wh=(192, 144),
@@ -133,9 +132,6 @@ def synthetic_set(seed: int, n: int, net_wh=(128, 96), render_wh=(192, 144),
         out = [_synth_one(a) for a in tqdm(args, desc=f"synth s{seed}", disable=not progress)]
     cols = list(zip(*out))
     in_img = np.stack(cols[5])
-    uv = np.stack(cols[6])
-    W, H = net_wh
-    in_img &= (uv[..., 0] >= 0) & (uv[..., 0] <= W - 1) & (uv[..., 1] >= 0) & (uv[..., 1] <= H - 1)
     s = SampleSet(rgb=np.stack(cols[0]), depth_mm=np.stack(cols[1]), K=np.stack(cols[2]),
                   joints=np.stack(cols[3]).astype(np.float32), visible=np.stack(cols[4]) & in_img,
                   in_image=in_img)
@@ -255,9 +251,7 @@ class AugmentedDataset(torch.utils.data.Dataset):
             if self.colour_jitter:
                 rgb = rgb.astype(np.float32) * rng.uniform(0.7, 1.3, 3) + rng.uniform(-20, 20)
                 rgb = np.clip(rgb, 0, 255).astype(np.uint8)
-        with np.errstate(divide="ignore", invalid="ignore"):  # unknown joints are zeros
-            uv = project(joints, K)
-        mask = (joints[:, 2] > 0.1) & (uv[:, 0] >= 0) & (uv[:, 0] <= W - 1) & (uv[:, 1] >= 0) & (uv[:, 1] <= H - 1)
+        mask = in_view(joints, K, W, H)  # unknown joints are zeros: never in view
         if self.pe_mask == "visible":
             mask &= visible
         s = self.canonical_fx / K[0, 0] if self.canonical_fx > 0 else 1.0

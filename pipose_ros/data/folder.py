@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 import yaml
 
-from ..camera import Letterbox, project, validate_K
+from ..camera import Letterbox, in_view, validate_K
 from ..skeleton import KINECT14
 from .dataset import SampleSet
 
@@ -185,10 +185,8 @@ def load_folder(root: str | Path, net_wh=(128, 96), labelled_only: bool = True) 
         lb = Letterbox.fit(rgb.shape[1], rgb.shape[0], W, H)
         K = lb.apply_K(np.asarray(rec["K"], float))
         j = joints_from_json(rec.get("joints"), J)
-        known = np.isfinite(j).all(1)
-        j[~known] = 0
-        uv = project(np.where(known[:, None], j, 1.0), K)
-        inside = known & (j[:, 2] > 0.1) & (uv[:, 0] >= 0) & (uv[:, 0] <= W - 1) & (uv[:, 1] >= 0) & (uv[:, 1] <= H - 1)
+        inside = in_view(j, K, W, H)
+        j[~np.isfinite(j).all(1)] = 0
         vis = np.asarray(rec.get("visible") or [True] * J, bool) & inside
         cols["rgb"].append(lb.image(rgb))
         cols["depth_mm"].append(lb.depth(d.astype(np.float32)).astype(np.uint16))

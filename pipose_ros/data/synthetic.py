@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from ..camera import intrinsics_from_fov, metres_to_mm16, project
+from ..camera import in_view, intrinsics_from_fov, metres_to_mm16, project
 
 # Body-model joints (internal), in a body frame with y up, x to the body's left, z forward.
 _BODY = ["pelvis", "spine", "neck", "head", "nose",
@@ -368,7 +368,7 @@ class SyntheticHumans:
         depth_mm = metres_to_mm16(depth)
         joints = P[_TO_KINECT].astype(np.float32)
         uv = project(joints, K)
-        in_img = (joints[:, 2] > 0.1) & (uv[:, 0] >= 0) & (uv[:, 0] <= W - 1) & (uv[:, 1] >= 0) & (uv[:, 1] <= H - 1)
+        in_img = in_view(joints, K, W, H)
         ui = np.clip(np.round(uv[:, 0]).astype(int), 0, W - 1)
         vi = np.clip(np.round(uv[:, 1]).astype(int), 0, H - 1)
         surf = z[vi, ui]

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..data.folder import joints_from_json, joints_to_json, read_folder, read_frame, write_records
-from ..camera import project
+from ..camera import in_view, project
 from ..skeleton import KINECT14
 from .lift import LiftConfig, lift, mediapipe_to_joints
 
@@ -130,11 +130,7 @@ def label_folder(root: str | Path, keypoints: str = "mediapipe", evaluate: bool 
         reasons.update(why)
         if evaluate:
             gt = joints_from_json(rec["joints"], J)
-            H, W = depth_m.shape
-            with np.errstate(invalid="ignore", divide="ignore"):
-                guv = project(np.nan_to_num(gt, nan=1.0), K)
-            in_img = np.isfinite(gt).all(1) & (gt[:, 2] > 0.1) & (guv[:, 0] >= 0) & (guv[:, 0] <= W - 1) \
-                & (guv[:, 1] >= 0) & (guv[:, 1] <= H - 1)
+            in_img = in_view(gt, K, depth_m.shape[1], depth_m.shape[0])
             gt_joints_total += int(in_img.sum())
             ok = in_img & np.isfinite(joints).all(1)
             e = np.linalg.norm(joints[ok] - gt[ok], axis=1) * 100
