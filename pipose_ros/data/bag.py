@@ -28,11 +28,10 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from ..camera import Undistorter, metres_to_mm16
-from ..ros.conversions import camera_info_to_K, image_to_depth_m, image_to_rgb
+from ..ros.conversions import (COLOUR_ENCODINGS, DEPTH_ENCODINGS, camera_info_to_K, image_to_depth_m,
+                               image_to_rgb)
+from ..ros.sync import stamp_ns
 from .folder import FolderWriter
-
-COLOUR = {"rgb8", "bgr8", "rgba8", "bgra8", "mono8"}
-DEPTH = {"16UC1", "mono16", "32FC1"}
 
 
 @dataclass
@@ -48,10 +47,6 @@ class BagStats:
     registration: str = ""
     camera_info_changes: int = 0
     topics: dict = field(default_factory=dict)
-
-
-def _stamp(msg) -> int:
-    return int(msg.header.stamp.sec) * 1_000_000_000 + int(msg.header.stamp.nanosec)
 
 
 class TFTree:
@@ -135,8 +130,8 @@ def _pick_topics(conns, image_topic, depth_topic, info_topic, depth_info_topic, 
         for conn, _, raw in reader.messages(connections=[c for c in conns if c.topic == t]):
             enc[t] = reader.deserialize(raw, conn.msgtype).encoding
             break
-    image_topic = image_topic or next((t for t in images if enc.get(t) in COLOUR), None)
-    depth_topic = depth_topic or next((t for t in images if enc.get(t) in DEPTH), None)
+    image_topic = image_topic or next((t for t in images if enc.get(t) in COLOUR_ENCODINGS), None)
+    depth_topic = depth_topic or next((t for t in images if enc.get(t) in DEPTH_ENCODINGS), None)
     if not image_topic or not depth_topic:
         raise ValueError(f"cannot find a colour and a depth Image topic in the bag (Image topics: {images})")
 
@@ -186,11 +181,11 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
                 if lst and (not np.allclose(np.asarray(m.k), np.asarray(lst[-1][1].k)) or
                             (m.width, m.height) != (lst[-1][1].width, lst[-1][1].height)):
                     stats.camera_info_changes += 1
-                lst.append((_stamp(m), m))
+                lst.append((stamp_ns(m), m))
             elif conn.topic == image_topic:
-                cstamps.append(_stamp(reader.deserialize(raw, conn.msgtype)))
+                cstamps.append(stamp_ns(reader.deserialize(raw, conn.msgtype)))
             elif conn.topic == depth_topic:
-                dstamps.append(_stamp(reader.deserialize(raw, conn.msgtype)))
+                dstamps.append(stamp_ns(reader.deserialize(raw, conn.msgtype)))
         if info_topic not in infos:
             raise ValueError(f"the bag has no message on {info_topic}")
         stats.colour_msgs, stats.depth_msgs = len(cstamps), len(dstamps)
@@ -216,17 +211,22 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
                 stats.max_dt_ms = max(stats.max_dt_ms, float(dt[j]) / 1e6)
         depth_wanted = {j: i for i, j in pair_of.items()}
         und_c, und_d = Undistorter(), Undistorter()
+        for lst in infos.values():
+            lst.sort(key=lambda x: x[0])
+        info_stamps = {topic: np.array([x[0] for x in lst], np.int64) for topic, lst in infos.items()}
 
         def nearest_info(topic, t):
             """The CameraInfo of ``topic`` closest in time to stamp ``t`` (K may change)."""
-            lst = infos.get(topic)
-            if not lst:
+            if topic not in infos:
                 return None
-            return min(lst, key=lambda x: abs(x[0] - t))[1]
+            ts = info_stamps[topic]
+            k = int(np.searchsorted(ts, t))
+            cand = [i for i in (k - 1, k) if 0 <= i < len(ts)]
+            return infos[topic][min(cand, key=lambda i: abs(int(ts[i]) - t))][1]
 
         def convert(msg, dmsg):
-            K_c, D_c, (Wc, Hc) = camera_info_to_K(nearest_info(info_topic, _stamp(msg)))
-            dinfo = nearest_info(depth_info_topic, _stamp(dmsg))
+            K_c, D_c, (Wc, Hc) = camera_info_to_K(nearest_info(info_topic, stamp_ns(msg)))
+            dinfo = nearest_info(depth_info_topic, stamp_ns(dmsg))
             rgb = image_to_rgb(msg)
             d_m = image_to_depth_m(dmsg)
             if rgb.shape[:2] != (Hc, Wc):
@@ -249,43 +249,33 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
 
         # pass 2 (streaming): only messages in flight between a pair's two halves are held
         info = {"source": "rosbag2", "bag": str(bag), "topics": stats.topics, "slop_s": slop, "every": every}
-        pending_c: dict[int, object] = {}
-        pending_d: dict[int, object] = {}
-        ready: list[tuple[int, object, object]] = []
+        # a pair is keyed by its depth index; whichever half arrives first waits for the other
+        waiting: dict[int, object] = {}
         ci = di = 0
         with FolderWriter(out, info=info, overwrite=overwrite) as w:
             for conn, _, raw in reader.messages(connections=[c for c in sel if c.topic in (image_topic, depth_topic)]):
-                if conn.topic == image_topic:
-                    if ci in pair_of:
-                        j = pair_of[ci]
-                        msg = reader.deserialize(raw, conn.msgtype)
-                        if j in pending_d:
-                            ready.append((ci, msg, pending_d.pop(j)))
-                        else:
-                            pending_c[j] = (ci, msg)
-                    ci += 1
-                else:
-                    if di in depth_wanted:
-                        dmsg = reader.deserialize(raw, conn.msgtype)
-                        if di in pending_c:
-                            c_idx, msg = pending_c.pop(di)
-                            ready.append((c_idx, msg, dmsg))
-                        else:
-                            pending_d[di] = dmsg
-                    di += 1
-                for c_idx, msg, dmsg in ready:
-                    try:
-                        rgb, d_m, K_c = convert(msg, dmsg)
-                    except LookupError as e:
-                        raise ValueError(f"{e}: depth is not registered to the colour image; record the "
-                                         "driver's aligned depth or include /tf_static in the bag") from e
-                    except ValueError as e:
-                        stats.bad_frames += 1
-                        if stats.bad_frames <= 5:
-                            log(f"skipping frame at {_stamp(msg)} ns: {e}")
-                        continue
-                    w.add(rgb, metres_to_mm16(d_m), K_c, stamp_ns=_stamp(msg))
-                ready.clear()
+                is_colour = conn.topic == image_topic
+                key = pair_of.get(ci) if is_colour else (di if di in depth_wanted else None)
+                ci, di = (ci + 1, di) if is_colour else (ci, di + 1)
+                if key is None:
+                    continue
+                msg = reader.deserialize(raw, conn.msgtype)
+                if key not in waiting:
+                    waiting[key] = msg
+                    continue
+                other = waiting.pop(key)
+                cmsg, dmsg = (msg, other) if is_colour else (other, msg)
+                try:
+                    rgb, d_m, K_c = convert(cmsg, dmsg)
+                except LookupError as e:
+                    raise ValueError(f"{e}: depth is not registered to the colour image; record the "
+                                     "driver's aligned depth or include /tf_static in the bag") from e
+                except ValueError as e:
+                    stats.bad_frames += 1
+                    if stats.bad_frames <= 5:
+                        log(f"skipping frame at {stamp_ns(cmsg)} ns: {e}")
+                    continue
+                w.add(rgb, metres_to_mm16(d_m), K_c, stamp_ns=stamp_ns(cmsg))
         import yaml
         meta_p = Path(out) / "dataset.yaml"
         meta = yaml.safe_load(meta_p.read_text())
