@@ -153,6 +153,7 @@ def cmd_evaluate(args) -> int:
 def cmd_testset(args) -> int:
     """Render the versioned benchmark into a dataset folder and print its fingerprint."""
     from .data.benchmark import BENCHMARK_V1, write_benchmark
+    from .data.folder import read_info
     spec = dict(BENCHMARK_V1)
     if args.frames:
         spec["frames"] = args.frames
@@ -162,9 +163,8 @@ def cmd_testset(args) -> int:
         spec["stream_seed"] = spec["stream_seed"] if args.stream_seed is None else args.stream_seed
         spec["name"] = f"synthetic-s{spec['stream_seed']}-{spec['render_size'][0]}x{spec['render_size'][1]}-n{spec['frames']}"
     out = args.out or (DEFAULT_CACHE / spec["name"])
-    if (Path(out) / "dataset.yaml").exists() and not args.overwrite:
-        import yaml
-        fp = yaml.safe_load((Path(out) / "dataset.yaml").read_text()).get("fingerprint_sha256")
+    if not args.overwrite:
+        fp = read_info(out).get("fingerprint_sha256")
         if fp:
             print(f"{out} exists ({spec['name']}, fingerprint {fp}); --overwrite to render again")
             return 0
@@ -236,11 +236,11 @@ def cmd_study(args) -> int:
             print(f"benchmark {bench} missing: run `pipose testset` first", file=sys.stderr)
             return 2
         return 1 if study.run(args.plan, args.runs, args.results, bench, args.jobs, args.threads, args.only) else 0
-    import yaml
-    info = yaml.safe_load((Path(bench) / "dataset.yaml").read_text()).get("benchmark", {}) \
-        if (Path(bench) / "dataset.yaml").exists() else {}
-    if (Path(bench) / "dataset.yaml").exists():
-        info["fingerprint_sha256"] = yaml.safe_load((Path(bench) / "dataset.yaml").read_text()).get("fingerprint_sha256")
+    from .data.folder import read_info
+    meta = read_info(bench)
+    info = dict(meta.get("benchmark", {}))
+    if meta:
+        info["fingerprint_sha256"] = meta.get("fingerprint_sha256")
     js = study.report(args.plan, args.results, args.out_md, args.out_json, info)
     print(f"wrote {args.out_md} and {args.out_json}; gap closed by the student: {js['gap_closed_pct']:.0f} %")
     return 0

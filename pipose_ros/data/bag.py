@@ -276,9 +276,5 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
                         log(f"skipping frame at {stamp_ns(cmsg)} ns: {e}")
                     continue
                 w.add(rgb, metres_to_mm16(d_m), K_c, stamp_ns=stamp_ns(cmsg))
-        import yaml
-        meta_p = Path(out) / "dataset.yaml"
-        meta = yaml.safe_load(meta_p.read_text())
-        meta["conversion"] = {k: v for k, v in stats.__dict__.items() if k != "topics"}
-        meta_p.write_text(yaml.safe_dump(meta, sort_keys=False))
+            w.update_info(conversion={k: v for k, v in stats.__dict__.items() if k != "topics"})
     return stats

@@ -56,12 +56,8 @@ def write_benchmark(root: str | Path, spec: dict = BENCHMARK_V1, workers: int | 
             for a in (rgb, d, np.asarray(K, np.float64), np.asarray(j, np.float32), np.asarray(vis, bool)):
                 h.update(np.ascontiguousarray(a).tobytes())
             w.add(rgb, d, K, joints=j, visible=vis, label_source="synthetic-gt")
-    fp = h.hexdigest()
-    import yaml
-    meta = yaml.safe_load((Path(root) / "dataset.yaml").read_text())
-    meta["fingerprint_sha256"] = fp
-    (Path(root) / "dataset.yaml").write_text(yaml.safe_dump(meta, sort_keys=False))
-    return fp
+        w.update_info(fingerprint_sha256=h.hexdigest())
+    return h.hexdigest()
 
 
 def case_masks(data: SampleSet, root: int = 1) -> dict[str, np.ndarray]:

@@ -63,6 +63,7 @@ class FolderWriter:
         meta = {"format": FORMAT, "joint_names": self.joint_names, "depth_unit": "mm (uint16, 0 = invalid)",
                 "joints_unit": "m", "joints_frame": "camera optical frame (REP-103), of the RGB image"}
         meta.update(info or {})
+        self.meta = meta
         (self.root / "dataset.yaml").write_text(yaml.safe_dump(meta, sort_keys=False))
         self._f = open(idx, "w")
         self.ext = ext
@@ -100,6 +101,12 @@ class FolderWriter:
         self.count += 1
         return fid
 
+    def update_info(self, **extra) -> None:
+        """Add or replace keys of ``dataset.yaml`` (provenance known only at the end: fingerprint,
+        conversion statistics); values must be plain YAML types."""
+        self.meta.update(extra)
+        (self.root / "dataset.yaml").write_text(yaml.safe_dump(self.meta, sort_keys=False))
+
     def close(self) -> None:
         self._f.close()
 
@@ -130,13 +137,19 @@ def joints_from_json(rec_joints, J: int) -> np.ndarray:
     return a
 
 
+def read_info(root: str | Path) -> dict:
+    """The ``dataset.yaml`` of a folder as a dict ({} when there is none)."""
+    p = Path(root) / "dataset.yaml"
+    return (yaml.safe_load(p.read_text()) or {}) if p.exists() else {}
+
+
 def read_folder(root: str | Path) -> tuple[dict, list[dict]]:
     """(dataset.yaml contents, list of frame records). Raises ``FileNotFoundError`` /
     ``ValueError`` for a folder that is not a pipose dataset."""
     root = Path(root)
     if not (root / "dataset.yaml").exists() or not (root / "frames.jsonl").exists():
         raise FileNotFoundError(f"{root} is not a pipose dataset folder (needs dataset.yaml and frames.jsonl)")
-    info = yaml.safe_load((root / "dataset.yaml").read_text()) or {}
+    info = read_info(root)
     if info.get("format") != FORMAT:
         raise ValueError(f"{root}: format {info.get('format')!r}, expected {FORMAT!r}")
     frames = [json.loads(line) for line in (root / "frames.jsonl").read_text().splitlines() if line.strip()]
