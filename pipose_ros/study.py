@@ -301,17 +301,20 @@ def ship(plan_path: str | Path, results: str | Path, runs: str | Path, models: s
     seed = best["seed"]
     chosen = {"student": best["job"], "teacher": f"{rows[best['row']]['teacher']}_s{seed}",
               "baseline": f"baseline_s{seed}"}
+    configs = {}
     for role, job in chosen.items():
         if job not in res or not (Path(runs) / f"{job}.pt").exists():
             raise ValueError(f"{role} run {job} is not finished")
-        _copy_with_eval(Path(runs) / f"{job}.pt", Path(models) / SHIPPED[role], res[job])
-    _write_card(Path(models) / "MODEL_CARD.md", {r: res[j] for r, j in chosen.items()}, rows, len(cands))
+        configs[role] = _copy_with_eval(Path(runs) / f"{job}.pt", Path(models) / SHIPPED[role], res[job])
+    _write_card(Path(models) / "MODEL_CARD.md", {r: res[j] for r, j in chosen.items()}, rows, len(cands),
+                configs["student"])
     return chosen
 
 
-def _copy_with_eval(src: Path, dst: Path, m: dict) -> None:
+def _copy_with_eval(src: Path, dst: Path, m: dict) -> dict:
     """Copy a checkpoint, adding its benchmark metrics and study job to the training summary
-    (plain types only, so it still loads with ``weights_only=True``)."""
+    (plain types only, so it still loads with ``weights_only=True``). Returns its ``model``,
+    ``spdh`` and ``input_size`` entries."""
     import torch
 
     ck = torch.load(src, map_location="cpu", weights_only=True)
@@ -319,10 +322,14 @@ def _copy_with_eval(src: Path, dst: Path, m: dict) -> None:
     ck["training"]["eval"]["set"] = str(m.get("test_set", ""))
     ck["training"]["study_job"] = str(m["job"])
     torch.save(ck, dst)
+    return {k: ck[k] for k in ("model", "spdh", "input_size")}
 
 
-def _write_card(path: Path, m: dict, rows: dict, n_candidates: int) -> None:
+def _write_card(path: Path, m: dict, rows: dict, n_candidates: int, cfg: dict) -> None:
     t = m["student"]["training"]
+    sp, (w, h) = cfg["spdh"], cfg["input_size"]
+    camera = (f"canonical camera f_c = {sp['canonical_fx']:g} px, canonical depth bins" if sp.get("canonical_fx", 0) > 0
+              else "metric depth bins")
     lines = [
         "# Model card — pipose_ros KINECT14 checkpoints", "",
         "Written by `pipose study ship` from the study's measured runs (`docs/runs/*.json`); do not edit by hand.", "",
@@ -333,13 +340,15 @@ def _write_card(path: Path, m: dict, rows: dict, n_candidates: int) -> None:
         "", f"The student is the best of {n_candidates} finished student runs of the study on the benchmark "
             "(lowest MPJPE; the RGB-teacher control is never shipped).", "",
         "Each file is self-contained (`pipose_ros/checkpoint.py`, loaded with `torch.load(..., weights_only=True)`): "
-        "architecture, joint names (KINECT14), input size 128×96, SPDH geometry (canonical camera f_c = 100 px, "
-        "canonical depth bins 0.3–7.8 m, σ 100 mm), input normalisation and the training summary.", "",
+        f"architecture, joint names (KINECT14), input size {w}×{h}, SPDH geometry ({camera} "
+        f"{sp['z_min']:g}–{sp['z_max']:g} m, σ {sp['sigma_mm']:g} mm), input normalisation and the training summary.", "",
         "## Architecture",
-        "SmallHRNet = timm `hrnet_w18_small` (`features_only`; the four branch outputs upsampled to stride 4 and "
+        f"SmallHRNet = timm `{cfg['model'].get('backbone', 'hrnet_w18_small')}` (`features_only`; the four branch "
+        "outputs upsampled to stride 4 and "
         "concatenated, 240 channels), two-branch SPDH head (uv, uz; predictors at 1/4, 1/2, 1 of the input, "
-        "residual transposed-convolution upsampling, summed). Student: F_rgb ‖ F_hall (two backbones). "
-        "No pretrained weights exist here: everything is trained from scratch.", "",
+        "residual transposed-convolution upsampling, summed). Student: "
+        + ("F_rgb ‖ F_hall (two backbones). " if cfg["model"].get("use_rgb", True) else "F_hall only (one backbone). ")
+        + "No pretrained weights exist here: everything is trained from scratch.", "",
         "## Data",
         "Synthetic only (`pipose_ros/data/synthetic.py`, stream 0, 4000 frames rendered at 192×144, letterboxed to "
         "128×96): capsule humans over the whole pose range, cameras 1–5 m away with 50–80° fields of view, photo or "
