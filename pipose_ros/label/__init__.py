@@ -135,8 +135,8 @@ def label_folder(root: str | Path, keypoints: str = "mediapipe", evaluate: bool 
             ok = in_img & np.isfinite(joints).all(1)
             e = np.linalg.norm(joints[ok] - gt[ok], axis=1) * 100
             errs.extend(e)
-            for j in np.flatnonzero(ok):
-                per_joint[j].append(float(np.linalg.norm(joints[j] - gt[j]) * 100))
+            for j, ej in zip(np.flatnonzero(ok), e):
+                per_joint[j].append(float(ej))
         else:
             rec["joints"] = joints_to_json(joints)
             rec["visible"] = [bool(v) for v in vis]

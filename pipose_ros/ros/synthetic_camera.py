@@ -64,11 +64,6 @@ class SyntheticCamera:
                 m.header.frame_id = frame_id
             self.msgs.append((rgb, dep, info, f))
         self.published = 0
-        self.topics = t
-
-    def topic_names(self) -> dict[str, str]:
-        """Fully qualified names of the four topics."""
-        return {k: p.topic_name for k, p in self.pub.items()}
 
     def publish_next(self) -> tuple[int, np.ndarray]:
         """Publish the next frame with the current time; returns (stamp ns, GT joints [J, 3] m)."""
