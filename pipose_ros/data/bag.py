@@ -56,6 +56,8 @@ class TFTree:
         self.edges: dict[str, tuple[str, np.ndarray]] = {}  # child -> (parent, 4x4 T_parent_child)
 
     def add(self, msg) -> None:
+        """Add the transforms of a tf2_msgs/TFMessage (REP-105 parent ← child, metres and unit
+        quaternions); a newer transform of the same child replaces the older one."""
         for t in msg.transforms:
             q = t.transform.rotation
             tr = t.transform.translation

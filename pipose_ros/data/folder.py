@@ -108,6 +108,7 @@ class FolderWriter:
         (self.root / "dataset.yaml").write_text(yaml.safe_dump(self.meta, sort_keys=False))
 
     def close(self) -> None:
+        """Close ``frames.jsonl`` (every frame already written and flushed by :meth:`add`)."""
         self._f.close()
 
     def __enter__(self):

@@ -129,6 +129,8 @@ class BagRecorder:
 
 
 def topics_from_args(a) -> dict[str, str]:
+    """{topic: msgtype} to record from the ``pipose record`` options (image, depth, both
+    CameraInfos, /tf_static, and /tf with ``--tf``)."""
     t = {a.image: TOPIC_TYPES["image"], a.camera_info: TOPIC_TYPES["camera_info"],
          a.depth: TOPIC_TYPES["depth"], a.depth_info: TOPIC_TYPES["depth_info"],
          "/tf_static": "tf2_msgs/msg/TFMessage"}

@@ -105,6 +105,7 @@ def _render_one(i):
 
 
 def add_args(p) -> None:
+    """The ``pipose synthetic-camera`` options (rate Hz, size px, frames, QoS, GT output)."""
     p.add_argument("--rate", type=float, default=30.0, help="frames per second")
     p.add_argument("--size", type=int, nargs=2, default=(640, 480), metavar=("W", "H"))
     p.add_argument("--frames", type=int, default=20, help="distinct frames rendered, then looped")
