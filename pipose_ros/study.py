@@ -267,6 +267,18 @@ def _write_md(plan, agg, per_row, js, bench, out_md) -> None:
             L.append(f"| {jn} | " + " | ".join(f"{np.mean([m['per_joint_cm'][j] for m in per_row[n]]):.1f}"
                                                for n in cols) + " |")
         L.append("")
+    bal = [(m["job"], m["training"]) for n in rows for m in sorted(per_row.get(n, []), key=lambda m: m["seed"])
+           if "job" in m and "final_pi" in m.get("training", {}) and m["training"].get("kind") == "student"]
+    if bal:
+        L += ["## Loss balance at the end of training (from the training logs)", "",
+              "Mean over the last 50 steps. The share is how much of the student's loss is distillation: "
+              "α·L_PI / (α·L_PI + L_PE).", "",
+              "| run | α | L_PI | α·L_PI | L_PE | distillation share |", "|---|---|---|---|---|---|"]
+        for job, t in bal:
+            a_pi = t["alpha"] * t["final_pi"]
+            L.append(f"| {job} | {t['alpha']:g} | {t['final_pi']:.3f} | {a_pi:.1f} | {t['final_pe']:.1f} | "
+                     f"{100 * a_pi / max(a_pi + t['final_pe'], 1e-12):.0f} % |")
+        L.append("")
     tr = [m.get("training", {}) for ms in per_row.values() for m in ms]
     if tr:
         walls = {}

@@ -34,9 +34,11 @@ def test_report_aggregates_seeds(tmp_path):
     for row, vs in vals.items():
         for s, v in enumerate(vs):
             m = {k: v for k in study.METRICS}
-            m.update({"row": row, "seed": s, "per_joint_cm": [v] * 14,
+            m.update({"row": row, "seed": s, "job": f"{row}_s{s}", "per_joint_cm": [v] * 14,
                       "cases": {"truncated": {"frames": 3, "mpjpe_cm": v, "map@10": 1.0}},
-                      "training": {"kind": "x", "steps": 10, "batch_size": 2, "wall_clock_s": 60}})
+                      "training": {"kind": "student" if row in ("student", "control") else "x", "steps": 10,
+                                   "batch_size": 2, "wall_clock_s": 60, "alpha": 20.0, "final_pi": 2.0,
+                                   "final_pe": 120.0}})
             (res / f"{row}_s{s}.json").write_text(json.dumps(m))
     js = study.report(PLAN, res, tmp_path / "R.md", tmp_path / "r.json",
                       {"name": "b", "frames": 3, "fingerprint_sha256": "ab" * 32})
@@ -46,6 +48,9 @@ def test_report_aggregates_seeds(tmp_path):
     assert js["gap_closed_control_pct"] == pytest.approx((102 - 98) / (102 - 51) * 100)
     md = (tmp_path / "R.md").read_text()
     assert "72.00 ± 2.83" in md and "59 %" in md and "| truncated | 3 |" in md
+    # the loss balance of every student run: 20 x 2 = 40 against L_PE 120 -> 25 % of the loss
+    assert "| student_s1 | 20 | 2.000 | 40.0 | 120.0 | 25 % |" in md and "| control_s0 |" in md
+    assert "| teacher_s0 |" not in md
     assert json.loads((tmp_path / "r.json").read_text())["rows"]["student"]["n_seeds"] == 2
 
 
