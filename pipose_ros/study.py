@@ -274,11 +274,18 @@ def _write_md(plan, agg, per_row, js, bench, out_md) -> None:
               "Mean over the last 50 steps. The share is how much of the student's loss is distillation: "
               "α·L_PI / (α·L_PI + L_PE).", "",
               "| run | α | L_PI | α·L_PI | L_PE | distillation share |", "|---|---|---|---|---|---|"]
+        weak = []
         for job, t in bal:
             a_pi = t["alpha"] * t["final_pi"]
+            share = 100 * a_pi / max(a_pi + t["final_pe"], 1e-12)
+            weak += [job] if share < 5 else []
             L.append(f"| {job} | {t['alpha']:g} | {t['final_pi']:.3f} | {a_pi:.1f} | {t['final_pe']:.1f} | "
-                     f"{100 * a_pi / max(a_pi + t['final_pe'], 1e-12):.0f} % |")
+                     f"{share:.0f} % |")
         L.append("")
+        if weak:
+            L += [f"In {', '.join(weak)} distillation is under 5 % of the loss at the end (α was not rescaled "
+                  "for the loss's own scale), so these rows measure training with almost no L_PI rather "
+                  "than the variant itself.", ""]
     tr = [m.get("training", {}) for ms in per_row.values() for m in ms]
     if tr:
         walls = {}

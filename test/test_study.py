@@ -37,7 +37,8 @@ def test_report_aggregates_seeds(tmp_path):
             m.update({"row": row, "seed": s, "job": f"{row}_s{s}", "per_joint_cm": [v] * 14,
                       "cases": {"truncated": {"frames": 3, "mpjpe_cm": v, "map@10": 1.0}},
                       "training": {"kind": "student" if row in ("student", "control") else "x", "steps": 10,
-                                   "batch_size": 2, "wall_clock_s": 60, "alpha": 20.0, "final_pi": 2.0,
+                                   "batch_size": 2, "wall_clock_s": 60, "alpha": 20.0,
+                                   "final_pi": 0.01 if row == "control" else 2.0,
                                    "final_pe": 120.0}})
             (res / f"{row}_s{s}.json").write_text(json.dumps(m))
     js = study.report(PLAN, res, tmp_path / "R.md", tmp_path / "r.json",
@@ -51,6 +52,8 @@ def test_report_aggregates_seeds(tmp_path):
     # the loss balance of every student run: 20 x 2 = 40 against L_PE 120 -> 25 % of the loss
     assert "| student_s1 | 20 | 2.000 | 40.0 | 120.0 | 25 % |" in md and "| control_s0 |" in md
     assert "| teacher_s0 |" not in md
+    # a run whose L_PI term is negligible (0.2 against 120) is flagged, the others are not
+    assert "In control_s0 distillation is under 5 %" in md
     assert json.loads((tmp_path / "r.json").read_text())["rows"]["student"]["n_seeds"] == 2
 
 
