@@ -298,6 +298,13 @@ def _write_md(plan, agg, per_row, js, bench, out_md) -> None:
               f"({tr[0].get('machine')}), two runs in parallel on the 2-core machine. Wall clock per run: "
               + ", ".join(f"{k} {np.mean(v) / 60:.0f} min (n={len(v)})" for k, v in walls.items())
               + f"; total {sum(sum(v) for v in walls.values()) / 3600:.1f} process-hours.", ""]
+        t0 = tr[0]
+        if t0.get("train_samples") and t0.get("steps"):
+            ep = t0["steps"] * t0["batch_size"] / t0["train_samples"]
+            L += [f"That is {ep:.1f} epochs of the {t0['train_samples']}-frame training set; seed 000 §4.3 trains "
+                  "30 epochs. Extrapolated linearly from the wall clocks above, 30 epochs would take "
+                  + ", ".join(f"{k} {np.mean(v) * 30 / ep / 3600:.1f} h" for k, v in walls.items())
+                  + " per run on this machine (an estimate, not a measurement).", ""]
     Path(out_md).write_text("\n".join(L) + "\n")
 
 

@@ -37,7 +37,7 @@ def test_report_aggregates_seeds(tmp_path):
             m.update({"row": row, "seed": s, "job": f"{row}_s{s}", "per_joint_cm": [v] * 14,
                       "cases": {"truncated": {"frames": 3, "mpjpe_cm": v, "map@10": 1.0}},
                       "training": {"kind": "student" if row in ("student", "control") else "x", "steps": 10,
-                                   "batch_size": 2, "wall_clock_s": 60, "alpha": 20.0,
+                                   "batch_size": 2, "wall_clock_s": 60, "alpha": 20.0, "train_samples": 40,
                                    "final_pi": 0.01 if row == "control" else 2.0,
                                    "final_pe": 120.0}})
             (res / f"{row}_s{s}.json").write_text(json.dumps(m))
@@ -54,6 +54,8 @@ def test_report_aggregates_seeds(tmp_path):
     assert "| teacher_s0 |" not in md
     # a run whose L_PI term is negligible (0.2 against 120) is flagged, the others are not
     assert "In control_s0 distillation is under 5 %" in md
+    # 10 steps x 2 / 40 frames = 0.5 epochs in 60 s -> 30 epochs in 3600 s
+    assert "0.5 epochs of the 40-frame training set" in md and "student 1.0 h" in md
     assert json.loads((tmp_path / "r.json").read_text())["rows"]["student"]["n_seeds"] == 2
 
 
