@@ -271,7 +271,7 @@ def _write_md(plan, agg, per_row, js, bench, out_md) -> None:
            if "job" in m and "final_pi" in m.get("training", {}) and m["training"].get("kind") == "student"]
     if bal:
         L += ["## Loss balance at the end of training (from the training logs)", "",
-              "Mean over the last 50 steps. The share is how much of the student's loss is distillation: "
+              "Mean over the last 10 % of the steps (at most 50, as the trainer logs them). The share is how much of the student's loss is distillation: "
               "α·L_PI / (α·L_PI + L_PE).", "",
               "| run | α | L_PI | α·L_PI | L_PE | distillation share |", "|---|---|---|---|---|---|"]
         weak = []
@@ -377,7 +377,7 @@ def _write_card(path: Path, m: dict, rows: dict, n_candidates: int, cfg: dict) -
         + "No pretrained weights exist here: everything is trained from scratch.", "",
         "## Data",
         "Synthetic only (`pipose_ros/data/synthetic.py`, stream 0, 4000 frames rendered at 192×144, letterboxed to "
-        "128×96): capsule humans over the whole pose range, cameras 1–5 m away with 50–80° fields of view, photo or "
+        f"{w}×{h}): capsule humans over the whole pose range, cameras 1–5 m away with 50–80° fields of view, photo or "
         "procedural backgrounds, occluders, sensor-degraded 16-bit depth. Augmentation of seed 000 §4.3 (±5° "
         "rotation, 15 % / 2 % translation, flip with joint swap, colour jitter; ±30 cm Z shift for the teacher). "
         "**No real image was used for training.**", "",
