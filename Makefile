@@ -9,8 +9,15 @@ STAMP := $(VENV)/.pipose-installed
 
 venv: $(STAMP)
 
+# Debian packages for headless CPU rendering (Mesa EGL + llvmpipe) of the synthetic people
+DEB_PKGS := libegl1 libegl-mesa0 libgl1-mesa-dri libgl1 libgbm1
+
 $(STAMP): requirements.txt setup.py vendor/build_interfaces.sh
 	@command -v $(PY) >/dev/null || { echo "need $(PY) (Python 3.11)"; exit 1; }
+	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "missing Debian packages: $$missing (run: sudo apt-get install $$missing)"; exit 1; fi; fi
 	[ -x $(VPY) ] || $(PY) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip wheel
 	$(VPY) -m pip install -q -r requirements.txt

@@ -148,6 +148,80 @@ class Letterbox:
         return np.stack([u, v], axis=-1)
 
 
+@dataclass(frozen=True)
+class CropView:
+    """A person crop as a virtual camera (``shared/DESIGN.md``: a crop + resize is a camera).
+
+    The integer source window [x0, x0 + w) × [y0, y0 + h) (it may extend past the image; the
+    outside is filled) is resized to (out_w, out_h) with ``w / h == out_w / out_h``:
+    ``u_out = s · (u_src − x0 + ½) − ½`` with s = out_w / w. The crop's K is
+    ``scale_K(crop_K(K, x0, y0), s, s)``; the optical frame is the source camera's, so 3D joints
+    decoded with the crop's K are already in the image's optical frame (REP-103), metres.
+    Same interface as :class:`Letterbox` (``apply_K``, ``image``, ``depth``, ``to_source``).
+    """
+
+    x0: int
+    y0: int
+    w: int
+    h: int
+    out_w: int
+    out_h: int
+
+    @staticmethod
+    def around(box, out_w: int, out_h: int, scale: float = 1.25, shift=(0.0, 0.0)) -> "CropView":
+        """The crop of aspect out_w:out_h centred on ``box`` (x0, y0, x1, y1 pixels) covering
+        ``scale`` × its larger side; ``shift`` moves the centre by fractions of the crop size.
+        Raises ``ValueError`` for a non-finite or empty box."""
+        x0, y0, x1, y1 = (float(b) for b in box)
+        if not np.isfinite([x0, y0, x1, y1]).all() or x1 <= x0 or y1 <= y0:
+            raise ValueError(f"bad box {box}")
+        aspect = out_w / out_h
+        bw, bh = (x1 - x0) * scale, (y1 - y0) * scale
+        w = max(bw, bh * aspect, 4.0)
+        h = w / aspect
+        cx = 0.5 * (x0 + x1) + shift[0] * w
+        cy = 0.5 * (y0 + y1) + shift[1] * h
+        wi = max(int(round(w)), 2)
+        hi = max(int(round(wi / aspect)), 2)
+        return CropView(int(round(cx - wi / 2)), int(round(cy - hi / 2)), wi, hi, out_w, out_h)
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        """(sx, sy) of the resize."""
+        return self.out_w / self.w, self.out_h / self.h
+
+    def apply_K(self, K: np.ndarray) -> np.ndarray:
+        """K of the crop, given K of the source image."""
+        return scale_K(crop_K(K, self.x0, self.y0), *self.scale)
+
+    def _window(self, img: np.ndarray, fill) -> np.ndarray:
+        H, W = img.shape[:2]
+        out = np.full((self.h, self.w) + img.shape[2:], fill, dtype=img.dtype)
+        sx0, sy0 = max(self.x0, 0), max(self.y0, 0)
+        sx1, sy1 = min(self.x0 + self.w, W), min(self.y0 + self.h, H)
+        if sx1 > sx0 and sy1 > sy0:
+            out[sy0 - self.y0:sy1 - self.y0, sx0 - self.x0:sx1 - self.x0] = img[sy0:sy1, sx0:sx1]
+        return out
+
+    def image(self, img: np.ndarray, interpolation: int = cv2.INTER_AREA, fill=0) -> np.ndarray:
+        """Crop (filling outside the image with ``fill``) and resize ``img`` [H, W(, C)]."""
+        interp = interpolation if self.w >= self.out_w else (
+            cv2.INTER_LINEAR if interpolation == cv2.INTER_AREA else interpolation)
+        return cv2.resize(self._window(img, fill), (self.out_w, self.out_h), interpolation=interp)
+
+    def depth(self, depth_m: np.ndarray) -> np.ndarray:
+        """Crop and resize float32 metric depth with nearest-neighbour sampling; invalid and
+        outside the image = 0."""
+        d = np.nan_to_num(depth_m.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+        return self.image(d, interpolation=cv2.INTER_NEAREST, fill=0.0)
+
+    def to_source(self, uv: np.ndarray) -> np.ndarray:
+        """Map crop pixels [..., 2] back to source-image pixels."""
+        sx, sy = self.scale
+        uv = np.asarray(uv, np.float64)
+        return np.stack([(uv[..., 0] + 0.5) / sx - 0.5 + self.x0, (uv[..., 1] + 0.5) / sy - 0.5 + self.y0], -1)
+
+
 def depth_to_metres(depth: np.ndarray, encoding: str) -> np.ndarray:
     """Convert a REP-118 depth image to float32 metres with NaN = invalid.
 

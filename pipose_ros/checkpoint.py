@@ -3,7 +3,9 @@
 A checkpoint is a ``torch.save`` of a plain dict that ``torch.load(..., weights_only=True)``
 reads: ``format`` (``"pipose_ros/1"``), ``model`` (:class:`ModelConfig` dict), ``spdh``
 (:class:`SPDHConfig` dict), ``joint_names``, ``input_size`` ([W, H] pixels), ``normalisation``,
-``training`` (summary: data, steps, wall-clock, machine, metrics) and ``state_dict``.
+``training`` (summary: data, steps, wall-clock, machine, metrics), optionally ``crop`` (a model
+trained on person crops: ``{"scale": [lo, hi], "shift": f, "min_visible": n}`` — the estimator
+then crops each person box by the middle of that scale range) and ``state_dict``.
 """
 
 from __future__ import annotations
@@ -20,14 +22,15 @@ FORMAT = "pipose_ros/1"
 
 def save_checkpoint(path: str | Path, model: torch.nn.Module, model_cfg: ModelConfig,
                     spdh_cfg: SPDHConfig, joint_names: list[str], normalisation: dict,
-                    training: dict) -> None:
+                    training: dict, crop: dict | None = None) -> None:
     """Write a self-contained checkpoint (weights in float32 on the CPU)."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     sd = {k: v.detach().float().cpu() if v.is_floating_point() else v.detach().cpu()
           for k, v in model.state_dict().items()}
     torch.save({"format": FORMAT, "model": model_cfg.to_dict(), "spdh": spdh_cfg.to_dict(),
                 "joint_names": list(joint_names), "input_size": [spdh_cfg.width, spdh_cfg.height],
-                "normalisation": normalisation, "training": training, "state_dict": sd}, path)
+                "normalisation": normalisation, "training": training, "state_dict": sd,
+                **({"crop": crop} if crop else {})}, path)
 
 
 def load_checkpoint(path: str | Path, map_location="cpu") -> tuple[torch.nn.Module, dict]:

@@ -21,10 +21,22 @@ def _add_data_args(p: argparse.ArgumentParser, n_default: int, seed_default: int
                    help="network input size, multiples of 32 (default 128 96)")
     p.add_argument("--data", type=Path, metavar="FOLDER",
                    help="a pipose dataset folder (docs/DATASET.md) instead of synthetic frames")
+    p.add_argument("--crops", action="store_true",
+                   help="with --data: one sample per person, cropped around its box (a virtual camera)")
+    p.add_argument("--max-frames", type=int, help="with --data: only the first N frames")
+
+
+def _crop_spec(args, seed: int = 0):
+    from .data.crops import CropSpec
+    return CropSpec(net_wh=tuple(args.size), seed=seed)
 
 
 def _data(args):
     if getattr(args, "data", None):
+        if getattr(args, "crops", False):
+            from .data.crops import person_crops
+            data, _ = person_crops(args.data, _crop_spec(args, getattr(args, "seed", 0)), max_frames=args.max_frames)
+            return data
         from .data.folder import load_folder
         return load_folder(args.data, net_wh=tuple(args.size))
     from .data.dataset import synthetic_set
@@ -33,7 +45,7 @@ def _data(args):
 
 def _data_name(args) -> str:
     if getattr(args, "data", None):
-        return f"folder {args.data}"
+        return f"folder {args.data}" + (" (person crops)" if getattr(args, "crops", False) else "")
     return f"synthetic seed {args.data_seed}, {args.synthetic} frames, {args.size[0]}x{args.size[1]}"
 
 
@@ -72,7 +84,8 @@ def cmd_train(args) -> int:
     tcfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=args.lr, alpha=args.alpha,
                        alpha_ramp=args.alpha_ramp, fg_weight=args.fg_weight, pi_kind=args.pi_loss,
                        pi_sigmoid=args.pi_sigmoid, attention=args.attention, mask_weight=args.mask_weight,
-                       seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask)
+                       seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask,
+                       bg_dropout=args.bg_dropout)
     teacher = None
     if args.kind == "student":
         if not args.teacher:
@@ -84,9 +97,20 @@ def cmd_train(args) -> int:
     resume = out.with_name(out.stem + ".partial.pt")
     if args.no_resume and resume.exists():
         resume.unlink()
+    val = None
+    if args.val_data:
+        if args.crops:
+            from .data.crops import CropSpec, person_crops
+            vs = CropSpec(net_wh=tuple(args.size), scale=(1.3, 1.3), shift=0.0)
+            val_set, _ = person_crops(args.val_data, vs, max_frames=args.val_frames)
+        else:
+            from .data.folder import load_folder
+            val_set = load_folder(args.val_data, net_wh=tuple(args.size))
+        val = (val_set, args.val_every)
     model, summary = train(args.kind, data, mcfg, spdh, tcfg, teacher=teacher, init=init,
                            device=args.device, resume_path=resume,
-                           csv_path=out.with_name(out.stem + ".log.csv"), stop_after=args.stop_after)
+                           csv_path=out.with_name(out.stem + ".log.csv"), stop_after=args.stop_after,
+                           val=val, val_csv=out.with_name(out.stem + ".val.csv"))
     shutdown_distributed()
     if int(os.environ.get("RANK", "0")) != 0:
         return 0
@@ -111,7 +135,11 @@ def cmd_train(args) -> int:
         summary["eval"] = {k: v for k, v in evaluate(model, args.kind, test, spdh).items() if k != "per_joint_cm"}
         summary["eval"]["set"] = name
         print(json.dumps(summary["eval"], indent=1))
-    save_checkpoint(out, model, mcfg, spdh, list(KINECT14.names), normalisation(), summary)
+    crop = None
+    if args.crops:
+        cs = _crop_spec(args)
+        crop = {"scale": list(cs.scale), "shift": cs.shift, "min_visible": cs.min_visible}
+    save_checkpoint(out, model, mcfg, spdh, list(KINECT14.names), normalisation(), summary, crop=crop)
     resume.unlink(missing_ok=True)
     print(f"saved {out}")
     return 0
@@ -124,6 +152,8 @@ def cmd_evaluate(args) -> int:
     from .train.metrics import pose_metrics
     from .train.trainer import predict
 
+    if args.data and _is_multi_person(args.data):
+        return _evaluate_multi(args)
     data = _data(args)
     cases = case_masks(data)
     rows = {}
@@ -150,10 +180,55 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def _is_multi_person(folder) -> bool:
+    from .data.folder import read_folder
+    _, frames = read_folder(folder)
+    return any(r.get("people") is not None for r in frames[:50])
+
+
+def _evaluate_multi(args) -> int:
+    """Multi-person folders: each person's box → crop → skeleton, Hungarian matching
+    (:mod:`pipose_ros.train.multi_eval`); boxes from the ground truth (oracle detector)."""
+    from .estimator import PoseEstimator
+    from .train.multi_eval import evaluate_folder
+
+    rows = {}
+    for ck in args.checkpoints:
+        est = PoseEstimator.from_checkpoint(ck, device="cpu", min_confidence=args.min_confidence)
+        m = evaluate_folder(est, args.data, modality="depth" if est.kind == "teacher" else "rgb",
+                            max_frames=args.max_frames)
+        m["checkpoint"] = str(ck)
+        m["training"] = est.meta.get("training", {})
+        m["test_set"] = _data_name(args)
+        m["boxes"] = "ground truth (oracle detector)"
+        rows[str(ck)] = m
+        print(f"{ck}: {m['people']} people, matched {m['matched']}, misses {m['misses']}, false positives "
+              f"{m['false_positives']}; MPJPE {m.get('mpjpe_cm', float('nan')):.2f} cm  mAP@6/8/10 "
+              f"{m.get('map@6', 0):.1f}/{m.get('map@8', 0):.1f}/{m.get('map@10', 0):.1f}  PA-MPJPE "
+              f"{m.get('pa_mpjpe_cm', float('nan')):.2f}  RR-MPJPE {m.get('rr_mpjpe_cm', float('nan')):.2f}")
+        for name, c in m.get("cases", {}).items():
+            print(f"    {name:>18}: {c['people']:5d} people, matched {c['matched']:5d}, "
+                  f"MPJPE {c.get('mpjpe_cm', float('nan')):.2f} cm, mAP@10 {c.get('map@10', float('nan')):.1f}")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(rows, indent=1))
+    return 0
+
+
 def cmd_testset(args) -> int:
     """Render the versioned benchmark into a dataset folder and print its fingerprint."""
     from .data.benchmark import BENCHMARK_V1, write_benchmark
     from .data.folder import read_info
+    if args.v2:
+        from .data.generate import BENCHMARK_V2, write_scenes
+        spec = dict(BENCHMARK_V2)
+        if args.frames:
+            spec["frames"] = args.frames
+            spec["name"] = f"{spec['name']}-first{args.frames}"
+        out = args.out or (DEFAULT_CACHE / spec["name"])
+        fp = write_scenes(out, spec, workers=args.workers)
+        print(f"{spec['frames']} frames of {spec['name']} in {out}\nfingerprint sha256 {fp}")
+        return 0
     spec = dict(BENCHMARK_V1)
     if args.frames:
         spec["frames"] = args.frames
@@ -333,8 +408,18 @@ def cmd_synthetic_camera(args) -> int:
 
 
 def cmd_data(args) -> int:
-    d = _data(args)
-    print(f"{len(d)} frames, {d.in_image.mean() * 100:.1f} % joints in image, cached in {args.cache}")
+    """Render Anny scenes into a sharded dataset folder (default), or cache capsule frames."""
+    if args.capsules:
+        d = _data(args)
+        print(f"{len(d)} frames, {d.in_image.mean() * 100:.1f} % joints in image, cached in {args.cache}")
+        return 0
+    from .data.generate import BENCHMARK_V2, preview, write_scenes
+    spec = dict(BENCHMARK_V2, name=f"anny-s{args.data_seed}", stream_seed=args.data_seed, frames=args.synthetic,
+                width=args.width, ext="jpg")
+    out = args.out or (DEFAULT_CACHE / f"anny-s{args.data_seed}-n{args.synthetic}")
+    fp = write_scenes(out, spec, workers=args.workers, shard_size=args.shard_size)
+    preview(out, Path(out) / "preview.png")
+    print(f"{args.synthetic} frames in {out} (fingerprint {fp}); contact sheet {Path(out) / 'preview.png'}")
     return 0
 
 
@@ -408,6 +493,12 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--eval-synthetic", type=int, default=0, metavar="N", help="evaluate on N held-out frames")
     t.add_argument("--eval-seed", type=int, default=1000)
     t.add_argument("--eval-data", type=Path, metavar="FOLDER", help="evaluate on this dataset folder")
+    t.add_argument("--val-data", type=Path, metavar="FOLDER",
+                   help="held-out folder for the learning curve (validation MPJPE every --val-every steps)")
+    t.add_argument("--val-every", type=int, default=250)
+    t.add_argument("--bg-dropout", type=float, default=0.0,
+                   help="teacher: chance of dropping all depth off the person (outdoor sensors)")
+    t.add_argument("--val-frames", type=int, default=300, help="frames of --val-data used")
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="MPJPE / mAP@6,8,10 / PA-MPJPE of checkpoints on held-out data")
@@ -415,9 +506,14 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("checkpoints", nargs="+", type=Path)
     e.add_argument("--json", type=Path, help="write all metrics here")
     e.add_argument("--no-refine", action="store_true", help="integer-argmax decoding")
+    e.add_argument("--min-confidence", type=float, default=0.1,
+                   help="multi-person folders: skeletons below this mean confidence are not reported")
     e.set_defaults(func=cmd_evaluate)
 
-    ts = sub.add_parser("testset", help="render the versioned benchmark pipose-synth-v1 (2000 frames)")
+    ts = sub.add_parser("testset", help="render a versioned benchmark: pipose-synth-v1 (2000 capsule frames) "
+                        "or, with --v2, pipose-synth-v2 (3200 Anny frames, 1-4 people)")
+    ts.add_argument("--v2", action="store_true", help="pipose-synth-v2 (Anny scenes; resumable)")
+    ts.add_argument("--workers", type=int, help="render processes (default: all cores)")
     ts.add_argument("--out", type=Path, help=f"folder (default {DEFAULT_CACHE}/pipose-synth-v1)")
     ts.add_argument("--frames", type=int, help="only the first N frames (a smaller, differently named set)")
     ts.add_argument("--size", type=int, nargs=2, metavar=("W", "H"), help="render size (not the benchmark)")
@@ -486,8 +582,13 @@ def main(argv: list[str] | None = None) -> int:
     st.add_argument("--out-json", type=Path, default=Path("docs/results.json"))
     st.set_defaults(func=cmd_study)
 
-    d = sub.add_parser("data", help="render (and cache) a synthetic RGB-D set")
+    d = sub.add_parser("data", help="render synthetic RGB-D people (Anny scenes) into a dataset folder")
     _add_data_args(d, 4000, 0)
+    d.add_argument("--out", type=Path, help=f"folder (default {DEFAULT_CACHE}/anny-s<seed>-n<N>)")
+    d.add_argument("--width", type=int, default=320, help="render width, pixels (height from the native aspect)")
+    d.add_argument("--workers", type=int, help="render processes (default: all cores)")
+    d.add_argument("--shard-size", type=int, default=200, help="frames per shard (the unit of resuming)")
+    d.add_argument("--capsules", action="store_true", help="the old capsule people (an .npz cache, issue 3)")
     d.set_defaults(func=cmd_data)
 
     r = sub.add_parser("spdh-roundtrip", help="measure the SPDH encode→decode error")

@@ -8,9 +8,12 @@ The main API other code calls::
 
 Images of any size are letterboxed to the network input and K follows the resize
 (:class:`pipose_ros.camera.Letterbox`); joints come back in metres in the camera optical frame
-of the *given* image (REP-103), uv in its pixels. The method is single-person (one SPDH map per
-joint, seed 000): at most one skeleton per image, returned only when its mean joint confidence
-reaches ``min_confidence``.
+of the *given* image (REP-103), uv in its pixels. The network is single-person (one SPDH map per
+joint, seed 000): without boxes, at most one skeleton per image. With ``boxes`` (person boxes
+from a detector, x0, y0, x1, y1 pixels), each box becomes a crop — a virtual camera with
+K_crop = S·K (:class:`pipose_ros.camera.CropView`, ``shared/DESIGN.md``) — the crops run as one
+batch and each gives at most one skeleton, already in the image's optical frame. A skeleton is
+returned only when its mean joint confidence reaches ``min_confidence``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .camera import Letterbox, validate_K
+from .camera import CropView, Letterbox, validate_K
 from .checkpoint import load_checkpoint
 from .data.dataset import depth_to_tensor, rgb_to_tensor
 from .skeleton import Skeleton
@@ -68,35 +71,55 @@ class PoseEstimator:
         teacher = load_checkpoint(teacher_path) if teacher_path else None
         return cls(model, meta, device, min_confidence, teacher)
 
+    @property
+    def crop_scale(self) -> float:
+        """Box-to-crop size factor: the middle of the training crops' range (1.25 for a
+        checkpoint trained on whole images)."""
+        c = self.meta.get("crop") or {}
+        lo, hi = c.get("scale", (1.25, 1.25))
+        return 0.5 * (float(lo) + float(hi))
+
+    def _views(self, shape: tuple[int, int], boxes) -> list:
+        if boxes is None:
+            return [Letterbox.fit(shape[1], shape[0], self.input_w, self.input_h)]
+        return [CropView.around(b, self.input_w, self.input_h, scale=self.crop_scale) for b in boxes]
+
     def _run(self, x: torch.Tensor, K_net: np.ndarray) -> dict[str, np.ndarray]:
+        """x float [B, C, H, W], K_net float [B, 3, 3] → decoded numpy arrays with batch axis."""
         x = x.to(self.device)
         if self.half:
             x = x.half()
         with torch.inference_mode():
-            out = self.model(x[None])
-            d = decode(out["uv"], out["uz"], torch.tensor(K_net[None], dtype=torch.float32,
+            out = self.model(x)
+            d = decode(out["uv"], out["uz"], torch.tensor(np.asarray(K_net), dtype=torch.float32,
                                                           device=self.device), self.spdh)
-        return {k: v[0].float().cpu().numpy() for k, v in d.items()}
+        return {k: v.float().cpu().numpy() for k, v in d.items()}
 
-    def _skeletons(self, d: dict, lb: Letterbox) -> list[Skeleton]:
-        conf = d["confidence"].astype(np.float32)
-        if not np.isfinite(conf).all() or conf.mean() < self.min_confidence:
-            return []
-        uv = lb.to_source(d["uv"]).astype(np.float32)
-        return [Skeleton(joints=d["joints"].astype(np.float32), confidence=conf,
-                         names=list(self.names), uv=uv)]
+    def _skeletons(self, d: dict, views: list) -> list[Skeleton]:
+        out = []
+        for i, view in enumerate(views):
+            conf = d["confidence"][i].astype(np.float32)
+            if not np.isfinite(conf).all() or conf.mean() < self.min_confidence:
+                continue
+            uv = view.to_source(d["uv"][i]).astype(np.float32)
+            out.append(Skeleton(joints=d["joints"][i].astype(np.float32), confidence=conf,
+                                names=list(self.names), uv=uv))
+        return out
 
-    def estimate(self, rgb: np.ndarray, K: np.ndarray) -> list[Skeleton]:
+    def estimate(self, rgb: np.ndarray, K: np.ndarray, boxes=None) -> list[Skeleton]:
         """3D skeletons from one RGB image.
 
         Args:
             rgb: uint8 [H, W, 3], RGB order (undistorted, or with negligible distortion).
             K: float64 [3, 3] intrinsics of ``rgb``.
+            boxes: optional person boxes float [P, 4] (x0, y0, x1, y1) pixels; None = the whole
+                image is one view (seed 000's setting).
         Returns:
-            list of :class:`Skeleton` (0 or 1 for this single-person method); joints float32
-            [J, 3] metres in the camera optical frame, confidence float32 [J] in [0, 1].
+            list of :class:`Skeleton` (at most one per view; in box order, boxes whose skeleton is
+            under ``min_confidence`` left out); joints float32 [J, 3] metres in the camera
+            optical frame, confidence float32 [J] in [0, 1].
         Raises:
-            ValueError: wrong shape/dtype, empty image, unusable K, or a depth-only checkpoint.
+            ValueError: wrong shape/dtype, empty image, unusable K or box, or a depth-only checkpoint.
         """
         if self.kind == "teacher":
             raise ValueError("this is a depth teacher checkpoint: use estimate_depth()")
@@ -106,23 +129,26 @@ class PoseEstimator:
         if rgb.shape[0] == 0 or rgb.shape[1] == 0:
             raise ValueError("empty image")
         K = validate_K(K)
-        lb = Letterbox.fit(rgb.shape[1], rgb.shape[0], self.input_w, self.input_h)
-        x = rgb_to_tensor(lb.image(rgb), self.norm)
-        return self._skeletons(self._run(x, lb.apply_K(K)), lb)
+        views = self._views(rgb.shape[:2], boxes)
+        if not views:
+            return []
+        x = torch.stack([rgb_to_tensor(v.image(rgb), self.norm) for v in views])
+        return self._skeletons(self._run(x, np.stack([v.apply_K(K) for v in views])), views)
 
-    def estimate_depth(self, depth_m: np.ndarray, K: np.ndarray) -> list[Skeleton]:
+    def estimate_depth(self, depth_m: np.ndarray, K: np.ndarray, boxes=None) -> list[Skeleton]:
         """3D skeletons from one depth image with the depth teacher (seed 000 §3.1.1).
 
         Args:
             depth_m: float32 [H, W] metres, NaN or 0 = invalid, registered to K.
             K: float64 [3, 3] intrinsics of the depth image.
+            boxes: optional person boxes float [P, 4] pixels (see :meth:`estimate`).
         Raises:
             ValueError: no teacher loaded, wrong shape, empty or all-invalid depth, unusable K.
         """
         if self.teacher is None:
             raise ValueError("no depth teacher loaded (pass teacher_path)")
         if self.teacher is not self:
-            return self.teacher.estimate_depth(depth_m, K)
+            return self.teacher.estimate_depth(depth_m, K, boxes)
         depth_m = np.asarray(depth_m, np.float32)
         if depth_m.ndim != 2 or depth_m.size == 0:
             raise ValueError(f"depth must be float32 [H, W], got shape {depth_m.shape}")
@@ -130,8 +156,10 @@ class PoseEstimator:
         if not valid.any():
             raise ValueError("depth image has no valid pixel")
         K = validate_K(K)
-        lb = Letterbox.fit(depth_m.shape[1], depth_m.shape[0], self.input_w, self.input_h)
-        K_net = lb.apply_K(K)
-        scale = canonical_scale(torch.tensor(K_net[None]), self.spdh)
-        x = depth_to_tensor(lb.depth(depth_m), self.norm, scale=float(scale[0]))
-        return self._skeletons(self._run(x, K_net), lb)
+        views = self._views(depth_m.shape, boxes)
+        if not views:
+            return []
+        K_net = np.stack([v.apply_K(K) for v in views])
+        scale = canonical_scale(torch.tensor(K_net), self.spdh)
+        x = depth_to_tensor(np.stack([v.depth(depth_m) for v in views]), self.norm, scale=scale)
+        return self._skeletons(self._run(x, K_net), views)

@@ -330,7 +330,9 @@ def sample_pose(rng: np.random.Generator, family: str, rest_dir: dict) -> dict[s
             arm[other].update(el=U(50, 150), az=U(20, 100), elbow=U(0, 40))
         spine["bend"] = U(-5, 30)
     elif family == "waving":
-        arm[one].update(el=U(80, 175), az=U(-10, 50), elbow=U(40, 130), tw=U(-60, 20))
+        # upper arm out, forearm up: the upper arm's outward rotation turns the elbow's
+        # flexion plane vertical (``up``)
+        arm[one].update(el=U(80, 170), az=U(-10, 50), elbow=U(60, 130), tw=U(60, 100), up=True)
     elif family == "pointing":
         arm[one].update(el=U(65, 110), az=U(-10, 110), elbow=U(0, 15))
         head["yaw"] = U(-40, 40)
@@ -351,7 +353,7 @@ def sample_pose(rng: np.random.Generator, family: str, rest_dir: dict) -> dict[s
         el, az = np.deg2rad(a["el"]), np.deg2rad(a["az"])
         tgt = np.array([sx * np.sin(el) * np.cos(az), -np.sin(el) * np.sin(az), -np.cos(el)])
         up_rest = rest_dir[f"upperarm01.{s}"]
-        out[f"upperarm01.{s}"] = _limb(up_rest, tgt, a["tw"])
+        out[f"upperarm01.{s}"] = _limb(up_rest, tgt, -sx * a["tw"] if a.get("up") else a["tw"])
         out[f"lowerarm01.{s}"] = _hinge(up_rest, rest_dir[f"lowerarm01.{s}"], a["elbow"], fwd)
         g = leg[s]
         fl, ab = np.deg2rad(g["flex"] + hip_pitch), np.deg2rad(g["abd"])

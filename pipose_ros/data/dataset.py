@@ -181,7 +181,10 @@ class AugmentedDataset(torch.utils.data.Dataset):
     optical axis), translation up to ``tx``·W and ``ty``·H (K's principal point shifted),
     horizontal flip with left/right joint swap (K mirrored, x → −x), and — stage 1 only —
     a shift of the depth image along Z by ±``z_shift`` m (joints moved along their rays so the
-    uv heatmaps stay put). ``augment=False`` returns the samples unchanged.
+    uv heatmaps stay put) and, with probability ``bg_dropout`` (stage 1 only), the loss of every
+    depth pixel off the person (outside :func:`foreground_from_depth` grown by 3 px) — the
+    outdoor / sunlight case of real ToF and structured-light sensors, where only the people
+    return depth. ``augment=False`` returns the samples unchanged.
 
     Items: dict with ``rgb`` float32 [3, H, W], ``depth`` float32 [1, H, W] (normalised, in
     canonical depth when ``canonical_fx`` > 0), ``K`` float32 [3, 3], ``joints`` float32 [J, 3]
@@ -193,10 +196,12 @@ class AugmentedDataset(torch.utils.data.Dataset):
     def __init__(self, data: SampleSet, augment: bool = True, rot_deg: float = 5.0,
                  tx: float = 0.15, ty: float = 0.02, flip: bool = True, z_shift: float = 0.0,
                  colour_jitter: bool = True, joint_set: JointSet = KINECT14, seed: int = 0,
-                 canonical_fx: float = 0.0, with_foreground: bool = False, pe_mask: str = "in_image"):
+                 canonical_fx: float = 0.0, with_foreground: bool = False, pe_mask: str = "in_image",
+                 bg_dropout: float = 0.0):
         if pe_mask not in ("in_image", "visible"):
             raise ValueError(f"pe_mask must be in_image or visible, got {pe_mask!r}")
         self.pe_mask = pe_mask
+        self.bg_dropout = bg_dropout
         self.d = data
         self.canonical_fx = canonical_fx
         self.with_foreground = with_foreground
@@ -248,6 +253,10 @@ class AugmentedDataset(torch.utils.data.Dataset):
                 depth = np.where(valid, np.maximum(depth + dz, 0.05), 0).astype(np.float32)
                 known = joints[:, 2] > 0  # unknown joints are stored as zeros and stay zero
                 joints[known] *= ((joints[known, 2] + dz) / joints[known, 2])[:, None]
+            if self.bg_dropout > 0 and rng.random() < self.bg_dropout:
+                fg = foreground_from_depth(depth, joints, K, in_view(joints, K, W, H))
+                fg = cv2.dilate(fg, np.ones((7, 7), np.uint8)) > 0
+                depth = np.where(fg | (rng.random(depth.shape) < 0.01), depth, 0).astype(np.float32)
             if self.colour_jitter:
                 rgb = rgb.astype(np.float32) * rng.uniform(0.7, 1.3, 3) + rng.uniform(-20, 20)
                 rgb = np.clip(rgb, 0, 255).astype(np.uint8)

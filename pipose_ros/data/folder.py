@@ -16,7 +16,14 @@ A ``frames.jsonl`` record::
      "joints": [[x, y, z] | null, …] | null,           # metres, camera optical frame (REP-103),
                                                        # dataset.yaml joint_names order; null = no label
      "visible": [true, …] | null,                      # joint seen (not occluded / truncated)
-     "label_source": "synthetic-gt" | "mediapipe+depth" | …}
+     "label_source": "synthetic-gt" | "mediapipe+depth" | …,
+     "people": [{"joints": …, "visible": …, "box": [x0, y0, x1, y1] | null, …}] # optional:
+                                                       # several people (then "joints" is null)
+     "meta": {…}}                                      # optional: camera height, pitch, …
+
+Large sets are **sharded**: ``OUT/shard_00000/`` … each a dataset folder of its own (written
+and completed independently, so rendering resumes shard by shard); ``OUT/dataset.yaml`` names
+the shard count. :func:`read_folder` reads either layout and returns paths relative to ``OUT``.
 
 A joint set to ``null`` is unknown (for example an auto-label rejected as unreliable): it is left
 out of the loss and of the metrics. Frames with ``"joints": null`` are unlabelled (``pipose label``
@@ -70,7 +77,8 @@ class FolderWriter:
         self.count = 0
 
     def add(self, rgb: np.ndarray, depth_mm: np.ndarray, K: np.ndarray, joints=None, visible=None,
-            stamp_ns: int | None = None, label_source: str | None = None) -> str:
+            stamp_ns: int | None = None, label_source: str | None = None, people: list | None = None,
+            meta: dict | None = None) -> str:
         """Append one frame.
 
         Args:
@@ -79,6 +87,10 @@ class FolderWriter:
             K: float [3, 3] intrinsics of both images.
             joints: float [J, 3] metres (NaN rows = unknown) or None (unlabelled).
             visible: bool [J] or None.
+            people: several people instead of ``joints``: dicts with ``joints`` float [J, 3]
+                (metres, optical frame), ``visible`` bool [J], ``box`` float [4] pixels or None,
+                and any extra JSON-able keys (``visible_fraction``, ``family``).
+            meta: extra JSON-able facts about the frame (camera height, pitch, …).
         Returns: the frame id. Raises ``ValueError`` for mismatched shapes or dtypes.
         """
         rgb = np.asarray(rgb)
@@ -96,6 +108,10 @@ class FolderWriter:
                "stamp_ns": None if stamp_ns is None else int(stamp_ns),
                "joints": joints_to_json(joints), "visible": None if visible is None else [bool(v) for v in visible],
                "label_source": label_source}
+        if people is not None:
+            rec["people"] = [_person_to_json(p) for p in people]
+        if meta is not None:
+            rec["meta"] = meta
         self._f.write(json.dumps(rec) + "\n")
         self._f.flush()
         self.count += 1
@@ -116,6 +132,35 @@ class FolderWriter:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _person_to_json(p: dict) -> dict:
+    box = p.get("box")
+    out = {"joints": joints_to_json(p["joints"]), "visible": [bool(v) for v in p["visible"]],
+           "box": None if box is None or not np.isfinite(box).all() else [round(float(b), 2) for b in box]}
+    for k, v in p.items():
+        if k not in out:
+            out[k] = v.item() if hasattr(v, "item") else v
+    return out
+
+
+def frame_people(rec: dict, J: int) -> list[dict]:
+    """The labelled people of a frame record: ``[{"joints": float32 [J, 3] (NaN = unknown),
+    "visible": bool [J], "box": float [4] or None, …}]`` — from ``people``, or the single
+    ``joints`` of a one-person record ([] when unlabelled)."""
+    if rec.get("people") is not None:
+        out = []
+        for p in rec["people"]:
+            q = dict(p)
+            q["joints"] = joints_from_json(p.get("joints"), J)
+            q["visible"] = np.asarray(p.get("visible") or [True] * J, bool)
+            q["box"] = None if p.get("box") is None else np.asarray(p["box"], np.float64)
+            out.append(q)
+        return out
+    if rec.get("joints") is None:
+        return []
+    return [{"joints": joints_from_json(rec["joints"], J),
+             "visible": np.asarray(rec.get("visible") or [True] * J, bool), "box": None}]
 
 
 def joints_to_json(joints) -> list | None:
@@ -144,10 +189,28 @@ def read_info(root: str | Path) -> dict:
     return (yaml.safe_load(p.read_text()) or {}) if p.exists() else {}
 
 
-def read_folder(root: str | Path) -> tuple[dict, list[dict]]:
-    """(dataset.yaml contents, list of frame records). Raises ``FileNotFoundError`` /
-    ``ValueError`` for a folder that is not a pipose dataset."""
+def shard_dirs(root: str | Path) -> list[Path]:
+    """The complete shards of a sharded dataset folder, in order ([] for a flat folder)."""
     root = Path(root)
+    return [d for d in sorted(root.glob("shard_*")) if d.is_dir() and read_info(d).get("complete")]
+
+
+def read_folder(root: str | Path) -> tuple[dict, list[dict]]:
+    """(dataset.yaml contents, list of frame records) of a flat or sharded folder; in a sharded
+    one, every complete shard's records with paths made relative to ``root``. Raises
+    ``FileNotFoundError`` / ``ValueError`` for a folder that is not a pipose dataset."""
+    root = Path(root)
+    shards = shard_dirs(root)
+    if shards and (root / "dataset.yaml").exists() and not (root / "frames.jsonl").exists():
+        info = read_info(root)
+        frames = []
+        for d in shards:
+            for r in read_folder(d)[1]:
+                r = dict(r)
+                r["id"] = f"{d.name}/{r['id']}"
+                r["rgb"], r["depth"] = f"{d.name}/{r['rgb']}", f"{d.name}/{r['depth']}"
+                frames.append(r)
+        return info, frames
     if not (root / "dataset.yaml").exists() or not (root / "frames.jsonl").exists():
         raise FileNotFoundError(f"{root} is not a pipose dataset folder (needs dataset.yaml and frames.jsonl)")
     info = read_info(root)

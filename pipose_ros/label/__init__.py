@@ -43,19 +43,20 @@ def mediapipe_python() -> str | None:
     return None
 
 
-def run_mediapipe(root: Path, rel_paths: list[str], python: str) -> dict[str, list | None]:
-    """MediaPipe landmarks for each image (see :mod:`.mediapipe_worker`); {path: landmarks|None}."""
+def run_mediapipe_lines(root: Path, lines: list[str], python: str) -> list[dict]:
+    """The :mod:`.mediapipe_worker` output records for its input ``lines`` (``path`` or
+    ``path<TAB>x0 y0 x1 y1``). Raises ``RuntimeError`` when the worker fails."""
     env = dict(os.environ, GLOG_minloglevel="2", TF_CPP_MIN_LOG_LEVEL="2")
-    r = subprocess.run([python, str(WORKER), str(root)], input="\n".join(rel_paths) + "\n",
+    r = subprocess.run([python, str(WORKER), str(root)], input="\n".join(lines) + "\n",
                        capture_output=True, text=True, env=env)
     if r.returncode != 0:
         raise RuntimeError(f"MediaPipe worker failed: {r.stderr[-2000:]}")
-    out = {}
-    for line in r.stdout.splitlines():
-        if line.startswith("{"):
-            d = json.loads(line)
-            out[d["path"]] = d["landmarks"]
-    return out
+    return [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+
+
+def run_mediapipe(root: Path, rel_paths: list[str], python: str) -> dict[str, list | None]:
+    """MediaPipe landmarks for each image (see :mod:`.mediapipe_worker`); {path: landmarks|None}."""
+    return {d["path"]: d["landmarks"] for d in run_mediapipe_lines(root, rel_paths, python)}
 
 
 def _keypoints_file(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:

@@ -6,7 +6,12 @@ opencv-contrib-python and jax, which must not replace the main environment's pac
 
     python mediapipe_worker.py ROOT < relative_image_paths > landmarks.jsonl
 
-Output per input line: ``{"path": …, "landmarks": [[u_px, v_px, visibility] × 33] | null}``.
+An input line may add a window after a tab, ``path<TAB>x0 y0 x1 y1`` (pixels): the pose is
+then searched in that window only (BlazePose finds one person per image, so several windows
+find several people) and the landmarks are still in the full image's pixels.
+
+Output per input line: ``{"path": …, "window": [x0, y0, x1, y1] | null,
+"landmarks": [[u_px, v_px, visibility] × 33] | null}``.
 """
 
 import json
@@ -21,16 +26,23 @@ def main() -> int:
     with mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1,
                                 min_detection_confidence=0.5) as pose:
         for line in sys.stdin:
-            rel = line.strip()
+            rel, _, win = line.rstrip("\n").partition("\t")
+            rel = rel.strip()
             if not rel:
                 continue
             bgr = cv2.imread(f"{root}/{rel}", cv2.IMREAD_COLOR)
-            out = {"path": rel, "landmarks": None}
+            x0 = y0 = 0
+            window = [int(float(v)) for v in win.split()] if win.strip() else None
+            out = {"path": rel, "window": window, "landmarks": None}
             if bgr is not None:
+                if window is not None:
+                    x0, y0, x1, y1 = window
+                    bgr = bgr[max(0, y0):y1, max(0, x0):x1]
+                    x0, y0 = max(0, x0), max(0, y0)
                 h, w = bgr.shape[:2]
-                r = pose.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-                if r.pose_landmarks is not None:
-                    out["landmarks"] = [[lm.x * w - 0.5, lm.y * h - 0.5, lm.visibility]
+                r = pose.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)) if h and w else None
+                if r is not None and r.pose_landmarks is not None:
+                    out["landmarks"] = [[lm.x * w - 0.5 + x0, lm.y * h - 0.5 + y0, lm.visibility]
                                         for lm in r.pose_landmarks.landmark]
             sys.stdout.write(json.dumps(out) + "\n")
             sys.stdout.flush()

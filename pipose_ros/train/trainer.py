@@ -51,6 +51,7 @@ class TrainConfig:
     attention: bool = False  # seed 001 eq. 4.27: L_PI weighted by a map around projected GT joints
     mask_weight: float = 0.0  # seed 003 eq. 3: weight of the foreground-mask loss (0 = off)
     z_shift: float = 0.3  # stage-1 depth shift along Z, metres (seed 000 §4.3)
+    bg_dropout: float = 0.0  # stage 1: chance of dropping all depth off the person (outdoor sensors)
     pe_mask: str = "in_image"  # L_PE joint mask: in_image (label known, in view) or visible (+ not occluded)
     seed: int = 0
     workers: int = 0
@@ -135,7 +136,8 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
           tcfg: TrainConfig, teacher: torch.nn.Module | None = None,
           init: torch.nn.Module | None = None, device: str = "auto",
           log=print, resume_path: str | Path | None = None, csv_path: str | Path | None = None,
-          stop_after: int | None = None) -> tuple[torch.nn.Module, dict]:
+          stop_after: int | None = None, val: tuple[SampleSet, int] | None = None,
+          val_csv: str | Path | None = None) -> tuple[torch.nn.Module, dict]:
     """Train a ``teacher``, ``baseline`` or ``student`` network.
 
     Args:
@@ -150,6 +152,9 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         csv_path: per-step log (step, epoch, lr, l_pe, l_pi, l_mask, alpha, seconds).
         stop_after: stop (after saving the snapshot) once this many steps are done — for tests
             and for splitting long runs; the summary then has ``finished: False``.
+        val: (held-out samples, every n steps): MPJPE / mAP@10 / PA-MPJPE on them every n
+            steps and at the end, appended to ``val_csv`` (step, mpjpe_cm, map10, pa_mpjpe_cm,
+            seconds) — the learning curve; the last row goes into the summary.
     Distributed: under ``torchrun`` (WORLD_SIZE > 1) each process trains on its shard of every
     epoch with DistributedDataParallel (NCCL on CUDA, gloo on CPU); rank 0 logs and saves.
     Returns:
@@ -187,7 +192,8 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
             p.requires_grad_(False)
     ds = AugmentedDataset(data, augment=True, z_shift=tcfg.z_shift if kind == "teacher" else 0.0,
                           seed=tcfg.seed, canonical_fx=spdh_cfg.canonical_fx,
-                          with_foreground=kind == "student" and tcfg.mask_weight > 0, pe_mask=tcfg.pe_mask)
+                          with_foreground=kind == "student" and tcfg.mask_weight > 0, pe_mask=tcfg.pe_mask,
+                          bg_dropout=tcfg.bg_dropout if kind == "teacher" else 0.0)
     if len(ds) // world < tcfg.batch_size:
         raise ValueError(f"{len(ds)} samples are fewer than one batch of {tcfg.batch_size} per process")
     opt = torch.optim.Adam(model.parameters(), lr=tcfg.lr)
@@ -227,6 +233,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
 
     model.train()
     t0 = time.time()
+    last_val = None
     limit = min(tcfg.steps, stop_after if stop_after is not None else tcfg.steps)
     resume_at = (epoch, skip)  # (epoch, batch index) of the next batch to train on
     bar = tqdm(total=tcfg.steps, initial=step, desc=f"train {kind}", dynamic_ncols=True, disable=rank != 0)
@@ -253,6 +260,10 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
                 csv.flush()
             if step % 10 == 0:
                 bar.set_postfix(pe=f"{np.mean(hist['pe'][-10:]):.3f}", pi=f"{np.mean(hist['pi'][-10:]):.4f}")
+            if val is not None and rank == 0 and (step % val[1] == 0 or step == tcfg.steps):
+                last_val = _validate(model, kind, val[0], spdh_cfg, dev, step, elapsed + time.time() - t0, val_csv)
+                model.train()
+                log(f"step {step}: validation MPJPE {last_val['mpjpe_cm']:.2f} cm, mAP@10 {last_val['map@10']:.1f}")
             if tcfg.save_every and step % tcfg.save_every == 0 and step < tcfg.steps:
                 snapshot(resume_at)
             if step >= limit:
@@ -277,11 +288,24 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         "final_pi": float(np.mean(hist["pi"][-tail:])), "final_mask": float(np.mean(hist["mask"][-tail:])),
         "alpha": tcfg.alpha, "fg_weight": tcfg.fg_weight, "alpha_ramp": tcfg.alpha_ramp, "pi_kind": tcfg.pi_kind,
         "pi_sigmoid": tcfg.pi_sigmoid, "attention": tcfg.attention, "mask_weight": tcfg.mask_weight,
-        "seed": tcfg.seed, "pe_mask": tcfg.pe_mask, "device": str(dev),
+        "seed": tcfg.seed, "pe_mask": tcfg.pe_mask, "bg_dropout": tcfg.bg_dropout, "device": str(dev),
+        "validation": None if last_val is None else {k: v for k, v in last_val.items() if k != "per_joint_cm"},
         "machine": f"{platform.machine()} {platform.processor() or ''} {torch.get_num_threads()} threads".strip(),
         "torch": str(torch.__version__),
     }
     return model, summary
+
+
+def _validate(model, kind, data: SampleSet, spdh_cfg, dev, step: int, seconds: float, csv) -> dict:
+    m = evaluate(model, kind, data, spdh_cfg, device=str(dev))
+    m["step"] = step
+    if csv is not None:
+        new = not Path(csv).exists()
+        with open(csv, "a") as f:
+            if new:
+                f.write("step,mpjpe_cm,map10,pa_mpjpe_cm,seconds\n")
+            f.write(f"{step},{m['mpjpe_cm']:.3f},{m['map@10']:.2f},{m['pa_mpjpe_cm']:.3f},{seconds:.1f}\n")
+    return m
 
 
 @torch.no_grad()

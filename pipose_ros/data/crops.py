@@ -1,0 +1,107 @@
+"""Person crops as virtual cameras: dataset folder → :class:`SampleSet` of one person per sample.
+
+Each labelled person of a frame (``people`` of ``frames.jsonl``, or the single ``joints``) with
+a box and at least ``min_visible`` visible joints becomes one sample: the crop
+:meth:`pipose_ros.camera.CropView.around` its box (``scale`` × the box's larger side, centre
+shifted by up to ``shift`` of the crop size; both drawn per person from ``seed`` — the
+training-time stand-in for a detector's box noise), resized to the network input, with
+K_crop = S·K. The joints stay in the image's optical frame; ``in_image`` and ``visible`` are
+recomputed for the crop. Other people inside the crop stay in it (the network must pick the
+centred one). A person without a box gets the box of its in-image joints grown by 15 %.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from ..camera import CropView, in_view, project
+from ..skeleton import KINECT14
+from .dataset import SampleSet
+from .folder import frame_people, read_folder, read_frame
+
+
+@dataclass
+class CropSpec:
+    """How crops are drawn (stored in a checkpoint's training summary)."""
+
+    net_wh: tuple[int, int] = (96, 96)
+    min_visible: int = 4
+    scale: tuple[float, float] = (1.15, 1.45)
+    shift: float = 0.08
+    seed: int = 0
+
+
+def person_box(p: dict, K: np.ndarray, W: int, H: int) -> np.ndarray | None:
+    """The person's box: the stored one, else the box of its in-image joints grown by 15 %."""
+    if p.get("box") is not None and np.isfinite(p["box"]).all():
+        return np.asarray(p["box"], np.float64)
+    j = p["joints"]
+    ok = in_view(j, K, W, H)
+    if ok.sum() < 2:
+        return None
+    uv = project(j[ok], K)
+    x0, y0 = uv.min(0)
+    x1, y1 = uv.max(0)
+    g = 0.15 * max(x1 - x0, y1 - y0)
+    return np.array([x0 - g, y0 - g, x1 + g, y1 + g])
+
+
+def _frame_crops(args):
+    root, idx, rec, spec = args
+    rgb, dep = read_frame(root, rec)
+    H, W = dep.shape
+    K = np.asarray(rec["K"], np.float64)
+    out = []
+    for pi, p in enumerate(frame_people(rec, len(KINECT14))):
+        if int(np.sum(p["visible"])) < spec.min_visible:
+            continue
+        box = person_box(p, K, W, H)
+        if box is None or box[2] - box[0] < 2 or box[3] - box[1] < 2:
+            continue
+        rng = np.random.default_rng([spec.seed, idx, pi])
+        lo, hi = spec.scale
+        cv = CropView.around(box, *spec.net_wh, scale=rng.uniform(lo, hi) if hi > lo else lo,
+                             shift=tuple(rng.uniform(-spec.shift, spec.shift, 2)) if spec.shift > 0 else (0.0, 0.0))
+        Kc = cv.apply_K(K)
+        j = np.nan_to_num(p["joints"].astype(np.float32), nan=0.0)
+        inside = in_view(p["joints"], Kc, *spec.net_wh)
+        d = cv.depth(dep.astype(np.float32)).astype(np.uint16)
+        meta = {"frame": idx, "person": pi, "box": box.tolist(), "family": p.get("family"),
+                "visible_fraction": p.get("visible_fraction"), "n_people": len(rec.get("people") or [1]),
+                "camera_height_m": (rec.get("meta") or {}).get("camera_height_m"),
+                "truncated": bool((np.isfinite(p["joints"]).all(1) & ~in_view(p["joints"], K, W, H)).any()),
+                "occluded": bool((in_view(p["joints"], K, W, H) & ~p["visible"]).any())}
+        out.append((cv.image(rgb), d, Kc, j, p["visible"] & inside, inside, meta))
+    return out
+
+
+def person_crops(root: str | Path, spec: CropSpec = CropSpec(), max_frames: int | None = None,
+                 workers: int | None = None, progress: bool = True) -> tuple[SampleSet, list[dict]]:
+    """All person crops of a dataset folder (flat or sharded).
+
+    Returns (SampleSet of N crops at ``spec.net_wh``, N metadata dicts: frame index, person
+    index, source box, pose family, people in the frame, camera height, truncated, occluded).
+    Raises ``ValueError`` when no person qualifies.
+    """
+    info, frames = read_folder(root)
+    if max_frames:
+        frames = frames[:max_frames]
+    args = [(str(root), i, rec, spec) for i, rec in enumerate(frames)]
+    workers = workers or min(2, os.cpu_count() or 1)
+    it = (Pool(workers).imap(_frame_crops, args, chunksize=32) if workers > 1 else map(_frame_crops, args))
+    rows = []
+    for r in tqdm(it, total=len(args), desc="person crops", disable=not progress):
+        rows.extend(r)
+    if not rows:
+        raise ValueError(f"{root}: no person with a box and {spec.min_visible}+ visible joints")
+    cols = list(zip(*rows))
+    data = SampleSet(rgb=np.stack(cols[0]), depth_mm=np.stack(cols[1]), K=np.stack(cols[2]),
+                     joints=np.stack(cols[3]).astype(np.float32), visible=np.stack(cols[4]),
+                     in_image=np.stack(cols[5]))
+    return data, list(cols[6])

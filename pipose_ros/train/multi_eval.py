@@ -1,0 +1,150 @@
+"""Multi-person evaluation: match each ground-truth person to a prediction, then seed 000's metrics.
+
+Per frame, the estimator runs on the frame's person boxes (``boxes="gt"``: the ground-truth
+boxes of the people that count, an oracle detector until the person detector of issue 10
+exists). Its skeletons (those above ``min_confidence``) are matched to the ground-truth people
+by the Hungarian algorithm (``scipy.optimize.linear_sum_assignment``) on the mean 2D distance
+of the ground truth's in-image joints, in units of the person's box diagonal; a pair counts
+when that distance is below ``max_match`` (default 0.2). Unmatched people are **misses**,
+unmatched skeletons **false positives**. MPJPE, mAP@6/8/10, PA-MPJPE and root-relative MPJPE
+(:func:`pipose_ros.train.metrics.pose_metrics`) are over the matched pairs' in-image joints.
+
+People that count: at least ``min_visible`` visible joints (4) and a box. Cases: distance of
+the neck (0.8–2, 2–3, 3–4, 4–5, 5–7 m), truncated (a joint outside the image), occluded (an
+in-image joint hidden), pose family, camera height (< 0.8, 0.8–1.3, > 1.3 m), people in the
+frame (1 or several).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from tqdm import tqdm
+
+from ..camera import depth_to_metres, in_view, project
+from ..data.crops import person_box
+from ..data.folder import frame_people, read_folder, read_frame
+from ..skeleton import KINECT14
+from .metrics import pose_metrics
+
+
+def match_people(gt_uv: np.ndarray, gt_mask: np.ndarray, scale: np.ndarray, pred_uv: np.ndarray,
+                 max_match: float = 0.2) -> list[tuple[int, int]]:
+    """Hungarian matching of G ground-truth people to P predictions in the image.
+
+    Args:
+        gt_uv: float [G, J, 2] pixels. gt_mask: bool [G, J] joints to compare (in the image).
+        scale: float [G] pixels (box diagonal) normalising each person's distances.
+        pred_uv: float [P, J, 2] pixels.
+        max_match: largest normalised mean distance of a match.
+    Returns: list of (g, p) index pairs.
+    """
+    G, P = len(gt_uv), len(pred_uv)
+    if G == 0 or P == 0:
+        return []
+    cost = np.full((G, P), 1e6)
+    for g in range(G):
+        m = gt_mask[g]
+        if not m.any():
+            continue
+        d = np.linalg.norm(pred_uv[:, m] - gt_uv[g, m][None], axis=-1).mean(1)
+        cost[g] = d / max(float(scale[g]), 1e-6)
+    rows, cols = linear_sum_assignment(cost)
+    return [(int(g), int(p)) for g, p in zip(rows, cols) if cost[g, p] < max_match]
+
+
+def _case_names(rec: dict, p: dict, K: np.ndarray, W: int, H: int) -> list[str]:
+    z = float(p["joints"][KINECT14.root, 2])
+    out = []
+    for a, b in ((0.8, 2), (2, 3), (3, 4), (4, 5), (5, 7)):
+        if a <= z < b:
+            out.append(f"dist {a:g}-{b:g} m")
+    known = np.isfinite(p["joints"]).all(1)
+    inside = in_view(p["joints"], K, W, H)
+    if (known & ~inside).any():
+        out.append("truncated")
+    if (inside & ~p["visible"]).any():
+        out.append("occluded")
+    if p.get("family"):
+        out.append(f"pose {p['family']}")
+    h = (rec.get("meta") or {}).get("camera_height_m")
+    if h is not None:
+        out.append("camera < 0.8 m" if h < 0.8 else "camera 0.8-1.3 m" if h < 1.3 else "camera > 1.3 m")
+    out.append("single person" if len(rec.get("people") or [1]) == 1 else "several people")
+    return out
+
+
+def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
+                    max_match: float = 0.2, max_frames: int | None = None, progress: bool = True) -> dict:
+    """Evaluate a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder.
+
+    Args:
+        modality: ``depth`` (``estimate_depth``, the teacher) or ``rgb`` (``estimate``).
+    Returns:
+        dict with the :func:`pose_metrics` keys over matched people, ``people`` (that count),
+        ``matched``, ``misses``, ``false_positives``, ``frames``, and ``cases`` (name →
+        people, matched, MPJPE cm, mAP@10).
+    """
+    _, frames = read_folder(root)
+    if max_frames:
+        frames = frames[:max_frames]
+    J = len(KINECT14)
+    preds, gts, masks, case_of = [], [], [], []
+    n_people = misses = fps = 0
+    case_people: dict[str, int] = {}
+    for rec in tqdm(frames, desc="evaluate", disable=not progress):
+        rgb, dep = read_frame(root, rec)
+        H, W = dep.shape
+        K = np.asarray(rec["K"], np.float64)
+        people, boxes = [], []
+        for p in frame_people(rec, J):
+            box = person_box(p, K, W, H)
+            if int(np.sum(p["visible"])) >= min_visible and box is not None:
+                people.append(p)
+                boxes.append(box)
+        if not people:
+            continue
+        if modality == "depth":
+            d = depth_to_metres(dep, "16UC1")
+            if not np.isfinite(d).any():
+                misses += len(people)
+                n_people += len(people)
+                continue
+            sk = estimator.estimate_depth(d, K, boxes=np.array(boxes))
+        else:
+            sk = estimator.estimate(rgb, K, boxes=np.array(boxes))
+        gt_uv = np.stack([project(np.nan_to_num(p["joints"], nan=1.0), K) for p in people])
+        gmask = np.stack([in_view(p["joints"], K, W, H) for p in people])
+        scale = np.array([np.hypot(b[2] - b[0], b[3] - b[1]) for b in boxes])
+        pred_uv = np.stack([s.uv for s in sk]) if sk else np.zeros((0, J, 2))
+        pairs = match_people(gt_uv, gmask, scale, pred_uv, max_match)
+        n_people += len(people)
+        misses += len(people) - len(pairs)
+        fps += len(sk) - len(pairs)
+        matched = {g: q for g, q in pairs}
+        for g, p in enumerate(people):
+            names = _case_names(rec, p, K, W, H)
+            for c in names:
+                case_people[c] = case_people.get(c, 0) + 1
+            if g in matched:
+                preds.append(sk[matched[g]].joints)
+                gts.append(np.nan_to_num(p["joints"], nan=0.0))
+                masks.append(gmask[g])
+                case_of.append(names)
+    out = {"frames": len(frames), "people": n_people, "matched": len(preds), "misses": misses,
+           "false_positives": fps, "max_match": max_match, "min_visible": min_visible}
+    if preds:
+        pred, gt, mask = np.stack(preds), np.stack(gts), np.stack(masks)
+        out.update(pose_metrics(pred, gt, mask, root=KINECT14.root))
+        cases = {}
+        for c in sorted(case_people):
+            sel = np.array([c in names for names in case_of])
+            row = {"people": case_people[c], "matched": int(sel.sum())}
+            if sel.any() and mask[sel].any():
+                m = pose_metrics(pred[sel], gt[sel], mask[sel], root=KINECT14.root)
+                row.update(mpjpe_cm=m["mpjpe_cm"], **{"map@10": m["map@10"]})
+            cases[c] = row
+        out["cases"] = cases
+    return out

@@ -1,0 +1,207 @@
+"""Anny bodies, the CPU renderer, the sharded synthetic writer, person crops and matching (issue 9)."""
+
+import os
+
+import cv2
+import numpy as np
+import pytest
+
+from pipose_ros.camera import CropView, intrinsics_from_fov, project
+from pipose_ros.skeleton import KINECT14
+
+
+@pytest.fixture(scope="module")
+def anny_bodies():
+    from pipose_ros.data.anny_bodies import bodies
+    return bodies()
+
+
+def test_kinect14_rule_on_the_rig(anny_bodies):
+    """Joints are the documented bone heads; neck = mid-shoulders; nose = a head vertex in front."""
+    import torch
+
+    from pipose_ros.data.anny_bodies import _JOINT_BONES, POSE_FAMILIES
+    B = anny_bodies
+    rng = np.random.default_rng(0)
+    bl = B.sample(rng, len(POSE_FAMILIES), list(POSE_FAMILIES))
+    for b in bl:
+        assert np.isfinite(b.joints).all() and b.joints.shape == (14, 3)
+        assert np.allclose(b.joints[1], 0.5 * (b.joints[2] + b.joints[5]), atol=1e-6)
+        assert 0.08 < np.linalg.norm(b.joints[0] - b.joints[1]) < 0.4  # the nose is on the head
+        if b.family in ("standing", "walking", "waving", "pointing"):
+            assert b.joints[0, 2] > b.joints[1, 2] > b.joints[8, 2] > b.joints[9, 2] > b.joints[10, 2]
+        if b.family != "sitting":
+            assert abs(float(b.vertices[:, 2].min())) < 1e-5  # standing on the floor
+    # the rule itself, on an unposed body: joints are bone heads of the rest pose
+    with torch.no_grad():
+        out = B.model()
+    heads = out["bone_poses"][0, :, :3, 3].numpy()
+    for j, bone in _JOINT_BONES.items():
+        assert np.allclose(heads[B.idx[bone]], B.rest_heads[B.idx[bone]], atol=1e-6)
+    assert B.rest_heads[B.idx["upperarm01.L"], 0] > 0  # x = the body's left
+    nose = B.rest_vertices[B.nose_vertex]
+    assert abs(nose[0]) < 0.01 and nose[1] < B.rest_heads[B.idx["eye.L"], 1]  # in front of the eyes
+
+
+def test_pose_family_semantics(anny_bodies):
+    from pipose_ros.data.anny_bodies import sample_pose
+    rng = np.random.default_rng(1)
+    b = anny_bodies.sample(rng, 1, ["waving"])[0]
+    # one hand above the head
+    assert max(b.joints[4, 2], b.joints[7, 2]) > b.joints[0, 2] - 0.1
+    b = anny_bodies.sample(rng, 1, ["crouching"])[0]
+    assert b.joints[1, 2] < 1.2  # neck low
+    with pytest.raises(ValueError):
+        sample_pose(rng, "flying", anny_bodies.rest_dir)
+
+
+def test_render_matches_K_and_ground_truth():
+    import pyrender
+    import trimesh
+
+    from pipose_ros.data.anny_scene import AnnyScenes, _renderer
+    # a sphere at a known point lands where K says (pixel-centre convention)
+    W, H = 160, 120
+    K = intrinsics_from_fov(W, H, 70)
+    K[0, 2] += 3.3
+    s = pyrender.Scene(ambient_light=[1, 1, 1.0], bg_color=[0, 0, 0, 1.0])
+    X = np.array([0.2, -0.1, 3.0])
+    m = trimesh.creation.icosphere(radius=0.3, subdivisions=4)
+    m.apply_translation([X[0], -X[1], -X[2]])
+    s.add(pyrender.Mesh.from_trimesh(m))
+    s.add(pyrender.IntrinsicsCamera(K[0, 0], K[1, 1], K[0, 2] + 0.5, K[1, 2] + 0.5, znear=0.05, zfar=50), pose=np.eye(4))
+    colour, depth = _renderer(W, H).render(s)
+    ys, xs = np.nonzero(depth > 0)
+    u, v = project(X, K)
+    assert abs(xs.mean() - u) < 0.3 and abs(ys.mean() - v) < 0.3
+    # a scene: shapes, units, and visible joints sit on the rendered surface
+    g = AnnyScenes(seed=3, width=160, views=2)
+    frames = [g[0], g[1]]
+    for f in frames:
+        H, W = f.depth_mm.shape
+        assert f.rgb.shape == (H, W, 3) and f.rgb.dtype == np.uint8 and f.depth_mm.dtype == np.uint16
+        assert W == 160 and f.joints.shape[1:] == (14, 3) and len(f.joints) >= 1
+        assert (f.depth_mm == 0).any() and (f.depth_mm > 0).any()
+        assert f.visible.sum() <= f.in_image.sum()
+    # the two views of a group see the same people, from different cameras
+    assert len(frames[0].joints) == len(frames[1].joints)
+    assert not np.allclose(frames[0].K, frames[1].K) or frames[0].meta != frames[1].meta
+    # determinism
+    g2 = AnnyScenes(seed=3, width=160, views=2)
+    assert np.array_equal(g2[1].depth_mm, frames[1].depth_mm) and np.array_equal(g2[1].joints, frames[1].joints)
+
+
+def test_degrade_depth_like_a_sensor():
+    from pipose_ros.data.anny_scene import degrade_depth
+    rng = np.random.default_rng(0)
+    H, W = 120, 160
+    K = intrinsics_from_fov(W, H, 70)
+    z = np.full((H, W), 2.0)
+    z[:, :40] = 12.0  # beyond every far range
+    z[40:80, 80:120] = 1.0  # a box in front: depth edges
+    lum = np.full((H, W), 120.0)
+    lum[:, 140:] = 2.0  # a black surface
+    d = degrade_depth(rng, z, K, lum)
+    assert (d[:, :40] == 0).all()
+    assert (d[:, 140:] == 0).mean() > 0.25
+    inner = d[5:35, 50:130]
+    ok = inner > 0
+    assert ok.mean() > 0.6 and abs(np.median(inner[ok]) - 2.0) < 0.02
+    edge = np.zeros((H, W), bool)
+    edge[38:42, 80:120] = True
+    assert (d[edge] != z[edge]).mean() > 0.2  # missing or flying pixels at depth edges
+
+
+def test_crop_view_is_a_camera():
+    K = intrinsics_from_fov(640, 480, 70)
+    cv = CropView.around([300, 100, 360, 330], 96, 96, scale=1.3, shift=(0.05, -0.02))
+    Kc = cv.apply_K(K)
+    p = np.array([[0.1, -0.2, 3.0], [0.05, 0.3, 2.5]])
+    assert np.allclose(cv.to_source(project(p, Kc)), project(p, K), atol=1e-6)
+    img = np.zeros((480, 640), np.float32)
+    u, v = project(p[0], K)
+    img[int(v) - 2:int(v) + 3, int(u) - 2:int(u) + 3] = 1
+    out = cv.image(img)
+    ys, xs = np.nonzero(out > 0.3)
+    uc, vc = project(p[0], Kc)
+    assert abs(xs.mean() - uc) < 1.0 and abs(ys.mean() - vc) < 1.0
+    # a window past the border is filled
+    cv2_ = CropView.around([-50, -50, 30, 60], 32, 32)
+    assert cv2_.depth(np.ones((480, 640), np.float32))[0, 0] == 0
+    with pytest.raises(ValueError):
+        CropView.around([10, 10, 5, 40], 96, 96)
+
+
+def test_sharded_writer_resumes_and_crops(tmp_path):
+    from pipose_ros.data.crops import CropSpec, person_crops
+    from pipose_ros.data.folder import read_folder, shard_dirs
+    from pipose_ros.data.generate import BENCHMARK_V2, write_scenes
+    spec = dict(BENCHMARK_V2, name="t", stream_seed=11, frames=8, width=128, views=2, ext="jpg")
+    root = tmp_path / "set"
+    fp = write_scenes(root, spec, workers=2, shard_size=4, progress=False)
+    assert len(shard_dirs(root)) == 2
+    info, frames = read_folder(root)
+    assert len(frames) == 8 and all(r["people"] for r in frames) and frames[4]["rgb"].startswith("shard_00001/")
+    # resume: a removed shard is rendered again, identically
+    import shutil
+    shutil.rmtree(root / "shard_00001")
+    assert write_scenes(root, spec, workers=1, shard_size=4, progress=False) == fp
+    with pytest.raises(ValueError):
+        write_scenes(root, dict(spec, stream_seed=12), workers=1, shard_size=4, progress=False)
+    data, meta = person_crops(root, CropSpec(net_wh=(64, 64), min_visible=2), workers=1, progress=False)
+    assert data.rgb.shape[1:] == (64, 64, 3) and len(data) == len(meta) > 0
+    # the crop's K puts the person's in-crop joints where the 3D joints project
+    i = int(np.argmax(data.in_image.sum(1)))
+    assert data.in_image[i].sum() >= 2
+    uv = project(data.joints[i][data.in_image[i]], data.K[i])
+    assert (uv >= 0).all() and (uv <= 63).all()
+
+
+def test_match_people():
+    from pipose_ros.train.multi_eval import match_people
+    gt = np.zeros((2, 14, 2))
+    gt[0] += [100, 100]
+    gt[1] += [300, 100]
+    gt += np.random.default_rng(0).normal(0, 5, gt.shape)
+    mask = np.ones((2, 14), bool)
+    pred = np.stack([gt[1] + 2, gt[0] - 3, gt[0] + 400])  # swapped order plus a stray
+    pairs = match_people(gt, mask, np.array([100.0, 100.0]), pred)
+    assert sorted(pairs) == [(0, 1), (1, 0)]
+    assert match_people(gt, mask, np.array([100.0, 100.0]), pred[2:]) == []
+
+
+def test_estimator_runs_one_crop_per_box(tmp_path):
+    import torch
+
+    from pipose_ros.checkpoint import save_checkpoint
+    from pipose_ros.data.dataset import normalisation
+    from pipose_ros.estimator import PoseEstimator
+    from pipose_ros.model import ModelConfig, build_model
+    from pipose_ros.spdh import SPDHConfig
+    torch.manual_seed(0)
+    cfg = ModelConfig(kind="teacher")
+    spdh = SPDHConfig(width=64, height=64, z_min=0.3, z_max=3.8, canonical_fx=100.0)
+    p = tmp_path / "t.pt"
+    save_checkpoint(p, build_model(cfg), cfg, spdh, list(KINECT14.names), normalisation(), {},
+                    crop={"scale": [1.2, 1.4], "shift": 0.0, "min_visible": 4})
+    est = PoseEstimator.from_checkpoint(p, device="cpu", min_confidence=0.0)
+    assert abs(est.crop_scale - 1.3) < 1e-9
+    K = intrinsics_from_fov(320, 240, 70)
+    d = np.full((240, 320), 2.0, np.float32)
+    boxes = np.array([[20, 30, 90, 200], [200, 40, 260, 230]], float)
+    sk = est.estimate_depth(d, K, boxes=boxes)
+    assert len(sk) == 2
+    for s, b in zip(sk, boxes):
+        cv = CropView.around(b, 64, 64, scale=1.3)
+        assert (s.uv[:, 0] >= cv.x0 - 1).all() and (s.uv[:, 0] <= cv.x0 + cv.w).all()
+        assert np.allclose(project(s.joints, K), s.uv, atol=0.05)  # uv and 3D agree in the image
+    assert len(est.estimate_depth(d, K)) == 1  # no boxes: the whole image
+    assert est.estimate_depth(d, K, boxes=np.zeros((0, 4))) == []
+
+
+def test_densify_block_median():
+    from pipose_ros.label.realcheck import densify
+    d = np.zeros((8, 8), np.uint16)
+    d[0, 0], d[1, 1], d[2, 3] = 1000, 3000, 2000
+    out = densify(d, 4)
+    assert out.shape == (2, 2) and np.isclose(out[0, 0], 2.0) and out[1, 1] == 0
