@@ -212,7 +212,43 @@ def _evaluate_multi(args) -> int:
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(rows, indent=1))
+    if args.record:
+        _record_multi(args, rows)
     return 0
+
+
+def _record_multi(args, rows: dict) -> None:
+    """``--record PREFIX``: the first checkpoint's metrics into docs/results.json (PREFIX_mpjpe_cm,
+    PREFIX_map10, …) and its table into the RESULTS.md section ``PREFIX``."""
+    from .data.folder import read_info
+    from .report import machine, today, update_json, update_md_section
+    ck, m = next(iter(rows.items()))
+    info = read_info(args.data)
+    cmd = "pipose " + " ".join(sys.argv[1:])
+    p = args.record
+    update_json({f"{p}_mpjpe_cm": m.get("mpjpe_cm"), f"{p}_map10": m.get("map@10"), f"{p}_map6": m.get("map@6"),
+                 f"{p}_map8": m.get("map@8"), f"{p}_pa_mpjpe_cm": m.get("pa_mpjpe_cm"),
+                 f"{p}_rr_mpjpe_cm": m.get("rr_mpjpe_cm"), f"{p}_people": m["people"], f"{p}_misses": m["misses"],
+                 f"{p}_false_positives": m["false_positives"], f"{p}_checkpoint": ck, f"{p}_command": cmd,
+                 f"{p}_date": today(), f"{p}_fingerprint": info.get("fingerprint_sha256")})
+    spec = info.get("spec", {})
+    L = [f"### `{ck}` on {spec.get('name', args.data)}", "",
+         f"`{cmd}` — {today()}, {machine()}. Benchmark fingerprint `{str(info.get('fingerprint_sha256'))[:16]}…` "
+         f"({spec.get('frames')} frames, 1–4 people, {spec.get('dist_range_m')} m). Boxes: {m['boxes']}; "
+         f"people that count: ≥ {m['min_visible']} visible joints.", "",
+         "| people | matched | misses | false positives | MPJPE (cm) | mAP@6 | mAP@8 | mAP@10 | PA-MPJPE | RR-MPJPE |",
+         "|---|---|---|---|---|---|---|---|---|---|",
+         f"| {m['people']} | {m['matched']} | {m['misses']} | {m['false_positives']} | {m.get('mpjpe_cm', float('nan')):.2f} | "
+         f"{m.get('map@6', float('nan')):.1f} | {m.get('map@8', float('nan')):.1f} | {m.get('map@10', float('nan')):.1f} | "
+         f"{m.get('pa_mpjpe_cm', float('nan')):.2f} | {m.get('rr_mpjpe_cm', float('nan')):.2f} |", "",
+         "| case | people | matched | MPJPE (cm) | mAP@10 |", "|---|---|---|---|---|"]
+    for name, c in m.get("cases", {}).items():
+        L.append(f"| {name} | {c['people']} | {c['matched']} | {c.get('mpjpe_cm', float('nan')):.2f} | "
+                 f"{c.get('map@10', float('nan')):.1f} |")
+    if "per_joint_cm" in m:
+        from .skeleton import KINECT14
+        L += ["", "Per joint (cm): " + ", ".join(f"{n} {v:.1f}" for n, v in zip(KINECT14.names, m["per_joint_cm"]))]
+    update_md_section(p, "\n".join(L))
 
 
 def cmd_testset(args) -> int:
@@ -265,6 +301,10 @@ def cmd_benchmark(args) -> int:
     from .camera import intrinsics_from_fov
     from .estimator import PoseEstimator
 
+    if args.render:
+        _benchmark_render(args)
+        if args.render_only:
+            return 0
     K = intrinsics_from_fov(640, 480, 60)
     rgb = np.random.default_rng(0).integers(0, 255, (480, 640, 3), np.uint8)
     depth = np.full((480, 640), 2.5, np.float32)
@@ -296,6 +336,24 @@ def cmd_benchmark(args) -> int:
     extra = old.split("<!-- end of pipose benchmark -->", 1)[1] if "<!-- end of pipose benchmark -->" in old else ""
     Path(args.out).write_text("\n".join(lines) + "\n<!-- end of pipose benchmark -->" + extra)
     return 0
+
+
+def _benchmark_render(args) -> None:
+    """Synthetic RGB-D rendering throughput → docs/BENCHMARKS.md section and results.json render_fps."""
+    from .data.generate import render_benchmark
+    from .report import machine, today, update_json, update_md_section
+    r = render_benchmark(frames=args.render_frames, workers=args.render_workers)
+    print(f"rendering: {r['render_fps']:.1f} frames/s ({r['frames']} frames, {r['workers']} processes, {r['width']} px)")
+    cmd = "pipose " + " ".join(sys.argv[1:])
+    update_json({"render_fps": r["render_fps"], "render_benchmark": dict(r, command=cmd, date=today(), machine=machine())})
+    text = ["## Rendering synthetic RGB-D people (issue 9)", "",
+            f"`{cmd}` — {today()}, {machine()}: **{r['render_fps']:.1f} frames/s** "
+            f"({r['frames']} frames at {r['width']}×180–240 px in {r['seconds']:.1f} s, {r['workers']} worker processes, "
+            "after one warm-up scene each). A frame: 1–4 Anny people posed and skinned, furniture, floor and walls, "
+            "pyrender + Mesa llvmpipe (EGL, single-sampled), ground truth (joints, visibility, boxes), colour "
+            "post-processing and the depth sensor model; 4 camera views per scene share the posed meshes. "
+            "File writing (`pipose data`) is not included. Target: ≥ 30 frames/s on 2 cores."]
+    update_md_section("render", "\n".join(text), args.out)
 
 
 def cmd_study(args) -> int:
@@ -436,6 +494,63 @@ def cmd_spdh_roundtrip(args) -> int:
     return 0
 
 
+def cmd_curves(args) -> int:
+    """Learning curves of a training run (loss, validation MPJPE) → PNG."""
+    from .train.curves import plot_curves
+    last = plot_curves(args.run, args.out, args.title)
+    print(f"wrote {args.out}" + (f"; last validation: {last}" if last else ""))
+    return 0
+
+
+def cmd_realcheck_depth(args) -> int:
+    """The depth teacher on a real registered RGB-D frame, scored against depth-lifted MediaPipe."""
+    from .estimator import PoseEstimator
+    from .label.realcheck import RGBD_POSE3D_K, realcheck_depth
+    est = PoseEstimator.from_checkpoint(args.teacher, device="cpu", min_confidence=0.0)
+    K4 = args.K or (RGBD_POSE3D_K if args.rgbd_pose3d else None)
+    res = realcheck_depth(args.folder, est, K4=K4, block=args.block, out_png=args.png,
+                          min_confidence=args.min_confidence)
+    res["command"] = "pipose " + " ".join(sys.argv[1:])
+    res["checkpoint"] = str(args.teacher)
+    for r in res["people"]:
+        print(f"person {r['id']}: found {r['found']}, confidence {r.get('confidence')}, pseudo-GT joints "
+              f"{r['pseudo_gt_joints']}, median error {r.get('median_error_cm')} cm, mean {r.get('mean_error_cm')} cm")
+    print(f"people found {res['people_found']}/{res['people_detected']}; median joint error {res['median_error_cm']} cm; "
+          f"mean signed z (teacher - pseudo GT) {res['mean_signed_dz_cm']} cm; overlay {args.png}")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(res, indent=1))
+    if args.record:
+        from .report import machine, today, update_json, update_md_section
+        update_json({"real_depth_frame.median_error_cm": res["median_error_cm"],
+                     "real_depth_frame.people_found": res["people_found"],
+                     "real_depth_frame.people_detected": res["people_detected"],
+                     "real_depth_frame.mean_error_cm": res["mean_error_cm"],
+                     "real_depth_frame.mean_signed_dz_cm": res["mean_signed_dz_cm"],
+                     "real_depth_frame.per_person": res["people"], "real_depth_frame.command": res["command"],
+                     "real_depth_frame.date": today(), "real_depth_frame.checkpoint": str(args.teacher),
+                     "real_depth_frame.verdict": args.note})
+        L = ["### The depth teacher on a real Kinect v2 frame", "",
+             f"`{res['command']}` — {today()}, {machine()}. Frame: `lmb-freiburg/rgbd-pose3d` "
+             f"color.png + depth.png ({res['image_size'][0]}×{res['image_size'][1]}, {res['depth_valid_fraction'] * 100:.1f} % "
+             f"valid depth pixels; {res['dense_valid_fraction'] * 100:.1f} % after the {res['densify_block']}×"
+             f"{res['densify_block']} block median). Pseudo ground truth: MediaPipe Pose 2D lifted by the real depth "
+             "(`pipose label`'s lifting, surface-to-centre offsets added).", "",
+             "| person | found | confidence | pseudo-GT joints | median error (cm) | mean error (cm) | neck z teacher / pseudo GT (m) |",
+             "|---|---|---|---|---|---|---|"]
+        for r in res["people"]:
+            nz = r.get("neck_z_m") or {}
+            L.append(f"| {r['id']} | {r['found']} | {r.get('confidence')} | {r['pseudo_gt_joints']} | "
+                     f"{r.get('median_error_cm')} | {r.get('mean_error_cm')} | {nz.get('teacher')} / {nz.get('pseudo_gt')} |")
+        L += ["", f"People found: **{res['people_found']} of {res['people_detected']}** detected by MediaPipe; median joint "
+              f"error over found people **{res['median_error_cm']} cm** (mean {res['mean_error_cm']} cm); mean signed "
+              f"z difference teacher − pseudo GT {res['mean_signed_dz_cm']} cm."]
+        if args.note:
+            L += ["", f"Looking at the overlay (`{args.png}`): {args.note}"]
+        update_md_section("real-depth-frame", "\n".join(L))
+    return 0
+
+
 def cmd_demo(args) -> int:
     from .ros.demo import run
     s = run(args.out, rate=args.rate, seconds=args.seconds, n_synth=args.synthetic,
@@ -506,6 +621,9 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("checkpoints", nargs="+", type=Path)
     e.add_argument("--json", type=Path, help="write all metrics here")
     e.add_argument("--no-refine", action="store_true", help="integer-argmax decoding")
+    e.add_argument("--record", metavar="PREFIX",
+                   help="multi-person folders: write the first checkpoint's metrics to docs/results.json "
+                        "(PREFIX_mpjpe_cm, PREFIX_map10, …; e.g. synth_v2.teacher) and docs/RESULTS.md")
     e.add_argument("--min-confidence", type=float, default=0.1,
                    help="multi-person folders: skeletons below this mean confidence are not reported")
     e.set_defaults(func=cmd_evaluate)
@@ -599,6 +717,28 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--z-range", type=float, nargs=2, metavar=("MIN", "MAX"))
     r.set_defaults(func=cmd_spdh_roundtrip)
 
+    cu = sub.add_parser("curves", help="plot a training run's learning curves (loss, validation MPJPE)")
+    cu.add_argument("run", type=Path, help="the run's checkpoint path (its .log.csv / .val.csv beside it)")
+    cu.add_argument("--out", type=Path, required=True)
+    cu.add_argument("--title", default="")
+    cu.set_defaults(func=cmd_curves)
+
+    rd = sub.add_parser("realcheck-depth", help="score the depth teacher on a real registered RGB-D frame "
+                        "(MediaPipe 2D lifted by the real depth as pseudo ground truth)")
+    rd.add_argument("folder", type=Path, help="holds color.png and depth.png (uint16 mm registered to colour)")
+    rd.add_argument("--teacher", type=Path, default=Path("models/pipose_teacher_kinect14.pt"))
+    rd.add_argument("--K", type=float, nargs=4, metavar=("FX", "FY", "CX", "CY"),
+                    help="intrinsics at the depth image's size (else FOLDER/K.txt)")
+    rd.add_argument("--rgbd-pose3d", action="store_true",
+                    help="the intrinsics of the lmb-freiburg/rgbd-pose3d frame (Kinect v2, 1920x1080)")
+    rd.add_argument("--block", type=int, default=4, help="densify: median of each block x block pixels")
+    rd.add_argument("--min-confidence", type=float, default=0.1)
+    rd.add_argument("--png", type=Path, default=Path("demo_out/realcheck_depth.png"))
+    rd.add_argument("--json", type=Path)
+    rd.add_argument("--record", action="store_true", help="write the numbers to docs/results.json and docs/RESULTS.md")
+    rd.add_argument("--note", default="", help="with --record: what the overlay shows (written beside the numbers)")
+    rd.set_defaults(func=cmd_realcheck_depth)
+
     dm = sub.add_parser("demo", help="the main job: pose_node live over DDS on real photos + synthetic RGB-D")
     dm.add_argument("--out", type=Path, default=Path("demo_out"))
     dm.add_argument("--rate", type=float, default=15.0, help="publish rate, Hz")
@@ -615,6 +755,10 @@ def main(argv: list[str] | None = None) -> int:
     bm.add_argument("--n", type=int, default=100)
     bm.add_argument("--device", default="auto")
     bm.add_argument("--out", type=Path, default=Path("docs/BENCHMARKS.md"))
+    bm.add_argument("--render", action="store_true", help="also time the synthetic RGB-D renderer (render_fps)")
+    bm.add_argument("--render-only", action="store_true", help="with --render: skip the estimator timing")
+    bm.add_argument("--render-frames", type=int, default=400)
+    bm.add_argument("--render-workers", type=int, default=2)
     bm.set_defaults(func=cmd_benchmark)
 
     args = ap.parse_args(argv)

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from .report import update_json, update_md_section
+
 METRICS = ("mpjpe_cm", "map@6", "map@8", "map@10", "pa_mpjpe_cm", "rr_mpjpe_cm")
 
 
@@ -191,7 +193,7 @@ def report(plan_path: str | Path, results: str | Path, out_md: str | Path, out_j
     for name in agg:
         js["rows"][name]["gap_closed_pct"] = gap(name)
     _write_md(plan, agg, per_row, js, benchmark_info, out_md)
-    Path(out_json).write_text(json.dumps(js, indent=1, allow_nan=True))
+    update_json(js, out_json)  # other commands' keys (synth_v2, real_depth_frame, …) stay
     return js
 
 
@@ -305,7 +307,10 @@ def _write_md(plan, agg, per_row, js, bench, out_md) -> None:
                   "30 epochs. Extrapolated linearly from the wall clocks above, 30 epochs would take "
                   + ", ".join(f"{k} {np.mean(v) * 30 / ep / 3600:.1f} h" for k, v in walls.items())
                   + " per run on this machine (an estimate, not a measurement).", ""]
-    Path(out_md).write_text("\n".join(L) + "\n")
+    # one section of RESULTS.md (other commands own the others): headings one level down
+    L[0] = "## " + L[0][2:] + " (issue 3, pipose-synth-v1)"
+    text = "\n".join("#" + ln if ln.startswith("## ") and i > 0 else ln for i, ln in enumerate(L))
+    update_md_section("study-v1", text, out_md)
 
 
 SHIPPED = {"student": "pipose_student_kinect14.pt", "teacher": "pipose_teacher_kinect14.pt",
@@ -314,8 +319,10 @@ SHIPPED = {"student": "pipose_student_kinect14.pt", "teacher": "pipose_teacher_k
 
 def ship(plan_path: str | Path, results: str | Path, runs: str | Path, models: str | Path) -> dict:
     """Copy the best finished RGB student (lowest benchmark MPJPE among the student rows, the
-    control excluded), its depth teacher and the baseline of the same seed into ``models/``
-    and rewrite ``models/MODEL_CARD.md`` from their measured numbers. Returns {role: job}."""
+    control excluded) and the baseline of the same seed into ``models/`` and rewrite the study
+    section of ``models/MODEL_CARD.md`` from their measured numbers (and those of the student's
+    teacher run, which is not copied: the shipped depth teacher comes from :func:`ship_teacher`).
+    Returns {role: job}."""
     plan = load_plan(plan_path)
     rows = {r["name"]: r for r in plan["rows"]}
     res = {f.stem: json.loads(f.read_text()) for f in Path(results).glob("*.json")}
@@ -331,6 +338,8 @@ def ship(plan_path: str | Path, results: str | Path, runs: str | Path, models: s
     for role, job in chosen.items():
         if job not in res or not (Path(runs) / f"{job}.pt").exists():
             raise ValueError(f"{role} run {job} is not finished")
+        if role == "teacher":  # since issue 9 the shipped depth teacher comes from `pipose ship-teacher`
+            continue
         configs[role] = _copy_with_eval(Path(runs) / f"{job}.pt", Path(models) / SHIPPED[role], res[job])
     _write_card(Path(models) / "MODEL_CARD.md", {r: res[j] for r, j in chosen.items()}, rows, len(cands),
                 configs["student"])
@@ -357,31 +366,32 @@ def _write_card(path: Path, m: dict, rows: dict, n_candidates: int, cfg: dict) -
     camera = (f"canonical camera f_c = {sp['canonical_fx']:g} px, canonical depth bins" if sp.get("canonical_fx", 0) > 0
               else "metric depth bins")
     lines = [
-        "# Model card — pipose_ros KINECT14 checkpoints", "",
+        "## RGB student and baseline (issue 3 study, capsule people)", "",
         "Written by `pipose study ship` from the study's measured runs (`docs/runs/*.json`); do not edit by hand.", "",
         "| file | what | input | study run |", "|---|---|---|---|",
         f"| `{SHIPPED['student']}` | **RGB student** — {rows[m['student']['row']]['label']}; the node's default | RGB | `{m['student']['job']}` |",
-        f"| `{SHIPPED['teacher']}` | **depth teacher**, F_depth + SPDH head (seed 000 §3.1.1): rgbd mode and the student's frozen teacher | depth | `{m['teacher']['job']}` |",
+        f"| (not shipped) | the student's frozen **depth teacher** of the study (capsule people, whole image); "
+        f"`{SHIPPED['teacher']}` is now the Anny teacher above | depth | `{m['teacher']['job']}` |",
         f"| `{SHIPPED['baseline']}` | **RGB baseline**, F_rgb + SPDH head (the RGB-only row of seed 000 Table 1) | RGB | `{m['baseline']['job']}` |",
         "", f"The student is the best of {n_candidates} finished student runs of the study on the benchmark "
             "(lowest MPJPE; the RGB-teacher control is never shipped).", "",
         "Each file is self-contained (`pipose_ros/checkpoint.py`, loaded with `torch.load(..., weights_only=True)`): "
         f"architecture, joint names (KINECT14), input size {w}×{h}, SPDH geometry ({camera} "
         f"{sp['z_min']:g}–{sp['z_max']:g} m, σ {sp['sigma_mm']:g} mm), input normalisation and the training summary.", "",
-        "## Architecture",
+        "### Architecture",
         f"SmallHRNet = timm `{cfg['model'].get('backbone', 'hrnet_w18_small')}` (`features_only`; the four branch "
         "outputs upsampled to stride 4 and "
         "concatenated, 240 channels), two-branch SPDH head (uv, uz; predictors at 1/4, 1/2, 1 of the input, "
         "residual transposed-convolution upsampling, summed). Student: "
         + ("F_rgb ‖ F_hall (two backbones). " if cfg["model"].get("use_rgb", True) else "F_hall only (one backbone). ")
         + "No pretrained weights exist here: everything is trained from scratch.", "",
-        "## Data",
+        "### Data",
         "Synthetic only (`pipose_ros/data/synthetic.py`, stream 0, 4000 frames rendered at 192×144, letterboxed to "
         f"{w}×{h}): capsule humans over the whole pose range, cameras 1–5 m away with 50–80° fields of view, photo or "
         "procedural backgrounds, occluders, sensor-degraded 16-bit depth. Augmentation of seed 000 §4.3 (±5° "
         "rotation, 15 % / 2 % translation, flip with joint swap, colour jitter; ±30 cm Z shift for the teacher). "
         "**No real image was used for training.**", "",
-        "## Training (measured)",
+        "### Training (measured)",
         f"Adam 1e-3, ×0.1 at 50 % and 75 %, batch {t.get('batch_size')}, {t.get('steps')} steps, on "
         f"{t.get('device')} ({t.get('machine')}). L_PE with foreground weight {t.get('fg_weight')}; "
         f"student: α = {t.get('alpha')}, L_PI {t.get('pi_kind')}{' with sigmoid' if t.get('pi_sigmoid') else ''}.", "",
@@ -390,7 +400,7 @@ def _write_card(path: Path, m: dict, rows: dict, n_candidates: int, cfg: dict) -
         tr = m[role]["training"]
         lines.append(f"| {role} | {tr.get('wall_clock_s', 0) / 60:.0f} min | {tr.get('initial_pe', 0):.0f} → "
                      f"{tr.get('final_pe', 0):.0f} | {tr.get('final_pi', 0):.3g} | `{m[role].get('train_command', '')}` |")
-    lines += ["", f"## Metrics on the benchmark ({m['student'].get('test_set', '')})", "",
+    lines += ["", f"### Metrics on the benchmark ({m['student'].get('test_set', '')})", "",
               "| model | MPJPE (cm) | mAP@6 / 8 / 10 (%) | PA-MPJPE (cm) | root-rel. MPJPE (cm) |", "|---|---|---|---|---|"]
     for role in ("teacher", "baseline", "student"):
         x = m[role]
@@ -402,10 +412,69 @@ def _write_card(path: Path, m: dict, rows: dict, n_candidates: int, cfg: dict) -
             f"{c} — teacher {m['teacher']['cases'][c]['mpjpe_cm']:.0f}, baseline {m['baseline']['cases'][c]['mpjpe_cm']:.0f}, "
             f"student {m['student']['cases'][c]['mpjpe_cm']:.0f}" for c in cases if all(c in m[r]['cases'] for r in m))]
     lines += ["", "Multi-seed means, the variants and the control: `docs/RESULTS.md`. Speed: `docs/BENCHMARKS.md`.", "",
-              "## Limitations — read before use",
+              "### Limitations — read before use",
               "- Short CPU training runs on synthetic capsule humans: far from converged and far from the paper's "
               "11–15 cm (seed 000). Errors grow with distance (see the cases above).",
               "- Not validated on real people. Look at `demo_out/astronaut.png` after `make demo` before trusting the "
               "skeleton on a real image, and fine-tune on recordings of your own scenes (docs/FINETUNE.md).",
               "- Single person per image (one SPDH map per joint)."]
-    path.write_text("\n".join(lines) + "\n")
+    update_md_section("study", "\n".join(lines), path)
+
+
+def ship_teacher(run: str | Path, models: str | Path = "models", results_json: str | Path = "docs/results.json",
+                 curves_png: str = "docs/teacher_anny_curves.png") -> Path:
+    """Ship a depth-teacher run (issue 9) as ``models/pipose_teacher_kinect14.pt`` — the node's
+    rgbd-mode teacher — with its benchmark numbers from ``results_json`` (``synth_v2.teacher_*``,
+    ``real_depth_frame.*``) added to its training summary, and write the teacher section of
+    ``models/MODEL_CARD.md`` from the checkpoint and those numbers. Raises ``ValueError`` when
+    the run is not a teacher."""
+    import torch
+
+    ck = torch.load(run, map_location="cpu", weights_only=True)
+    if ck.get("model", {}).get("kind") != "teacher":
+        raise ValueError(f"{run} is not a depth teacher checkpoint")
+    js = json.loads(Path(results_json).read_text()) if Path(results_json).exists() else {}
+    v2, real = js.get("synth_v2", {}), js.get("real_depth_frame", {})
+    ck["training"]["eval_synth_v2"] = {k[len("teacher_"):]: v for k, v in v2.items()
+                                       if k.startswith("teacher_") and isinstance(v, (int, float, str)) and v is not None}
+    ck["training"]["eval_real_depth_frame"] = {k: real[k] for k in ("median_error_cm", "people_found", "people_detected")
+                                               if k in real}
+    dst = Path(models) / SHIPPED["teacher"]
+    torch.save(ck, dst)
+    t, sp, (w, h), crop = ck["training"], ck["spdh"], ck["input_size"], ck.get("crop") or {}
+    val = t.get("validation") or {}
+    L = ["## Depth teacher (issue 9, Anny people)", "",
+         "Written by `pipose ship-teacher` from the run's checkpoint and `docs/results.json`; do not edit by hand.", "",
+         f"`{SHIPPED['teacher']}`: **depth teacher**, F_depth (timm `{ck['model'].get('backbone')}`, from scratch) + "
+         "SPDH head (seed 000 §3.1.1): the node's rgbd-mode teacher. Input: one person's **depth crop** "
+         f"{w}×{h} — the person box grown {crop.get('scale')} (trained; {sum(crop.get('scale', [1.3, 1.3])) / 2:g} at run time), "
+         "a virtual camera with K_crop = S·K (`pipose_ros/camera.py:CropView`); without a box the whole image is "
+         f"one view. SPDH: canonical camera f_c = {sp['canonical_fx']:g} px, canonical depth bins "
+         f"{sp['z_min']:g}–{sp['z_max']:g} m over {h} rows, σ {sp['sigma_mm']:g} mm.", "",
+         "### Data",
+         f"{t.get('data')}: {t.get('train_samples')} person crops (≥ {crop.get('min_visible')} visible joints; box "
+         f"scale {crop.get('scale')}, centre shift ±{crop.get('shift')}) of Anny scenes (`pipose data`, "
+         "`pipose_ros/data/anny_scene.py`: 1–4 people at 0.8–7 m, furniture, robot-like cameras, sensor-degraded 16-bit "
+         "depth, docs/SYNTHETIC.md). Augmentation: seed 000 §4.3 (±5°, 15 % / 2 % shift, flip with joint swap, ±30 cm "
+         f"Z shift) and, in {t.get('bg_dropout', 0) * 100:.0f} % of samples, all depth off the person removed "
+         "(outdoor sensors). **No real depth image was used for training.**", "",
+         "### Training (measured)",
+         f"Adam {t.get('lr')}, ×0.1 at 50 % and 75 %, batch {t.get('batch_size')}, {t.get('steps')} steps "
+         f"({t.get('epochs')} epochs), {t.get('wall_clock_s', 0) / 60:.0f} min on {t.get('device')} ({t.get('machine')}), "
+         f"L_PE {t.get('initial_pe', 0):.0f} → {t.get('final_pe', 0):.0f}. Learning curves: `{curves_png}`. "
+         f"Last validation (480 held-out frames of stream 1, GT boxes): MPJPE {val.get('mpjpe_cm', float('nan')):.2f} cm, "
+         f"mAP@10 {val.get('map@10', float('nan')):.1f} %.", "",
+         "### Metrics (docs/RESULTS.md)",
+         f"- pipose-synth-v2 (3200 frames, GT boxes): MPJPE **{v2.get('teacher_mpjpe_cm', float('nan')):.2f} cm**, "
+         f"mAP@10 **{v2.get('teacher_map10', float('nan')):.1f} %**, PA-MPJPE {v2.get('teacher_pa_mpjpe_cm', float('nan')):.2f} cm, "
+         f"{v2.get('teacher_people')} people, {v2.get('teacher_misses')} misses, {v2.get('teacher_false_positives')} false "
+         "positives. Target: ≤ 8 cm, ≥ 70 %.",
+         f"- Real Kinect v2 frame (lmb-freiburg/rgbd-pose3d, MediaPipe boxes, pseudo ground truth): people found "
+         f"{real.get('people_found')} of {real.get('people_detected')}, median joint error "
+         f"**{real.get('median_error_cm')} cm**. Target: every person, ≤ 10 cm.", "",
+         "### Limitations",
+         "- Trained on synthetic depth only; the one real check is a single outdoor frame.",
+         "- Needs a person box for scenes with several people or people far away (the person detector comes with "
+         "issue 10); on a whole image it assumes one person filling much of it."]
+    update_md_section("teacher", "\n".join(L), Path(models) / "MODEL_CARD.md", first=True)
+    return dst
