@@ -551,6 +551,14 @@ def cmd_realcheck_depth(args) -> int:
     return 0
 
 
+def cmd_ship_teacher(args) -> int:
+    """Ship a depth-teacher run as the node's rgbd-mode teacher, model card section from its numbers."""
+    from .study import ship_teacher
+    dst = ship_teacher(args.run, args.models, args.results, args.curves)
+    print(f"shipped {args.run} as {dst}; {Path(args.models) / 'MODEL_CARD.md'} teacher section rewritten")
+    return 0
+
+
 def cmd_demo(args) -> int:
     from .ros.demo import run
     s = run(args.out, rate=args.rate, seconds=args.seconds, n_synth=args.synthetic,
@@ -738,6 +746,14 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--record", action="store_true", help="write the numbers to docs/results.json and docs/RESULTS.md")
     rd.add_argument("--note", default="", help="with --record: what the overlay shows (written beside the numbers)")
     rd.set_defaults(func=cmd_realcheck_depth)
+
+    sh = sub.add_parser("ship-teacher", help="ship a depth-teacher run as models/pipose_teacher_kinect14.pt "
+                        "(the node's rgbd-mode teacher) and write its model-card section")
+    sh.add_argument("run", type=Path)
+    sh.add_argument("--models", type=Path, default=Path("models"))
+    sh.add_argument("--results", type=Path, default=Path("docs/results.json"))
+    sh.add_argument("--curves", default="docs/teacher_anny_curves.png", help="learning-curve PNG named in the card")
+    sh.set_defaults(func=cmd_ship_teacher)
 
     dm = sub.add_parser("demo", help="the main job: pose_node live over DDS on real photos + synthetic RGB-D")
     dm.add_argument("--out", type=Path, default=Path("demo_out"))

@@ -205,3 +205,22 @@ def test_densify_block_median():
     d[0, 0], d[1, 1], d[2, 3] = 1000, 3000, 2000
     out = densify(d, 4)
     assert out.shape == (2, 2) and np.isclose(out[0, 0], 2.0) and out[1, 1] == 0
+
+
+def test_results_sections_and_keys(tmp_path):
+    """Several commands share docs/results.json and RESULTS.md without overwriting each other."""
+    import json
+
+    from pipose_ros.report import update_json, update_md_section
+    j, md = tmp_path / "r.json", tmp_path / "R.md"
+    update_json({"teacher_mpjpe_cm": 73.3}, j)
+    update_json({"synth_v2.teacher_mpjpe_cm": 7.5, "synth_v2.teacher_map10": np.float64(71.0), "render_fps": 31}, j)
+    update_json({"synth_v2.teacher_mpjpe_cm": 7.0}, j)
+    doc = json.loads(j.read_text())
+    assert doc == {"teacher_mpjpe_cm": 73.3, "synth_v2": {"teacher_mpjpe_cm": 7.0, "teacher_map10": 71.0}, "render_fps": 31}
+    md.write_text("# Results\n\nintro\n")
+    update_md_section("a", "## A\nfirst", md)
+    update_md_section("b", "## B", md, first=True)
+    update_md_section("a", "## A\nsecond", md)
+    t = md.read_text()
+    assert t.startswith("# Results\n\n<!-- begin b -->") and "second" in t and "first" not in t and "intro" in t

@@ -5,8 +5,9 @@
    ``astronaut()`` (public domain, 512×512, sent as ``rgb8``) and ``camera()`` (CC0, 512×512
    grayscale, sent as ``mono8``). Their intrinsics are unknown, so both use the pinhole K of a
    60° horizontal field of view: fx = fy = 443.4 px, cx = cy = 255.5 px, D = 0.
-2. Restarts the node in rgbd mode and publishes a held-out synthetic RGB-D sequence (seed 7000,
-   320×240, ``bgr8`` + ``16UC1``) whose ground-truth joints are known.
+2. Restarts the node in rgbd mode and publishes a held-out synthetic RGB-D sequence of one
+   Anny person per frame (stream 7000, 1.2–4 m, 320 px wide, ``bgr8`` + ``16UC1``,
+   :mod:`pipose_ros.data.anny_scene`) whose ground-truth joints are known.
 3. Records everything the node publishes (/tf, skeleton_markers) into a rosbag2 (sqlite3) with
    rosbags, draws the projected skeleton of every input to a PNG, prints frames in/out, p50/p95
    latency (image stamp → first output, TF or markers, received) and the student's and teacher's MPJPE on the synthetic
@@ -216,7 +217,7 @@ def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
     """Run the demo; returns (and writes to ``out/summary.json``) the measured numbers."""
     from skimage import data
 
-    from ..data.synthetic import SyntheticHumans
+    from ..data.anny_scene import AnnyScenes
 
     out.mkdir(parents=True, exist_ok=True)
     env = _env()
@@ -253,12 +254,13 @@ def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
         finally:
             summary["rgb_node_exit_code"] = stop_node(proc)
         # ---- phase 2: synthetic RGB-D with ground truth, rgbd mode ----
-        gen = SyntheticHumans(seed=7000, width=320, height=240)
+        # one Anny person per frame, 1.2–4 m away (pipose_ros/data/anny_scene.py), 4 views a scene
+        gen = AnnyScenes(seed=7000, width=320, people=(1, 1), dist_range=(1.2, 4.0))
         frames = []
         for i in range(n_synth):
             f = gen[i]
             frames.append({"rgb": f.rgb, "encoding": "bgr8", "K": f.K, "depth": f.depth_mm,
-                           "gt": f.joints, "mask": f.in_image})
+                           "gt": f.joints[0], "mask": f.in_image[0]})
         proc = start_node("rgbd", params, env, out / "pose_node_rgbd.log")
         try:
             _wait_for_node(rec, proc)
