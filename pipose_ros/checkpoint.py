@@ -46,9 +46,12 @@ def load_checkpoint(path: str | Path, map_location="cpu") -> tuple[torch.nn.Modu
     ck = torch.load(path, map_location=map_location, weights_only=True)
     if not isinstance(ck, dict) or ck.get("format") != FORMAT:
         raise ValueError(f"{path} is not a {FORMAT} checkpoint")
-    model = build_model(ModelConfig(**ck["model"]))
+    mcfg, spdh = ModelConfig(**ck["model"]), SPDHConfig(**ck["spdh"])
+    if mcfg.head_stride != spdh.stride:
+        raise ValueError(f"{path}: head stride {mcfg.head_stride} differs from the SPDH grid stride {spdh.stride}")
+    model = build_model(mcfg)
     model.load_state_dict(ck["state_dict"])
     model.eval()
     meta = {k: v for k, v in ck.items() if k != "state_dict"}
-    meta["spdh_config"] = SPDHConfig(**ck["spdh"])
+    meta["spdh_config"] = spdh
     return model, meta

@@ -49,11 +49,19 @@ def _data_name(args) -> str:
     return f"synthetic seed {args.data_seed}, {args.synthetic} frames, {args.size[0]}x{args.size[1]}"
 
 
+def _write_json(path, obj) -> None:
+    """Write ``obj`` as indented JSON to ``path`` (creating its folder); nothing when path is None."""
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(obj, indent=1))
+
+
 def _spdh_config(args):
     from .spdh import SPDHConfig
     z = args.z_range or ((0.3, 7.8) if args.canonical_fx > 0 else (0.5, 6.2))
     return SPDHConfig(width=args.size[0], height=args.size[1], sigma_mm=args.sigma_mm,
-                      z_min=z[0], z_max=z[1], canonical_fx=args.canonical_fx)
+                      z_min=z[0], z_max=z[1], canonical_fx=args.canonical_fx,
+                      stride=getattr(args, "head_stride", 1))
 
 
 def cmd_train(args) -> int:
@@ -78,7 +86,7 @@ def cmd_train(args) -> int:
         spdh = _spdh_config(args)
     data = _data(args)
     mcfg = ModelConfig(kind=args.kind, backbone=args.backbone, use_rgb=not args.hall_only,
-                       distill_stage=args.distill_stage)
+                       distill_stage=args.distill_stage, head_stride=spdh.stride)
     if init_meta is not None and init_meta["model"]["kind"] == args.kind:
         mcfg = ModelConfig(**init_meta["model"])  # same architecture as the checkpoint
     tcfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=args.lr, alpha=args.alpha,
@@ -174,9 +182,7 @@ def cmd_evaluate(args) -> int:
               f"{m['map@10']:.1f}  PA-MPJPE {m['pa_mpjpe_cm']:.2f}  RR-MPJPE {m['rr_mpjpe_cm']:.2f}")
         for name, c in m["cases"].items():
             print(f"    {name:>14}: {c['frames']:5d} frames, MPJPE {c['mpjpe_cm']:.2f} cm, mAP@10 {c['map@10']:.1f}")
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(rows, indent=1))
+    _write_json(args.json, rows)
     return 0
 
 
@@ -209,9 +215,7 @@ def _evaluate_multi(args) -> int:
         for name, c in m.get("cases", {}).items():
             print(f"    {name:>18}: {c['people']:5d} people, matched {c['matched']:5d}, "
                   f"MPJPE {c.get('mpjpe_cm', float('nan')):.2f} cm, mAP@10 {c.get('map@10', float('nan')):.1f}")
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(rows, indent=1))
+    _write_json(args.json, rows)
     if args.record:
         _record_multi(args, rows)
     return 0
@@ -489,7 +493,7 @@ def cmd_spdh_roundtrip(args) -> int:
     for refine in (False, True):
         e = roundtrip_error_mm(cfg, n=args.n, refine=refine)
         print(f"{'soft-argmax' if refine else 'integer argmax'}: mean {e.mean():.2f} mm, "
-              f"p95 {np.percentile(e, 95):.2f} mm, max {e.max():.2f} mm (n={args.n}, grid {cfg.width}x{cfg.height}, "
+              f"p95 {np.percentile(e, 95):.2f} mm, max {e.max():.2f} mm (n={args.n}, input {cfg.width}x{cfg.height}, grid {cfg.grid_w}x{cfg.grid_h}, "
               f"sigma {cfg.sigma_mm:g} mm, bins {cfg.z_min}-{cfg.z_max} m, canonical fx {cfg.canonical_fx:g})")
     return 0
 
@@ -517,9 +521,7 @@ def cmd_realcheck_depth(args) -> int:
               f"{r['pseudo_gt_joints']}, median error {r.get('median_error_cm')} cm, mean {r.get('mean_error_cm')} cm")
     print(f"people found {res['people_found']}/{res['people_detected']}; median joint error {res['median_error_cm']} cm; "
           f"mean signed z (teacher - pseudo GT) {res['mean_signed_dz_cm']} cm; overlay {args.png}")
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(res, indent=1))
+    _write_json(args.json, res)
     if args.record:
         from .report import machine, today, update_json, update_md_section
         update_json({"real_depth_frame.median_error_cm": res["median_error_cm"],
@@ -583,6 +585,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--backbone", default="hrnet_w18_small", choices=["hrnet_w18_small", "hrnet_w18_small_v2"])
     t.add_argument("--hall-only", action="store_true", help="student without F_rgb (F_hall only)")
     t.add_argument("--distill-stage", default="last", choices=["last", "mid"])
+    t.add_argument("--head-stride", type=int, default=1, choices=[1, 2, 4],
+                   help="SPDH output grid stride: 1 = input resolution (seed 000), 2 = half (about 2x "
+                        "cheaper to train; the uz map gets H/2 depth bins)")
     t.add_argument("--steps", type=int, default=800)
     t.add_argument("--sigma-mm", type=float, default=100.0,
                    help="SPDH Gaussian sigma, mm (seed 000: 50; 100 learns faster at 128x96)")
@@ -723,6 +728,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--sigma-mm", type=float, default=100.0, help="Gaussian sigma (shipped models: 100)")
     r.add_argument("--canonical-fx", type=float, default=100.0, help="0 = metric SPDH")
     r.add_argument("--z-range", type=float, nargs=2, metavar=("MIN", "MAX"))
+    r.add_argument("--head-stride", type=int, default=1, choices=[1, 2, 4])
     r.set_defaults(func=cmd_spdh_roundtrip)
 
     cu = sub.add_parser("curves", help="plot a training run's learning curves (loss, validation MPJPE)")

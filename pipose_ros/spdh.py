@@ -41,13 +41,18 @@ class SPDHConfig:
     """SPDH geometry (stored in every checkpoint).
 
     Attributes:
-        width, height: output grid size in pixels (= network input size).
+        width, height: network input size in pixels; the output grid is
+            ``(width // stride, height // stride)``.
         z_min, z_max: metric range of the uz depth bins, metres.
         sigma_mm: Gaussian sigma in millimetres (seed 000: ≈ 50 mm).
         min_sigma_px: lower bound of the uv sigma in pixels, so that far joints on a coarse
             grid still cover a pixel (deviation from the paper needed at low resolution).
-        canonical_fx: canonical focal length f_c in output-grid pixels; 0 = metric depth bins
-            (seed 000), > 0 = z_min/z_max are canonical depths (see the module docstring).
+        canonical_fx: canonical focal length f_c in network-input pixels; 0 = metric depth
+            bins (seed 000), > 0 = z_min/z_max are canonical depths (see the module docstring).
+        stride: output grid stride (1 = heatmaps at the input resolution, seed 000; 2 = half:
+            the head skips its last upsampling stage, about 2× cheaper to train on a CPU, and
+            the uz map has height // 2 depth bins). Callers always pass the input's K: the
+            grid's K is derived here (:func:`grid_K`) and decoded uv are in input pixels.
     """
 
     width: int = 128
@@ -57,11 +62,22 @@ class SPDHConfig:
     sigma_mm: float = 50.0
     min_sigma_px: float = 1.0
     canonical_fx: float = 0.0
+    stride: int = 1
+
+    @property
+    def grid_w(self) -> int:
+        """Output grid width (pixels of the heatmaps)."""
+        return self.width // self.stride
+
+    @property
+    def grid_h(self) -> int:
+        """Output grid height = number of uz depth bins."""
+        return self.height // self.stride
 
     @property
     def dz(self) -> float:
         """Depth-bin size ΔZ in metres."""
-        return (self.z_max - self.z_min) / (self.height - 1)
+        return (self.z_max - self.z_min) / (self.grid_h - 1)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -74,7 +90,7 @@ def _as_t(x, dtype=torch.float32, device=None) -> torch.Tensor:
 def canonical_scale(K: torch.Tensor, cfg: SPDHConfig) -> torch.Tensor:
     """Depth scale s = f_c / f_x per image (float32 [B]); all ones when ``canonical_fx`` is 0.
 
-    ``K``: float [B, 3, 3] intrinsics of the output grid. Multiply metric depths (the teacher's
+    ``K``: float [B, 3, 3] intrinsics of the network input. Multiply metric depths (the teacher's
     input image, joint Z) by ``s`` to get canonical depths.
     """
     K = _as_t(K)
@@ -83,9 +99,21 @@ def canonical_scale(K: torch.Tensor, cfg: SPDHConfig) -> torch.Tensor:
     return cfg.canonical_fx / K[:, 0, 0]
 
 
+def grid_K(K: torch.Tensor, cfg: SPDHConfig) -> torch.Tensor:
+    """Intrinsics float [B, 3, 3] of the output grid given those of the network input (the
+    resize ``u_g = (u + ½) / stride − ½``, as :func:`pipose_ros.camera.scale_K`)."""
+    if cfg.stride == 1:
+        return K
+    Kg = K.clone()
+    Kg[:, :2, :2] = K[:, :2, :2] / cfg.stride
+    Kg[:, :2, 2] = (K[:, :2, 2] + 0.5) / cfg.stride - 0.5
+    return Kg
+
+
 def _to_canonical(joints: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig):
-    """(joints with Z·s, K with f·s): same pixels, canonical depth."""
+    """(joints with Z·s, grid K with f·s, s): same pixels, canonical depth. ``K``: input's."""
     s = canonical_scale(K, cfg)
+    K = grid_K(K, cfg)
     if cfg.canonical_fx <= 0:
         return joints, K, s
     Kc = K.clone()
@@ -100,18 +128,18 @@ def encode(joints: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig) -> tuple[torc
     """Build SPDH targets.
 
     Args:
-        joints: float [B, J, 3] metres, camera optical frame of the output grid's camera.
-        K: float [B, 3, 3] intrinsics of the output grid (pixels).
+        joints: float [B, J, 3] metres, camera optical frame of the network input's camera.
+        K: float [B, 3, 3] intrinsics of the network input (pixels).
         cfg: grid and depth-bin geometry.
     Returns:
-        (uv, uz): float32 [B, J, H, W] each, peak 1 at the joint. Joints with Z ≤ 0 give
-        all-zero maps (mask them out of the loss).
+        (uv, uz): float32 [B, J, H/stride, W/stride] each, peak 1 at the joint. Joints with
+        Z ≤ 0 give all-zero maps (mask them out of the loss).
     """
     joints = _as_t(joints)
     K = _as_t(K, device=joints.device)
     joints, K, _ = _to_canonical(joints, K, cfg)
     B, J, _ = joints.shape
-    H, W = cfg.height, cfg.width
+    H, W = cfg.grid_h, cfg.grid_w
     dev = joints.device
     X, Y, Z = joints[..., 0], joints[..., 1], joints[..., 2]
     valid = Z > 1e-3
@@ -169,18 +197,19 @@ def decode(uv: torch.Tensor, uz: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig,
 
     Args:
         uv, uz: float [B, J, H, W] predicted maps.
-        K: float [B, 3, 3] intrinsics of the output grid.
+        K: float [B, 3, 3] intrinsics of the network input (the grid's are derived).
         refine: local soft-argmax refinement (True) or integer argmax (False, reference code).
         radius: half window of the refinement, pixels / bins.
     Returns:
         dict with ``joints`` float32 [B, J, 3] metres (optical frame), ``uv`` float32 [B, J, 2]
-        grid pixels, ``confidence`` float32 [B, J] (uv peak clipped to [0, 1]).
+        network-input pixels, ``confidence`` float32 [B, J] (uv peak clipped to [0, 1]).
     """
     uv = uv.float()
     uz = uz.float()
     B, J, H, W = uv.shape
     K = _as_t(K, device=uv.device)
     s = canonical_scale(K, cfg)
+    K = grid_K(K, cfg)
     r = radius if refine else 0
     u, v, peak = _refine_peak(uv.reshape(B * J, H, W), r)
     _, k, _ = _refine_peak(uz.reshape(B * J, H, W), r)
@@ -191,9 +220,10 @@ def decode(uv: torch.Tensor, uz: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig,
     cx, cy = K[:, 0, 2, None], K[:, 1, 2, None]
     X = (u - cx) / fx * Z
     Y = (v - cy) / fy * Z
+    st = cfg.stride
     return {
         "joints": torch.stack([X, Y, Z], dim=-1),
-        "uv": torch.stack([u, v], dim=-1),
+        "uv": torch.stack([(u + 0.5) * st - 0.5, (v + 0.5) * st - 0.5], dim=-1),
         "confidence": peak.clamp(0.0, 1.0),
     }
 

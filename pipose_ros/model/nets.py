@@ -33,6 +33,9 @@ class ModelConfig:
         use_rgb: student only: include F_rgb (False = "F_hall only").
         distill_stage: which stage's features f_hall mimics: ``last`` (the fused stride-4
             embedding, seed 000) or ``mid`` (end of the stride-16 branch, seed 001 §4.2).
+        head_stride: resolution of the SPDH head's output: 1 (the input's, seed 000), 2 or 4
+            (the head stops that many upsampling stages early; must equal the checkpoint's
+            ``SPDHConfig.stride``).
     """
 
     kind: str = "teacher"
@@ -41,6 +44,7 @@ class ModelConfig:
     head_channels: int = 64
     use_rgb: bool = True
     distill_stage: str = "last"
+    head_stride: int = 1
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -91,25 +95,32 @@ class _ResUp(nn.Module):
 
 
 class _Branch(nn.Module):
-    """One SPDH branch (uv or uz): predictors at 1/4, 1/2 and 1 of the input resolution."""
+    """One SPDH branch (uv or uz): predictors at 1/4, 1/2 and 1 of the input resolution, the
+    finer ones dropped for an output stride of 2 or 4."""
 
-    def __init__(self, cin: int, ch: int, J: int):
+    def __init__(self, cin: int, ch: int, J: int, stride: int = 1):
         super().__init__()
+        if stride not in (1, 2, 4):
+            raise ValueError(f"head stride must be 1, 2 or 4, got {stride}")
+        n = {1: 3, 2: 2, 4: 1}[stride]
+        chans = (ch, ch // 2, ch // 4)[:n]
         self.stem = _conv_bn_relu(cin, ch)
-        self.up1 = _ResUp(ch, ch // 2)
-        self.up2 = _ResUp(ch // 2, ch // 4)
-        self.pred = nn.ModuleList([nn.Conv2d(c, J, 3, padding=1) for c in (ch, ch // 2, ch // 4)])
+        # up1 (1/4 → 1/2) and up2 (1/2 → 1), as named in every checkpoint; absent when not used
+        self.up1 = _ResUp(chans[0], chans[1]) if n >= 2 else None
+        self.up2 = _ResUp(chans[1], chans[2]) if n >= 3 else None
+        self.pred = nn.ModuleList([nn.Conv2d(c, J, 3, padding=1) for c in chans])
         for p in self.pred:  # start near all-zero heatmaps so the summed L_PE starts small
             nn.init.normal_(p.weight, std=1e-3)
             nn.init.zeros_(p.bias)
 
     def forward(self, f: torch.Tensor) -> torch.Tensor:
-        x4 = self.stem(f)
-        x2 = self.up1(x4)
-        x1 = self.up2(x2)
-        size = x1.shape[-2:]
-        out = self.pred[2](x1)
-        for p, x in ((self.pred[0], x4), (self.pred[1], x2)):
+        xs = [self.stem(f)]
+        for up in (self.up1, self.up2):
+            if up is not None:
+                xs.append(up(xs[-1]))
+        size = xs[-1].shape[-2:]
+        out = self.pred[-1](xs[-1])
+        for p, x in zip(self.pred[:-1], xs[:-1]):
             out = out + F.interpolate(p(x), size=size, mode="bilinear", align_corners=False)
         return out
 
@@ -117,13 +128,13 @@ class _Branch(nn.Module):
 class SPDHHead(nn.Module):
     """Two-branch SPDH pose head (seed 000 §3.2, Fig. 4).
 
-    Input: f float [B, C, H/4, W/4]. Output: (uv, uz) float [B, J, H, W] each.
+    Input: f float [B, C, H/4, W/4]. Output: (uv, uz) float [B, J, H/s, W/s] each, s = ``stride``.
     """
 
-    def __init__(self, cin: int, J: int, ch: int = 64):
+    def __init__(self, cin: int, J: int, ch: int = 64, stride: int = 1):
         super().__init__()
-        self.uv = _Branch(cin, ch, J)
-        self.uz = _Branch(cin, ch, J)
+        self.uv = _Branch(cin, ch, J, stride)
+        self.uz = _Branch(cin, ch, J, stride)
 
     def forward(self, f: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return self.uv(f), self.uz(f)
@@ -134,7 +145,7 @@ class _SingleNet(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.backbone = Backbone(cfg.backbone, in_chans)
-        self.head = SPDHHead(self.backbone.out_channels, cfg.num_joints, cfg.head_channels)
+        self.head = SPDHHead(self.backbone.out_channels, cfg.num_joints, cfg.head_channels, cfg.head_stride)
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         f, feats = self.backbone(x)
@@ -174,7 +185,7 @@ class RGBStudent(nn.Module):
             cin += self.rgb.out_channels
         else:
             self.rgb = None
-        self.head = SPDHHead(cin, cfg.num_joints, cfg.head_channels)
+        self.head = SPDHHead(cin, cfg.num_joints, cfg.head_channels, cfg.head_stride)
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         f_hall, feats_hall = self.hall(x)
