@@ -314,14 +314,15 @@ def _write_md(plan, agg, per_row, js, bench, out_md) -> None:
 
 
 SHIPPED = {"student": "pipose_student_kinect14.pt", "teacher": "pipose_teacher_kinect14.pt",
-           "baseline": "pipose_rgb_baseline_kinect14.pt"}
+           "baseline": "pipose_rgb_baseline_kinect14.pt", "capsule_teacher": "pipose_teacher_capsule_kinect14.pt"}
 
 
 def ship(plan_path: str | Path, results: str | Path, runs: str | Path, models: str | Path) -> dict:
     """Copy the best finished RGB student (lowest benchmark MPJPE among the student rows, the
     control excluded) and the baseline of the same seed into ``models/`` and rewrite the study
-    section of ``models/MODEL_CARD.md`` from their measured numbers (and those of the student's
-    teacher run, which is not copied: the shipped depth teacher comes from :func:`ship_teacher`).
+    section of ``models/MODEL_CARD.md`` from their measured numbers; the student's teacher run
+    ships as ``pipose_teacher_capsule_kinect14.pt`` (the node's depth teacher comes from
+    :func:`ship_teacher`).
     Returns {role: job}."""
     plan = load_plan(plan_path)
     rows = {r["name"]: r for r in plan["rows"]}
@@ -338,7 +339,9 @@ def ship(plan_path: str | Path, results: str | Path, runs: str | Path, models: s
     for role, job in chosen.items():
         if job not in res or not (Path(runs) / f"{job}.pt").exists():
             raise ValueError(f"{role} run {job} is not finished")
-        if role == "teacher":  # since issue 9 the shipped depth teacher comes from `pipose ship-teacher`
+        if role == "teacher":  # since issue 9 the node's depth teacher comes from `pipose ship-teacher`;
+            # the study's teacher ships under its own name, the student's teacher for fine-tuning
+            configs[role] = _copy_with_eval(Path(runs) / f"{job}.pt", Path(models) / SHIPPED["capsule_teacher"], res[job])
             continue
         configs[role] = _copy_with_eval(Path(runs) / f"{job}.pt", Path(models) / SHIPPED[role], res[job])
     _write_card(Path(models) / "MODEL_CARD.md", {r: res[j] for r, j in chosen.items()}, rows, len(cands),
@@ -370,8 +373,9 @@ def _write_card(path: Path, m: dict, rows: dict, n_candidates: int, cfg: dict) -
         "Written by `pipose study ship` from the study's measured runs (`docs/runs/*.json`); do not edit by hand.", "",
         "| file | what | input | study run |", "|---|---|---|---|",
         f"| `{SHIPPED['student']}` | **RGB student** — {rows[m['student']['row']]['label']}; the node's default | RGB | `{m['student']['job']}` |",
-        f"| (not shipped) | the student's frozen **depth teacher** of the study (capsule people, whole image); "
-        f"`{SHIPPED['teacher']}` is now the Anny teacher above | depth | `{m['teacher']['job']}` |",
+        f"| `{SHIPPED['capsule_teacher']}` | the student's frozen **depth teacher** of the study (capsule people, "
+        "whole image; for fine-tuning this student, docs/FINETUNE.md); the node's rgbd teacher is now the Anny "
+        f"teacher above | depth | `{m['teacher']['job']}` |",
         f"| `{SHIPPED['baseline']}` | **RGB baseline**, F_rgb + SPDH head (the RGB-only row of seed 000 Table 1) | RGB | `{m['baseline']['job']}` |",
         "", f"The student is the best of {n_candidates} finished student runs of the study on the benchmark "
             "(lowest MPJPE; the RGB-teacher control is never shipped).", "",
