@@ -155,6 +155,27 @@ def test_sharded_writer_resumes_and_crops(tmp_path):
     assert data.in_image[i].sum() >= 2
     uv = project(data.joints[i][data.in_image[i]], data.K[i])
     assert (uv >= 0).all() and (uv <= 63).all()
+    # multi-person evaluation of a (random) crop teacher: every person counted once
+    import torch
+
+    from pipose_ros.checkpoint import save_checkpoint
+    from pipose_ros.data.dataset import normalisation
+    from pipose_ros.estimator import PoseEstimator
+    from pipose_ros.model import ModelConfig, build_model
+    from pipose_ros.spdh import SPDHConfig
+    from pipose_ros.train.multi_eval import evaluate_folder
+    torch.manual_seed(0)
+    cfg = ModelConfig(kind="teacher", head_stride=2)
+    spdh = SPDHConfig(width=64, height=64, z_min=0.3, z_max=3.8, canonical_fx=70.0, stride=2)
+    ck = tmp_path / "t.pt"
+    save_checkpoint(ck, build_model(cfg), cfg, spdh, list(KINECT14.names), normalisation(), {},
+                    crop={"scale": [1.3, 1.3], "shift": 0.0, "min_visible": 2})
+    est = PoseEstimator.from_checkpoint(ck, device="cpu", min_confidence=0.0)
+    m = evaluate_folder(est, root, modality="depth", min_visible=2, progress=False)
+    assert m["people"] == m["matched"] + m["misses"] > 0 and m["frames"] == 8
+    assert m["false_positives"] == (m["people"] - m["matched"])  # one skeleton per box
+    if m["matched"]:
+        assert np.isfinite(m["mpjpe_cm"]) and ("several people" in m["cases"] or "single person" in m["cases"])
 
 
 def test_match_people():
