@@ -439,8 +439,14 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
         raise ValueError(f"{run} is not a depth teacher checkpoint")
     js = json.loads(Path(results_json).read_text()) if Path(results_json).exists() else {}
     v2, real = js.get("synth_v2", {}), js.get("real_depth_frame", {})
-    ck["training"]["eval_synth_v2"] = {k[len("teacher_"):]: v for k, v in v2.items()
-                                       if k.startswith("teacher_") and isinstance(v, (int, float, str)) and v is not None}
+    ev = {k[len("teacher_"):]: v for k, v in v2.items()
+          if k.startswith("teacher_") and isinstance(v, (int, float, str)) and v is not None}
+    # the benchmark metrics under "eval", as `pipose study ship` records them for its checkpoints
+    ck["training"]["eval"] = {"mpjpe_cm": ev.get("mpjpe_cm"), "map@6": ev.get("map6"), "map@8": ev.get("map8"),
+                              "map@10": ev.get("map10"), "pa_mpjpe_cm": ev.get("pa_mpjpe_cm"),
+                              "rr_mpjpe_cm": ev.get("rr_mpjpe_cm"),
+                              "set": f"pipose-synth-v2 (fingerprint {ev.get('fingerprint')}), ground-truth boxes"}
+    ck["training"]["eval_synth_v2"] = ev
     ck["training"]["eval_real_depth_frame"] = {k: real[k] for k in ("median_error_cm", "people_found", "people_detected")
                                                if k in real}
     dst = Path(models) / SHIPPED["teacher"]
