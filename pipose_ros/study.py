@@ -470,7 +470,7 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
          "(outdoor sensors). **No real depth image was used for training.**", "",
          "### Training (measured)",
          f"Adam {t.get('lr')}, ×0.1 at 50 % and 75 %, batch {t.get('batch_size')}, {t.get('steps')} steps "
-         f"({t.get('epochs')} epochs), {t.get('wall_clock_s', 0) / 60:.0f} min on {t.get('device')} ({t.get('machine')}), "
+         f"({t.get('steps', 0) * t.get('batch_size', 0) / max(1, t.get('train_samples', 1)):.1f} epochs), {t.get('wall_clock_s', 0) / 60:.0f} min on {t.get('device')} ({t.get('machine')}), "
          f"L_PE {t.get('initial_pe', 0):.0f} → {t.get('final_pe', 0):.0f}. Learning curves: `{curves_png}`. "
          f"Last validation (480 held-out frames of stream 1, GT boxes): MPJPE {val.get('mpjpe_cm', float('nan')):.2f} cm, "
          f"mAP@10 {val.get('map@10', float('nan')):.1f} %.", "",
