@@ -1,8 +1,5 @@
 """Anny bodies, the CPU renderer, the sharded synthetic writer, person crops and matching (issue 9)."""
 
-import os
-
-import cv2
 import numpy as np
 import pytest
 

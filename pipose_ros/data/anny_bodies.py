@@ -138,7 +138,7 @@ class AnnyBodies:
         eye_y = self.rest_heads[self.idx["eye.L"], 1]
         out = np.full(len(V), TORSO, np.int8)
         for i, n in enumerate(names):
-            if n.startswith(("neck", "head", "eye", "jaw", "tongue")) or n in ("head",):
+            if n.startswith(("neck", "head", "eye", "jaw", "tongue")):
                 out[i] = HEAD
             elif n.startswith("upperarm"):
                 out[i] = UPPERARM

@@ -36,7 +36,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ..camera import in_view, intrinsics_from_fov, metres_to_mm16, project  # noqa: E402
-from .anny_bodies import Body, bodies  # noqa: E402
+from .anny_bodies import bodies  # noqa: E402
 
 NATIVE_RESOLUTIONS = ((640, 480), (848, 480), (1280, 720))
 # scikit-image samples used as wall photos, each CC0 or public domain (listed in NOTICE);
@@ -159,7 +159,8 @@ def _body_mesh(V: np.ndarray, F: np.ndarray, colors: np.ndarray):
     return pyrender.Mesh([prim])
 
 
-def _box(size, centre, colour) -> "trimesh.Trimesh":  # noqa: F821
+def _box(size, centre, colour):
+    """A box mesh (trimesh) of ``size`` (m) at ``centre`` with one vertex colour."""
     import trimesh
 
     m = trimesh.creation.box(extents=size)

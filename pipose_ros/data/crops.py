@@ -37,6 +37,15 @@ class CropSpec:
     seed: int = 0
 
 
+def points_box(uv: np.ndarray, grow: float = 0.15) -> np.ndarray:
+    """Box (x0, y0, x1, y1) of pixel points float [N, 2], grown on every side by ``grow`` ×
+    its larger side (a joints' box → a person box)."""
+    x0, y0 = uv.min(0)
+    x1, y1 = uv.max(0)
+    g = grow * max(x1 - x0, y1 - y0)
+    return np.array([x0 - g, y0 - g, x1 + g, y1 + g])
+
+
 def person_box(p: dict, K: np.ndarray, W: int, H: int) -> np.ndarray | None:
     """The person's box: the stored one, else the box of its in-image joints grown by 15 %."""
     if p.get("box") is not None and np.isfinite(p["box"]).all():
@@ -45,11 +54,7 @@ def person_box(p: dict, K: np.ndarray, W: int, H: int) -> np.ndarray | None:
     ok = in_view(j, K, W, H)
     if ok.sum() < 2:
         return None
-    uv = project(j[ok], K)
-    x0, y0 = uv.min(0)
-    x1, y1 = uv.max(0)
-    g = 0.15 * max(x1 - x0, y1 - y0)
-    return np.array([x0 - g, y0 - g, x1 + g, y1 + g])
+    return points_box(project(j[ok], K))
 
 
 def _frame_crops(args):
@@ -71,12 +76,13 @@ def _frame_crops(args):
         Kc = cv.apply_K(K)
         j = np.nan_to_num(p["joints"].astype(np.float32), nan=0.0)
         inside = in_view(p["joints"], Kc, *spec.net_wh)
+        in_frame = in_view(p["joints"], K, W, H)
         d = cv.depth(dep.astype(np.float32)).astype(np.uint16)
         meta = {"frame": idx, "person": pi, "box": box.tolist(), "family": p.get("family"),
                 "visible_fraction": p.get("visible_fraction"), "n_people": len(rec.get("people") or [1]),
                 "camera_height_m": (rec.get("meta") or {}).get("camera_height_m"),
-                "truncated": bool((np.isfinite(p["joints"]).all(1) & ~in_view(p["joints"], K, W, H)).any()),
-                "occluded": bool((in_view(p["joints"], K, W, H) & ~p["visible"]).any())}
+                "truncated": bool((np.isfinite(p["joints"]).all(1) & ~in_frame).any()),
+                "occluded": bool((in_frame & ~p["visible"]).any())}
         out.append((cv.image(rgb), d, Kc, j, p["visible"] & inside, inside, meta))
     return out
 

@@ -33,14 +33,15 @@ Steps (docs/RESULTS.md reports the run):
 
 from __future__ import annotations
 
-import json
 import tempfile
+import warnings
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from ..camera import in_view, project, scale_K
+from ..data.crops import points_box
 from ..skeleton import KINECT14
 from ..train.multi_eval import match_people
 from . import mediapipe_python, run_mediapipe_lines
@@ -60,11 +61,9 @@ def densify(depth_mm: np.ndarray, block: int = 4) -> np.ndarray:
     b = depth_mm[:h * block, :w * block].astype(np.float32).reshape(h, block, w, block)
     b = b.transpose(0, 2, 1, 3).reshape(h, w, block * block)
     b = np.where(b > 0, b, np.nan)
-    with np.errstate(all="ignore"):
-        import warnings
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            m = np.nanmedian(b, axis=2)
+    with warnings.catch_warnings():  # a block without valid pixels: "All-NaN slice"
+        warnings.simplefilter("ignore", RuntimeWarning)
+        m = np.nanmedian(b, axis=2)
     return np.nan_to_num(m * 1e-3, nan=0.0).astype(np.float32)
 
 
@@ -93,10 +92,7 @@ def detect_people(image_path: Path, python: str, min_joints: int = 8) -> list[di
         ok = score >= 0.5
         if ok.sum() < min_joints:
             continue
-        x0, y0 = uv[ok].min(0)
-        x1, y1 = uv[ok].max(0)
-        g = 0.15 * max(x1 - x0, y1 - y0)
-        people.append({"uv": uv, "score": score, "box": np.array([x0 - g, y0 - g, x1 + g, y1 + g]),
+        people.append({"uv": uv, "score": score, "box": points_box(uv[ok]),
                        "conf": float(score[ok].mean()), "window": d["window"]})
     # one person seen by several windows: keep the most confident
     people.sort(key=lambda p: -p["conf"])
