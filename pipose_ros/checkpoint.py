@@ -33,6 +33,13 @@ def save_checkpoint(path: str | Path, model: torch.nn.Module, model_cfg: ModelCo
                 **({"crop": crop} if crop else {})}, path)
 
 
+def pick_device(device: str = "auto") -> torch.device:
+    """``auto`` → CUDA if available, else CPU; otherwise ``torch.device(device)``."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
 def load_checkpoint(path: str | Path, map_location="cpu") -> tuple[torch.nn.Module, dict]:
     """Load a checkpoint with ``weights_only=True``; returns (model in eval mode, metadata).
 

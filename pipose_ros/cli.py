@@ -85,8 +85,10 @@ def cmd_train(args) -> int:
     else:
         spdh = _spdh_config(args)
     data = _data(args)
+    from .model.backbones import PRETRAINED
     mcfg = ModelConfig(kind=args.kind, backbone=args.backbone, use_rgb=not args.hall_only,
-                       distill_stage=args.distill_stage, head_stride=spdh.stride)
+                       distill_stage=args.distill_stage, head_stride=spdh.stride,
+                       pretrained=args.backbone in PRETRAINED)
     if init_meta is not None and init_meta["model"]["kind"] == args.kind:
         mcfg = ModelConfig(**init_meta["model"])  # same architecture as the checkpoint
     tcfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=args.lr, alpha=args.alpha,
@@ -582,7 +584,11 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--out", type=Path, required=True, help="checkpoint to write")
     t.add_argument("--teacher", type=Path, help="frozen depth teacher checkpoint (student)")
     t.add_argument("--init", type=Path, help="initialise matching weights from this checkpoint")
-    t.add_argument("--backbone", default="hrnet_w18_small", choices=["hrnet_w18_small", "hrnet_w18_small_v2"])
+    t.add_argument("--backbone", default="hrnet_w18_small",
+                   choices=["hrnet_w18_small", "hrnet_w18_small_v2", "efficientnet_lite0", "blazepose_full"],
+                   help="F_rgb / F_hall (a depth teacher is SmallHRNet): hrnet_* from scratch (seed 000), "
+                        "efficientnet_lite0 (ImageNet) or blazepose_full (BlazePose GHUM, real people); "
+                        "docs/BACKBONES.md")
     t.add_argument("--hall-only", action="store_true", help="student without F_rgb (F_hall only)")
     t.add_argument("--distill-stage", default="last", choices=["last", "mid"])
     t.add_argument("--head-stride", type=int, default=1, choices=[1, 2, 4],

@@ -24,11 +24,10 @@ import numpy as np
 import torch
 
 from .camera import CropView, Letterbox, validate_K
-from .checkpoint import load_checkpoint
+from .checkpoint import load_checkpoint, pick_device
 from .data.dataset import depth_to_tensor, rgb_to_tensor
 from .skeleton import Skeleton
 from .spdh import canonical_scale, decode
-from .train.trainer import pick_device
 
 
 class PoseEstimator:
@@ -95,15 +94,16 @@ class PoseEstimator:
                                                           device=self.device), self.spdh)
         return {k: v.float().cpu().numpy() for k, v in d.items()}
 
-    def _skeletons(self, d: dict, views: list) -> list[Skeleton]:
+    def _skeletons(self, d: dict, views: list, boxes=None) -> list[Skeleton]:
         out = []
         for i, view in enumerate(views):
             conf = d["confidence"][i].astype(np.float32)
             if not np.isfinite(conf).all() or conf.mean() < self.min_confidence:
                 continue
             uv = view.to_source(d["uv"][i]).astype(np.float32)
+            box = None if boxes is None else np.asarray(boxes[i], np.float64)
             out.append(Skeleton(joints=d["joints"][i].astype(np.float32), confidence=conf,
-                                names=list(self.names), uv=uv))
+                                names=list(self.names), uv=uv, box=box))
         return out
 
     def estimate(self, rgb: np.ndarray, K: np.ndarray, boxes=None) -> list[Skeleton]:
@@ -116,8 +116,8 @@ class PoseEstimator:
                 image is one view (seed 000's setting).
         Returns:
             list of :class:`Skeleton` (at most one per view; in box order, boxes whose skeleton is
-            under ``min_confidence`` left out); joints float32 [J, 3] metres in the camera
-            optical frame, confidence float32 [J] in [0, 1].
+            under ``min_confidence`` left out, each skeleton's ``box`` = its box); joints float32
+            [J, 3] metres in the camera optical frame, confidence float32 [J] in [0, 1].
         Raises:
             ValueError: wrong shape/dtype, empty image, unusable K or box, or a depth-only checkpoint.
         """
@@ -133,7 +133,7 @@ class PoseEstimator:
         if not views:
             return []
         x = torch.stack([rgb_to_tensor(v.image(rgb), self.norm) for v in views])
-        return self._skeletons(self._run(x, np.stack([v.apply_K(K) for v in views])), views)
+        return self._skeletons(self._run(x, np.stack([v.apply_K(K) for v in views])), views, boxes)
 
     def estimate_depth(self, depth_m: np.ndarray, K: np.ndarray, boxes=None) -> list[Skeleton]:
         """3D skeletons from one depth image with the depth teacher (seed 000 §3.1.1).
@@ -162,4 +162,4 @@ class PoseEstimator:
         K_net = np.stack([v.apply_K(K) for v in views])
         scale = canonical_scale(torch.tensor(K_net), self.spdh)
         x = depth_to_tensor(np.stack([v.depth(depth_m) for v in views]), self.norm, scale=scale)
-        return self._skeletons(self._run(x, K_net), views)
+        return self._skeletons(self._run(x, K_net), views, boxes)

@@ -82,12 +82,17 @@ class Skeleton:
         confidence: float32 [J] in [0, 1] (peak value of the uv heatmap, clipped).
         names: joint names, length J.
         uv: float32 [J, 2], pixel coordinates in the *input* image (after undistortion, if any).
+        box: float64 [4] (x0, y0, x1, y1) pixels, the person box the skeleton was estimated in
+            (a detector's box), or None for a whole-image estimate.
+        score: the detector's confidence for ``box`` (1.0 without a detector).
     """
 
     joints: np.ndarray
     confidence: np.ndarray
     names: list[str]
     uv: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.float32))
+    box: np.ndarray | None = None
+    score: float = 1.0
 
 
 def flip_joints_x(joints: np.ndarray, joint_set: JointSet = KINECT14) -> np.ndarray:

@@ -119,17 +119,24 @@ def test_tf_and_markers_frames_and_stamps(rgb_node):
     tfs = [t for m in h.tf for t in m.transforms if abs(_stamp_s(t.header) - sec) < 1e-6]
     assert {t.header.frame_id for t in tfs} == {FRAME}
     names = {t.child_frame_id for t in tfs}
-    assert "body_0" in names and "left_wrist_0" in names and "nose_0" in names and len(names) == 15
-    assert all(t.transform.rotation.w == 1.0 for t in tfs)
+    bodies = [n for n in names if n.startswith("body_")]
+    assert len(bodies) == 1 and len(names) == 15
+    bid = bodies[0][len("body_"):]
+    assert len(bid) == 5 and bid.isalpha() and bid.islower()  # a ROS4HRI-style id
+    assert "left_wrist_" + bid in names and "nose_" + bid in names
+    # joints carry the camera's orientation; the body frame REP-155's (a unit quaternion)
+    assert all(t.transform.rotation.w == 1.0 for t in tfs if not t.child_frame_id.startswith("body_"))
+    q = next(t for t in tfs if t.child_frame_id == "body_" + bid).transform.rotation
+    assert abs(q.x ** 2 + q.y ** 2 + q.z ** 2 + q.w ** 2 - 1.0) < 1e-6
     assert wait(lambda: len(_markers_for(h, sec)) >= 2)
     ms = _markers_for(h, sec)
     spheres = [m for m in ms if m.type == Marker.SPHERE_LIST]
     lines = [m for m in ms if m.type == Marker.LINE_LIST]
-    assert spheres and lines and spheres[0].ns == "student/body_0" and len(spheres[0].points) == 14
+    assert spheres and lines and spheres[0].ns == "student/body_" + bid and len(spheres[0].points) == 14
     assert all(m.header.frame_id == FRAME for m in ms)
     assert all(0.0 <= c <= 1.0 for c in (spheres[0].color.r, spheres[0].color.g, spheres[0].color.b, spheres[0].color.a))
     # joint TF = marker point (same skeleton)
-    nose = next(t for t in tfs if t.child_frame_id == "nose_0").transform.translation
+    nose = next(t for t in tfs if t.child_frame_id == "nose_" + bid).transform.translation
     assert np.allclose([nose.x, nose.y, nose.z], [spheres[0].points[0].x, spheres[0].points[0].y,
                                                   spheres[0].points[0].z], atol=1e-5)
     # the same stamp again: markers yes, TF never re-sent
@@ -137,7 +144,7 @@ def test_tf_and_markers_frames_and_stamps(rgb_node):
     h.send(100.25)
     assert wait(lambda: len(h.markers) > n_before)
     time.sleep(0.3)
-    assert sum(1 for m in h.tf for t in m.transforms if t.child_frame_id == "body_0"
+    assert sum(1 for m in h.tf for t in m.transforms if t.child_frame_id == "body_" + bid
                and abs(_stamp_s(t.header) - sec) < 1e-6) == 1
     assert any("not newer" in w for w in h.node.recent_warnings)
 
@@ -198,16 +205,69 @@ def test_rgbd_teacher_markers_and_bad_depth(ros_ctx, tiny_checkpoints):
     try:
         depth = np.full((H, W), 2500, np.uint16)
         h.send(400.0, depth=depth)
-        assert wait(lambda: any(m.ns == "teacher/body_0" for m in _markers_for(h, 400.0)))
-        assert any(m.ns == "student/body_0" for m in _markers_for(h, 400.0))
+        assert wait(lambda: any(m.ns.startswith("teacher/body_") for m in _markers_for(h, 400.0)))
+        # the teacher's skeleton carries the student's body id (same view)
+        ns = {m.ns.split("/")[1] for m in _markers_for(h, 400.0) if m.action == Marker.ADD}
+        assert len(ns) == 1 and any(m.ns.startswith("student/body_") for m in _markers_for(h, 400.0))
         # 32FC1 all NaN: teacher skipped with a warning, student still published
         h.send(401.0, depth=np.full((H, W), np.nan, np.float32))
         assert wait(lambda: any("no valid pixel" in w for w in h.node.recent_warnings))
-        assert wait(lambda: any(m.ns == "student/body_0" for m in _markers_for(h, 401.0)))
+        assert wait(lambda: any(m.ns.startswith("student/body_") for m in _markers_for(h, 401.0)))
         # depth of the wrong size
         h.send(402.0, depth=np.full((H // 2, W // 2), 2000, np.uint16), depth_size=(W, H))
         assert wait(lambda: any("depth is 160x120" in w for w in h.node.recent_warnings))
         h.send(403.0, depth=depth)
-        assert wait(lambda: any(m.ns == "teacher/body_0" for m in _markers_for(h, 403.0)))
+        assert wait(lambda: any(m.ns.startswith("teacher/body_") for m in _markers_for(h, 403.0)))
+    finally:
+        h.close()
+
+
+def test_several_people_ros4hri_and_stable_ids(ros_ctx, tiny_checkpoints):
+    """Detector on: two people (the astronaut photo and its mirror image side by side) give two
+    ROS4HRI bodies with stable ids, their roi / skeleton2d topics, REP-155 body frames; when one
+    leaves, its id leaves /humans/bodies/tracked and its markers are deleted."""
+    import cv2
+    import skimage.data
+    from hri_msgs.msg import IdsList, NormalizedRegionOfInterest2D, Skeleton2D
+    from pipose_ros.camera import intrinsics_from_fov
+
+    a = cv2.resize(skimage.data.astronaut(), (320, 320))
+    two = np.ascontiguousarray(np.concatenate([a, a[:, ::-1]], 1))
+    one = two.copy()
+    one[:, 320:] = 128
+    K2 = intrinsics_from_fov(640, 320, 60)
+    h = Harness(tiny_checkpoints, "rgb", min_confidence=0.0, detector="blazepose", track_max_age=0.5)
+    tracked, rois, sk2d = [], {}, {}
+    h.io.create_subscription(IdsList, "/humans/bodies/tracked", tracked.append, 50)
+    try:
+        ids_seen = []
+        for k in range(3):
+            sec = 600.0 + 0.1 * k
+            h.send(sec, rgb=two, info_K=K2, info_size=(640, 320))
+            assert wait(lambda: any(abs(_stamp_s(m.header) - sec) < 1e-6 for m in tracked))
+            ids_seen.append(sorted(next(m for m in tracked if abs(_stamp_s(m.header) - sec) < 1e-6).ids))
+            if k == 0:
+                for bid in ids_seen[0]:
+                    rois[bid], sk2d[bid] = [], []
+                    h.io.create_subscription(NormalizedRegionOfInterest2D, f"/humans/bodies/{bid}/roi", rois[bid].append, 10)
+                    h.io.create_subscription(Skeleton2D, f"/humans/bodies/{bid}/skeleton2d", sk2d[bid].append, 10)
+                time.sleep(0.5)  # discovery of the per-body topics
+        assert len(ids_seen[0]) == 2 and ids_seen[0] == ids_seen[1] == ids_seen[2]
+        assert wait(lambda: all(rois[b] and sk2d[b] for b in ids_seen[0]))
+        for b in ids_seen[0]:
+            r, s2 = rois[b][-1], sk2d[b][-1]
+            assert 0.0 <= r.xmin < r.xmax <= 1.0 and 0.0 <= r.ymin < r.ymax <= 1.0 and 0.5 <= r.c <= 1.0
+            assert len(s2.skeleton) == 18 and all(0.0 <= p.x <= 1.0 and 0.0 <= p.y <= 1.0 for p in s2.skeleton)
+            assert all(p.c == 0.0 for p in s2.skeleton[14:])  # eyes and ears are not estimated
+        bodies = {t.child_frame_id for m in h.tf for t in m.transforms if t.child_frame_id.startswith("body_")}
+        assert bodies == {"body_" + b for b in ids_seen[0]}
+        # one person leaves: after track_max_age its id is gone, its markers get DELETE
+        h.send(601.0, rgb=one, info_K=K2, info_size=(640, 320))
+        assert wait(lambda: any(abs(_stamp_s(m.header) - 601.0) < 1e-6 for m in tracked))
+        last = next(m for m in tracked if abs(_stamp_s(m.header) - 601.0) < 1e-6)
+        assert len(last.ids) == 1 and last.ids[0] in ids_seen[0]
+        gone = (set(ids_seen[0]) - set(last.ids)).pop()
+        assert wait(lambda: any(m.action == Marker.DELETE and m.ns == "student/body_" + gone
+                                for m in _markers_for(h, 601.0)))
     finally:
         h.close()

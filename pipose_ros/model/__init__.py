@@ -1,7 +1,8 @@
-"""Networks: SmallHRNet backbone (timm), two-branch SPDH head, teacher / student / baseline."""
+"""Networks: backbone registry (SmallHRNet, BlazePose, EfficientNet-Lite0), two-branch SPDH head,
+teacher / student / baseline."""
 
-from .nets import (Backbone, DepthTeacher, ModelConfig, RGBBaseline, RGBStudent, SPDHHead,
-                   build_model)
+from .backbones import build_backbone
+from .nets import DepthTeacher, ModelConfig, RGBBaseline, RGBStudent, SPDHHead, build_model
 
-__all__ = ["Backbone", "DepthTeacher", "ModelConfig", "RGBBaseline", "RGBStudent", "SPDHHead",
+__all__ = ["DepthTeacher", "ModelConfig", "RGBBaseline", "RGBStudent", "SPDHHead", "build_backbone",
            "build_model"]

@@ -1,8 +1,8 @@
-"""SmallHRNet backbone, SPDH pose head and the three networks of seed 000 §3.
+"""Backbones, SPDH pose head and the three networks of seed 000 §3.
 
-* :class:`Backbone` — timm ``hrnet_w18_small`` / ``hrnet_w18_small_v2`` (SmallHRNet, seed 000
-  §3.1) with ``features_only=True``; the four branch outputs (strides 4, 8, 16, 32) are
-  upsampled to stride 4 and concatenated into the embedding ``f`` that is distilled (L_PI).
+* Backbones (:mod:`pipose_ros.model.backbones`): SmallHRNet from scratch (seed 000 §3.1), or an
+  RGB backbone pretrained on real images (BlazePose GHUM, EfficientNet-Lite0 ImageNet; issue 10);
+  each gives a stride-4 embedding ``f`` (decoded by the head, distilled by L_PI).
 * :class:`SPDHHead` — seed 000 §3.2 / Fig. 4: a uv and a uz branch, each with three 3×3 conv
   predictors at 1/4, 1/2 and full input resolution, upsampled between them by residual blocks
   with a transposed convolution; the three outputs are upsampled and summed → B×J×H×W.
@@ -20,6 +20,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .backbones import build_backbone
+
 
 @dataclass
 class ModelConfig:
@@ -27,7 +29,8 @@ class ModelConfig:
 
     Attributes:
         kind: ``teacher`` | ``baseline`` | ``student``.
-        backbone: timm model name (``hrnet_w18_small`` or ``hrnet_w18_small_v2``).
+        backbone: a name of :data:`pipose_ros.model.backbones.NAMES` (a depth teacher is always
+            SmallHRNet).
         num_joints: J.
         head_channels: width of the head's stride-4 stage.
         use_rgb: student only: include F_rgb (False = "F_hall only").
@@ -36,6 +39,11 @@ class ModelConfig:
         head_stride: resolution of the SPDH head's output: 1 (the input's, seed 000), 2 or 4
             (the head stops that many upsampling stages early; must equal the checkpoint's
             ``SPDHConfig.stride``).
+        teacher_channels: student only: channels of the teacher's distilled features when they
+            differ from F_hall's; a 1×1 convolution (the adaptation layer of seed 001 §4.2) then
+            maps F_hall's features to them for L_PI. 0 = no adaptation layer.
+        pretrained: record of whether the backbones started from pretrained weights (used when
+            the model is built for training; loading a checkpoint always reads its own weights).
     """
 
     kind: str = "teacher"
@@ -45,33 +53,11 @@ class ModelConfig:
     use_rgb: bool = True
     distill_stage: str = "last"
     head_stride: int = 1
+    teacher_channels: int = 0
+    pretrained: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-class Backbone(nn.Module):
-    """SmallHRNet feature extractor.
-
-    Input: float [B, C, H, W] (C = 3 for RGB, 1 for depth), H and W multiples of 32.
-    Output of :meth:`forward`: (f, feats) with f float [B, out_channels, H/4, W/4] (the fused
-    embedding) and feats the list of the four branch outputs.
-    """
-
-    def __init__(self, name: str = "hrnet_w18_small", in_chans: int = 3):
-        super().__init__()
-        self.net = timm.create_model(name, pretrained=False, features_only=True,
-                                     feature_location="", out_indices=(1, 2, 3, 4),
-                                     in_chans=in_chans)
-        self.channels = list(self.net.feature_info.channels())
-        self.out_channels = sum(self.channels)
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        feats = self.net(x)
-        size = feats[0].shape[-2:]
-        up = [feats[0]] + [F.interpolate(f, size=size, mode="bilinear", align_corners=False)
-                           for f in feats[1:]]
-        return torch.cat(up, dim=1), feats
 
 
 def _conv_bn_relu(cin: int, cout: int) -> nn.Sequential:
@@ -141,10 +127,10 @@ class SPDHHead(nn.Module):
 
 
 class _SingleNet(nn.Module):
-    def __init__(self, cfg: ModelConfig, in_chans: int):
+    def __init__(self, cfg: ModelConfig, in_chans: int, pretrained: bool = False):
         super().__init__()
         self.cfg = cfg
-        self.backbone = Backbone(cfg.backbone, in_chans)
+        self.backbone = build_backbone(cfg.backbone, in_chans, pretrained)
         self.head = SPDHHead(self.backbone.out_channels, cfg.num_joints, cfg.head_channels, cfg.head_stride)
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -156,15 +142,15 @@ class _SingleNet(nn.Module):
 class DepthTeacher(_SingleNet):
     """F_depth + SPDH head (seed 000 §3.1.1). Input: normalised depth float [B, 1, H, W]."""
 
-    def __init__(self, cfg: ModelConfig):
+    def __init__(self, cfg: ModelConfig, pretrained: bool = False):
         super().__init__(cfg, in_chans=1)
 
 
 class RGBBaseline(_SingleNet):
     """F_rgb + SPDH head, the RGB-only row of seed 000 Table 1. Input: [B, 3, H, W]."""
 
-    def __init__(self, cfg: ModelConfig):
-        super().__init__(cfg, in_chans=3)
+    def __init__(self, cfg: ModelConfig, pretrained: bool = False):
+        super().__init__(cfg, in_chans=3, pretrained=pretrained)
 
 
 class RGBStudent(nn.Module):
@@ -172,30 +158,42 @@ class RGBStudent(nn.Module):
 
     ``forward`` returns uv, uz [B, J, H, W]; ``f`` / ``feats``: F_hall's fused embedding and
     branch outputs, which L_PI compares with the frozen teacher's (:func:`distill_features`);
-    ``embedding``: the F_rgb ‖ F_hall features the head decodes (the foreground-mask loss).
+    ``embedding``: the F_rgb ‖ F_hall features the head decodes (the foreground-mask loss);
+    ``distill`` (only with ``cfg.teacher_channels``): the distilled stage of F_hall through the
+    1×1 adaptation layer, float [B, teacher_channels, h, w].
     """
 
-    def __init__(self, cfg: ModelConfig):
+    def __init__(self, cfg: ModelConfig, pretrained: bool = False):
         super().__init__()
         self.cfg = cfg
-        self.hall = Backbone(cfg.backbone, 3)
+        self.hall = build_backbone(cfg.backbone, 3, pretrained)
         cin = self.hall.out_channels
         if cfg.use_rgb:
-            self.rgb = Backbone(cfg.backbone, 3)
+            self.rgb = build_backbone(cfg.backbone, 3, pretrained)
             cin += self.rgb.out_channels
         else:
             self.rgb = None
         self.head = SPDHHead(cin, cfg.num_joints, cfg.head_channels, cfg.head_stride)
+        self.adapt = None
+        if cfg.teacher_channels:
+            own = self.hall.out_channels if cfg.distill_stage == "last" else self.hall.channels[2]
+            self.adapt = nn.Conv2d(own, cfg.teacher_channels, 1)
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         f_hall, feats_hall = self.hall(x)
         f = f_hall if self.rgb is None else torch.cat([self.rgb(x)[0], f_hall], dim=1)
         uv, uz = self.head(f)
-        return {"uv": uv, "uz": uz, "f": f_hall, "feats": feats_hall, "embedding": f}
+        out = {"uv": uv, "uz": uz, "f": f_hall, "feats": feats_hall, "embedding": f}
+        if self.adapt is not None:
+            out["distill"] = self.adapt(f_hall if self.cfg.distill_stage == "last" else feats_hall[2])
+        return out
 
 
 def distill_features(out: dict[str, torch.Tensor], stage: str) -> torch.Tensor:
-    """The features L_PI compares: ``last`` = fused stride-4 embedding, ``mid`` = stride-16."""
+    """The features L_PI compares: ``last`` = fused stride-4 embedding, ``mid`` = stride-16; a
+    student with an adaptation layer gives its adapted features (``out["distill"]``)."""
+    if "distill" in out:
+        return out["distill"]
     if stage == "last":
         return out["f"]
     if stage == "mid":
@@ -203,9 +201,11 @@ def distill_features(out: dict[str, torch.Tensor], stage: str) -> torch.Tensor:
     raise ValueError(f"unknown distill_stage {stage!r}")
 
 
-def build_model(cfg: ModelConfig) -> nn.Module:
-    """Instantiate the network named by ``cfg.kind``; raises ``ValueError`` for an unknown kind."""
+def build_model(cfg: ModelConfig, pretrained: bool = False) -> nn.Module:
+    """Instantiate the network named by ``cfg.kind``; ``pretrained`` loads the backbone's
+    pretrained weights (a new training run with ``cfg.pretrained``). Raises ``ValueError`` for an
+    unknown kind or backbone."""
     kinds = {"teacher": DepthTeacher, "baseline": RGBBaseline, "student": RGBStudent}
     if cfg.kind not in kinds:
         raise ValueError(f"unknown model kind {cfg.kind!r}; expected one of {sorted(kinds)}")
-    return kinds[cfg.kind](cfg)
+    return kinds[cfg.kind](cfg, pretrained)

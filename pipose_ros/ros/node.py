@@ -6,10 +6,19 @@ message_filters.ApproximateTimeSynchronizer where installed, else
 :class:`pipose_ros.ros.sync.ApproxPairSync`, same policy). All with SensorDataQoS (best effort,
 keep last 5) unless ``reliability`` overrides it.
 
-Publications: ``/tf`` (tf2_msgs/TFMessage; frames named in :mod:`pipose_ros.ros.output`,
-parent = the image's frame_id, stamp = the image's stamp, never twice the same stamp) and
-``skeleton_markers`` (visualization_msgs/MarkerArray; namespace ``student/body_<id>``, and in
-rgbd mode ``teacher/body_<id>`` for the depth teacher's skeleton to monitor the student).
+People: with a person detector (``detector``; BlazePose's, :mod:`pipose_ros.detect`) every
+detected person is one crop — a virtual camera K_crop = S·K — and all crops of a frame run as one
+batch; each skeleton gets a ROS4HRI body id that stays the same while the person moves
+(:class:`pipose_ros.track.BodyTracker`). Without one, the whole image is one view (one person).
+
+Publications: ``/tf`` (tf2_msgs/TFMessage; ``body_<id>`` placed and oriented as REP-155 says and
+``<joint>_<id>`` frames, see :mod:`pipose_ros.ros.output`; parent = the image's frame_id, stamp =
+the image's stamp, never twice the same stamp), ``skeleton_markers``
+(visualization_msgs/MarkerArray; namespace ``student/body_<id>``, and in rgbd mode
+``teacher/body_<id>`` for the depth teacher's skeleton on the same crops of the registered depth)
+and the ROS4HRI topics (REP-155): ``/humans/bodies/tracked`` (hri_msgs/IdsList) and per body
+``/humans/bodies/<id>/roi`` (hri_msgs/NormalizedRegionOfInterest2D) and
+``/humans/bodies/<id>/skeleton2d`` (hri_msgs/Skeleton2D); a body's topics go when it leaves.
 
 Only the newest frame is processed: a frame that arrives while inference runs replaces the
 waiting one (counted as ``skipped`` in the periodic stats log, never silently). Bad input —
@@ -23,7 +32,6 @@ import signal
 import threading
 import time
 from collections import deque
-from pathlib import Path
 
 import numpy as np
 import rclpy
@@ -36,11 +44,15 @@ from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from sensor_msgs.msg import CameraInfo, Image
 from visualization_msgs.msg import MarkerArray
 
+from ..assets import model_path
 from ..camera import Undistorter
+from ..data.crops import points_box
+from ..detect import PersonDetector
 from ..estimator import PoseEstimator
+from ..track import BodyTracker
 from ..skeleton import get_joint_set
 from .conversions import camera_info_to_K, image_to_depth_m, image_to_rgb
-from .output import marker_array, skeleton_transforms
+from .output import body_roi, ids_list, marker_array, skeleton2d, skeleton_transforms
 from .sync import ApproxPairSync, stamp_ns
 
 try:  # present in every ROS 2 install; absent from the PyPI wheels
@@ -49,25 +61,15 @@ except ImportError:  # pragma: no cover - depends on the machine
     message_filters = None
 
 try:
+    from hri_msgs.msg import IdsList, NormalizedRegionOfInterest2D, Skeleton2D
     from tf2_msgs.msg import TFMessage
 except ImportError as e:  # pragma: no cover
-    raise ImportError("tf2_msgs is required (ROS 2, or `make venv` builds it)") from e
+    raise ImportError("tf2_msgs and hri_msgs are required (ROS 2, or `make venv` builds them)") from e
 
 
 def default_model(name: str) -> str:
-    """Path of a shipped checkpoint: the package's share/pipose_ros/models, else the source
-    tree's models/ (editable installs)."""
-    candidates = []
-    try:
-        from ament_index_python.packages import get_package_share_directory
-        candidates.append(Path(get_package_share_directory("pipose_ros")) / "models" / name)
-    except Exception:  # package not in the ament index (plain pip install)
-        pass
-    candidates.append(Path(__file__).resolve().parents[2] / "models" / name)
-    for c in candidates:
-        if c.is_file():
-            return str(c)
-    return str(candidates[-1])
+    """Path of a shipped checkpoint (:func:`pipose_ros.assets.model_path`)."""
+    return str(model_path(name))
 
 
 PARAMS = {
@@ -83,6 +85,13 @@ PARAMS = {
     "queue_size": (5, "rgbd: synchroniser queue per stream"),
     "reliability": ("best_effort", "QoS reliability of the inputs: best_effort (SensorDataQoS), reliable, system_default"),
     "undistort": (True, "undistort images whose camera_info has non-zero D"),
+    "detector": ("auto", "person detector: blazepose (one crop per detected person, several people), "
+                         "none (the whole image is one view, one person), auto (blazepose when the "
+                         "checkpoint was trained on person crops, else none)"),
+    "max_people": (4, "at most this many people per frame (detector on)"),
+    "detector_min_score": (0.5, "person detections below this score are ignored"),
+    "track_max_age": (1.0, "seconds a body keeps its id while unseen (short occlusions)"),
+    "publish_hri": (True, "publish the ROS4HRI topics /humans/bodies/tracked, .../<id>/roi, .../<id>/skeleton2d"),
     "publish_tf": (True, "publish body_<id> and <joint>_<id> TF frames"),
     "publish_markers": (True, "publish the skeleton_markers MarkerArray"),
     "frame_prefix": ("", "prefix of the published TF frame names"),
@@ -113,6 +122,17 @@ class PoseNode(Node):
             f"loaded {ck} ({self.est.meta['model']['kind']}, input {self.est.input_w}x{self.est.input_h}, "
             f"device {self.est.device}{', fp16' if self.est.half else ''})"
             + (f"; teacher {tck}" if tck else ""))
+        det = p["detector"]
+        if det == "auto":
+            det = "blazepose" if self.est.meta.get("crop") else "none"
+        if det not in ("blazepose", "none"):
+            raise ValueError(f"parameter detector must be auto, blazepose or none, got {p['detector']!r}")
+        self.detector = None
+        if det == "blazepose":
+            self.detector = PersonDetector(min_score=p["detector_min_score"], max_people=p["max_people"])
+        self.tracker = BodyTracker(max_age_s=p["track_max_age"], joint_set=self.joint_set)
+        self.get_logger().info(f"person detector: {det}" + (f" (max {p['max_people']} people)" if self.detector else
+                                                             " (whole image, one person)"))
         self.undistorter = Undistorter()
         qos = QoSProfile(history=QoSHistoryPolicy.KEEP_LAST, depth=qos_profile_sensor_data.depth,
                          reliability=qos_profile_sensor_data.reliability,
@@ -131,6 +151,8 @@ class PoseNode(Node):
         self.tf_pub = self.create_publisher(TFMessage, "/tf", tf_qos)
         self.marker_pub = self.create_publisher(MarkerArray, "skeleton_markers", 10)
         self.diag_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
+        self.hri_tracked_pub = self.create_publisher(IdsList, "/humans/bodies/tracked", 10)
+        self.hri_body_pubs: dict[str, tuple] = {}  # body id → (roi, skeleton2d) publishers
         if p["mode"] == "rgb":
             self.create_subscription(Image, "image", lambda m: self._enqueue(m, None), qos)
         else:
@@ -222,13 +244,26 @@ class PoseNode(Node):
         if self.p["undistort"]:
             rgb = self.undistorter(rgb, K, D)
         t0 = time.perf_counter()
-        per_source = {"student": self.est.estimate(rgb, K)}
-        if depth is not None:
-            per_source["teacher"] = self._teacher(depth)
+        boxes, scores = None, None
+        if self.detector is not None:
+            dets = self.detector(rgb)
+            boxes = [d.box for d in dets]
+            scores = [d.score for d in dets]
+        skels = self.est.estimate(rgb, K, boxes) if boxes is None or boxes else []
+        for s in skels:
+            if s.box is None:  # whole-image view: the box of its 2D joints
+                s.box = points_box(s.uv)
+            elif scores is not None:
+                s.score = scores[next(i for i, b in enumerate(boxes) if np.array_equal(b, s.box))]
+        teacher = self._teacher(depth, boxes) if depth is not None else None
         self.stats["infer_ms"].append((time.perf_counter() - t0) * 1000)
-        self.stats["persons"] += len(per_source["student"])
+        self.stats["persons"] += len(skels)
+        ids, ended = self.tracker.update(skels, [s.box for s in skels], stamp_ns(img) * 1e-9)
+        per_source = {"student": list(zip(ids, skels))}
+        if teacher is not None:
+            per_source["teacher"] = self._teacher_ids(teacher, skels, ids)
         header = img.header
-        if self.p["publish_tf"] and per_source["student"]:
+        if self.p["publish_tf"] and skels:
             st = stamp_ns(img)
             if st > self._last_tf_stamp:
                 self._last_tf_stamp = st
@@ -239,10 +274,41 @@ class PoseNode(Node):
                 self._warn("stamp", "image stamp not newer than the last published TF; TF not re-sent")
         if self.p["publish_markers"]:
             self.marker_pub.publish(marker_array(per_source, header, self.joint_set,
-                                                 self.p["marker_lifetime"], self.p["joint_min_confidence"]))
+                                                 self.p["marker_lifetime"], self.p["joint_min_confidence"],
+                                                 ended=ended, clear_all=not self.tracker.live_ids))
+        if self.p["publish_hri"]:
+            self._publish_hri(per_source["student"], ended, header, w, h)
         self.stats["out"] += 1
 
-    def _teacher(self, depth: Image) -> list:
+    @staticmethod
+    def _teacher_ids(teacher: list, skels: list, ids: list[str]) -> list:
+        """The teacher's skeletons paired with the student's body ids (same crop boxes; the
+        single whole-image skeleton when there are no boxes)."""
+        out = []
+        for t in teacher:
+            for s, i in zip(skels, ids):
+                if (t.box is None and len(skels) == 1) or (t.box is not None and np.array_equal(s.box, t.box)):
+                    out.append((i, t))
+                    break
+        return out
+
+    def _publish_hri(self, bodies: list, ended: list[str], header, w: int, h: int) -> None:
+        """ROS4HRI (REP-155): tracked ids, then each body's roi and skeleton2d; the publishers of
+        the bodies that ended are destroyed."""
+        for bid in ended:
+            for pub in self.hri_body_pubs.pop(bid, ()):
+                self.destroy_publisher(pub)
+        self.hri_tracked_pub.publish(ids_list(self.tracker.live_ids, header))
+        for bid, s in bodies:
+            if bid not in self.hri_body_pubs:
+                base = f"/humans/bodies/{bid}"
+                self.hri_body_pubs[bid] = (self.create_publisher(NormalizedRegionOfInterest2D, base + "/roi", 10),
+                                           self.create_publisher(Skeleton2D, base + "/skeleton2d", 10))
+            roi_pub, sk_pub = self.hri_body_pubs[bid]
+            roi_pub.publish(body_roi(s.box, w, h, header, s.score))
+            sk_pub.publish(skeleton2d(s, w, h, header))
+
+    def _teacher(self, depth: Image, boxes) -> list:
         info = self.info.get("depth") or self.info.get("image")
         K, D, (w, h) = info
         try:
@@ -256,7 +322,9 @@ class PoseNode(Node):
         if not np.isfinite(dm).any():
             self._warn("depth-empty", "depth image has no valid pixel (all NaN/0); teacher skipped")
             return []
-        return self.est.estimate_depth(dm, K)
+        if boxes is not None and not boxes:
+            return []
+        return self.est.estimate_depth(dm, K, boxes)
 
     def _log_stats(self) -> None:
         """Periodic stats: one log line and a diagnostic_msgs/DiagnosticArray on /diagnostics

@@ -18,19 +18,14 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from ..checkpoint import pick_device
 from ..data.dataset import AugmentedDataset, SampleSet, depth_to_tensor, rgb_to_tensor
 from ..model import ModelConfig, build_model
+from ..model.backbones import backbone_channels
 from ..model.nets import distill_features
 from ..spdh import SPDHConfig, canonical_scale, decode, encode
 from .losses import attention_map, mask_loss, pi_loss, pose_loss
 from .metrics import pose_metrics
-
-
-def pick_device(device: str = "auto") -> torch.device:
-    """``auto`` → CUDA if available, else CPU."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
 
 
 @dataclass
@@ -169,7 +164,9 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
     if dev.type == "cuda" and world > 1:
         dev = torch.device("cuda", rank % torch.cuda.device_count())
     model_cfg.kind = kind
-    model = build_model(model_cfg).to(dev)
+    if kind == "student" and teacher is not None:
+        model_cfg.teacher_channels = _adaptation_channels(model_cfg, teacher)
+    model = build_model(model_cfg, pretrained=model_cfg.pretrained and init is None).to(dev)
     if init is not None:
         own = model.state_dict()
         given = dict(init.state_dict())
@@ -294,6 +291,18 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         "torch": str(torch.__version__),
     }
     return model, summary
+
+
+def _adaptation_channels(cfg: ModelConfig, teacher: torch.nn.Module) -> int:
+    """Channels of the teacher's distilled features when F_hall's differ (the student then gets
+    a 1×1 adaptation layer, seed 001 §4.2), else 0."""
+    if not hasattr(teacher, "backbone"):  # an RGB student as the teacher (never the case here)
+        return 0
+    tb = teacher.backbone
+    t_ch = tb.out_channels if cfg.distill_stage == "last" else tb.channels[2]
+    chans, out = backbone_channels(cfg.backbone)
+    s_ch = out if cfg.distill_stage == "last" else chans[2]
+    return 0 if s_ch == t_ch else int(t_ch)
 
 
 def _validate(model, kind, data: SampleSet, spdh_cfg, dev, step: int, seconds: float, csv) -> dict:

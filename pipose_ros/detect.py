@@ -1,0 +1,218 @@
+"""Person detector for the top-down pipeline: BlazePose's pose detector on ONNX Runtime (issue 10).
+
+``models/blazepose/pose_detection.onnx`` is MediaPipe's ``pose_detection.tflite`` (Apache-2.0,
+``mediapipe==0.10.14`` wheel) converted by ``make blazepose-onnx`` (docs/BACKBONES.md). It is an
+SSD over 2254 anchors of a 224×224 letterboxed image; each anchor gives a score and 12 numbers:
+a face box (x, y, w, h) and four keypoints — the mid-hip centre, a point on the circle that
+encloses the whole body, the mid-shoulder centre and a point on the upper-body circle. The
+decoding (anchors, sigmoid scores, weighted NMS at IoU 0.3) follows MediaPipe's
+``pose_detection_cpu.pbtxt`` graph. A person's box here is the square around the full-body circle
+(centre = mid-hip, radius = distance to the circle point), in pixels of the given image.
+
+BlazePose's detector expects one prominent person; in a wide robot view with several people it
+finds mostly the nearest. :class:`PersonDetector` therefore also runs it on square windows along
+the image's long side (``tiles``, 50 % overlap) and merges all detections by their person boxes.
+
+Run-time core: numpy, OpenCV and onnxruntime only (no torch, no ROS).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .assets import model_path
+
+INPUT = 224
+# SsdAnchorsCalculator options of MediaPipe's pose detection graph
+_STRIDES = (8, 16, 32, 32, 32)
+_MIN_SCORE = 0.5
+_NMS_IOU = 0.3
+
+
+def ssd_anchors(size: int = INPUT, strides=_STRIDES) -> np.ndarray:
+    """Anchor centres float32 [2254, 2] (x, y in [0, 1]) of MediaPipe's SSD anchor rule with
+    fixed anchor size, aspect ratio 1 and two anchors per cell and layer (layers of one stride
+    share a grid)."""
+    out = []
+    i = 0
+    while i < len(strides):
+        s = strides[i]
+        n = 0
+        while i < len(strides) and strides[i] == s:
+            n += 2
+            i += 1
+        g = int(np.ceil(size / s))
+        yy, xx = np.mgrid[0:g, 0:g]
+        c = np.stack([(xx + 0.5) / g, (yy + 0.5) / g], -1).reshape(-1, 1, 2)
+        out.append(np.repeat(c, n, axis=1).reshape(-1, 2))
+    return np.concatenate(out).astype(np.float32)
+
+
+@dataclass
+class Detection:
+    """One detected person, pixels of the source image.
+
+    Attributes:
+        box: float64 [4] (x0, y0, x1, y1), the square around the full-body circle clipped to
+            the image (the visible part of the person, like the training boxes).
+        score: detector confidence in [0, 1].
+        hip: float64 [2] mid-hip centre (u, v).
+        radius: float, full-body circle radius in pixels.
+        keypoints: float64 [4, 2] the detector's four alignment keypoints.
+    """
+
+    box: np.ndarray
+    score: float
+    hip: np.ndarray
+    radius: float
+    keypoints: np.ndarray
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU of box a [4] with boxes b [N, 4] (x0, y0, x1, y1)."""
+    x0 = np.maximum(a[0], b[:, 0])
+    y0 = np.maximum(a[1], b[:, 1])
+    x1 = np.minimum(a[2], b[:, 2])
+    y1 = np.minimum(a[3], b[:, 3])
+    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    area = lambda r: (r[..., 2] - r[..., 0]) * (r[..., 3] - r[..., 1])  # noqa: E731
+    return inter / np.maximum(area(a) + area(b) - inter, 1e-12)
+
+
+def weighted_nms(boxes: np.ndarray, scores: np.ndarray, values: np.ndarray, iou: float = _NMS_IOU
+                 ) -> list[tuple[float, np.ndarray]]:
+    """MediaPipe's WEIGHTED non-maximum suppression: repeatedly take the best remaining box,
+    and average ``values`` over it and the boxes overlapping it by more than ``iou``, weighted by
+    score. Returns [(score of the best, averaged values)] best first.
+
+    Args:
+        boxes: float [N, 4] the boxes the overlap is measured on; scores: float [N];
+        values: float [N, D] what is averaged (box and keypoints).
+    """
+    order = np.argsort(-scores)
+    boxes, scores, values = boxes[order], scores[order], values[order]
+    keep = np.ones(len(scores), bool)
+    out = []
+    for i in range(len(scores)):
+        if not keep[i]:
+            continue
+        ov = _iou(boxes[i], boxes) > iou
+        ov &= keep
+        w = scores[ov]
+        out.append((float(scores[i]), (values[ov] * w[:, None]).sum(0) / w.sum()))
+        keep &= ~ov
+    return out
+
+
+class PersonDetector:
+    """BlazePose person detector (module docstring) on ONNX Runtime, CPU.
+
+    Args:
+        onnx_path: the converted detector; default ``models/blazepose/pose_detection.onnx``.
+        min_score: detections below this score are dropped (MediaPipe uses 0.5).
+        max_people: at most this many detections, best first.
+        threads: ONNX Runtime intra-op threads (0 = its default).
+        tiles: also detect in square windows (side = the image's short side, 50 % overlap)
+            along the long side when it is at least 1.3× the short one; detections of all runs
+            are merged (person-box IoU > ``merge_iou``, best score kept).
+        merge_iou: overlap above which two person boxes are one person.
+    Raises:
+        FileNotFoundError: the ONNX file is missing (``make blazepose-onnx``).
+    """
+
+    def __init__(self, onnx_path: str | Path | None = None, min_score: float = _MIN_SCORE,
+                 max_people: int = 4, threads: int = 0, tiles: bool = True, merge_iou: float = 0.4):
+        import onnxruntime as ort
+
+        path = Path(onnx_path) if onnx_path else model_path("blazepose/pose_detection.onnx")
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} missing: run `make blazepose-onnx` (see docs/BACKBONES.md)")
+        so = ort.SessionOptions()
+        if threads:
+            so.intra_op_num_threads = int(threads)
+        self.session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+        self.input_name = self.session.get_inputs()[0].name
+        self.anchors = ssd_anchors()
+        self.min_score = float(min_score)
+        self.max_people = int(max_people)
+        self.tiles = bool(tiles)
+        self.merge_iou = float(merge_iou)
+
+    def _letterbox(self, rgb: np.ndarray) -> tuple[np.ndarray, float, float, float]:
+        h, w = rgb.shape[:2]
+        s = INPUT / max(h, w)
+        nw, nh = max(1, round(w * s)), max(1, round(h * s))
+        px, py = (INPUT - nw) / 2.0, (INPUT - nh) / 2.0
+        canvas = np.zeros((INPUT, INPUT, 3), np.float32)
+        x0, y0 = int(np.floor(px)), int(np.floor(py))
+        canvas[y0:y0 + nh, x0:x0 + nw] = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_AREA)
+        return canvas / 127.5 - 1.0, s, float(x0), float(y0)
+
+    def raw(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The network's outputs for a letterboxed 224×224 version of ``rgb``: regressors float32
+        [2254, 12] and score logits float32 [2254] (for tests against LiteRT)."""
+        x, *_ = self._letterbox(rgb)
+        reg, logit = self.session.run(None, {self.input_name: x[None]})
+        return reg[0], logit[0, :, 0]
+
+    def __call__(self, rgb: np.ndarray) -> list[Detection]:
+        """Detect people in one image.
+
+        Args:
+            rgb: uint8 [H, W, 3] RGB.
+        Returns:
+            up to ``max_people`` :class:`Detection`, best score first, pixels of ``rgb``.
+        Raises:
+            ValueError: not a non-empty uint8 [H, W, 3] image.
+        """
+        rgb = np.asarray(rgb)
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8 or min(rgb.shape[:2]) == 0:
+            raise ValueError(f"rgb must be a non-empty uint8 [H, W, 3], got {rgb.dtype} {rgb.shape}")
+        h, w = rgb.shape[:2]
+        dets = self._detect(rgb, 0, 0, (h, w))
+        side = min(h, w)
+        if self.tiles and max(h, w) >= 1.3 * side:
+            n = int(np.ceil((max(h, w) - side) / (side / 2))) + 1
+            for o in np.linspace(0, max(h, w) - side, n).round().astype(int):
+                win = rgb[:, o:o + side] if w > h else rgb[o:o + side]
+                dets += self._detect(np.ascontiguousarray(win), o if w > h else 0, 0 if w > h else o, (h, w))
+        dets.sort(key=lambda d: -d.score)
+        kept: list[Detection] = []
+        for d in dets:
+            if not kept or _iou(d.box, np.stack([k.box for k in kept])).max() <= self.merge_iou:
+                kept.append(d)
+        return kept[: self.max_people]
+
+    def _detect(self, rgb: np.ndarray, ox0: int, oy0: int, full_hw: tuple[int, int]) -> list[Detection]:
+        """Detections in one image or window (weighted NMS), shifted by (ox0, oy0) pixels into
+        the full image of size ``full_hw`` (boxes clipped to it)."""
+        h, w = full_hw
+        x, s, ox, oy = self._letterbox(rgb)
+        reg, logit = self.session.run(None, {self.input_name: x[None]})
+        reg, logit = reg[0], logit[0, :, 0]
+        score = 1.0 / (1.0 + np.exp(-np.clip(logit, -50.0, 50.0)))
+        sel = score >= self.min_score
+        if not sel.any():
+            return []
+        a, r, sc = self.anchors[sel], reg[sel] / INPUT, score[sel]
+        ctr = a + r[:, 0:2]
+        wh = r[:, 2:4]
+        face = np.concatenate([ctr - wh / 2, ctr + wh / 2], 1)
+        kps = a[:, None, :] + r[:, 4:12].reshape(-1, 4, 2)
+        vals = np.concatenate([face, kps.reshape(-1, 8)], 1)
+        out = []
+        for score_i, v in weighted_nms(face, sc, vals):
+            kp = v[4:].reshape(4, 2) * INPUT
+            kp = (kp - [ox, oy]) / s + [ox0, oy0]  # letterbox → source pixels
+            hip = kp[0]
+            rad = float(np.linalg.norm(kp[1] - kp[0]))
+            box = np.array([hip[0] - rad, hip[1] - rad, hip[0] + rad, hip[1] + rad])
+            box = np.clip(box, 0, [w - 1, h - 1, w - 1, h - 1])  # the visible part, as in training
+            if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+                continue
+            out.append(Detection(box=box, score=score_i, hip=hip, radius=rad, keypoints=kp))
+        return out

@@ -1,0 +1,130 @@
+"""Pretrained backbones (issue 10): the converted BlazePose networks agree with the original TFLite
+models run by LiteRT on a real photo; EfficientNet-Lite0 carries real ImageNet weights; every
+registry backbone gives the stride-4 embedding the SPDH head and L_PI expect."""
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import skimage.data
+import torch
+
+from pipose_ros.assets import model_path
+from pipose_ros.model import ModelConfig, build_backbone, build_model
+from pipose_ros.model.backbones import backbone_channels
+
+BP_CACHE = Path.home() / ".cache" / "pipose_ros" / "blazepose"
+
+
+def _litert(name: str, x: np.ndarray) -> dict[str, np.ndarray]:
+    from ai_edge_litert.interpreter import Interpreter
+
+    path = BP_CACHE / f"{name}.tflite"
+    assert path.is_file(), f"{path} missing: `make blazepose-tflite` unpacks it (make test does)"
+    it = Interpreter(model_path=str(path))
+    it.allocate_tensors()
+    it.set_tensor(it.get_input_details()[0]["index"], x)
+    it.invoke()
+    return {d["name"]: it.get_tensor(d["index"]) for d in it.get_output_details()}
+
+
+def test_blazepose_landmark_torch_matches_litert_on_a_photo():
+    import onnx
+    from onnx2torch import convert
+
+    img = cv2.resize(skimage.data.astronaut(), (256, 256)).astype(np.float32)[None] / 255.0
+    ref = _litert("pose_landmark_full", img)
+    full = convert(onnx.load(str(model_path("blazepose/pose_landmark_full.onnx")))).eval()
+    with torch.no_grad():
+        out = [o.numpy() for o in full(torch.from_numpy(img))]
+    by_shape = {o.shape: o for o in out}
+    lm, hm, world = ref["Identity"], ref["Identity_3"], ref["Identity_4"]
+    assert np.abs(by_shape[lm.shape] - lm).max() < 1e-2          # 39 landmarks, 256-px crop pixels
+    assert np.abs(by_shape[hm.shape] - hm).max() < 1e-3          # 64×64×39 heatmaps
+    assert np.abs(by_shape[world.shape] - world).max() < 1e-3   # metric world landmarks
+    # the person is found where she is: the nose landmark on the face (upper middle)
+    nose = lm[0, :2]
+    assert 60 < nose[0] < 160 and 20 < nose[1] < 110
+    # the cut backbone keeps the same heatmaps (NCHW) and takes ImageNet-normalised input
+    bb = build_backbone("blazepose_full").eval()
+    mean, std = np.array([0.485, 0.456, 0.406]), np.array([0.229, 0.224, 0.225])
+    x = torch.from_numpy(((img[0] - mean) / std).astype(np.float32)).permute(2, 0, 1)[None]
+    with torch.no_grad():
+        f, feats = bb(x)
+    assert f.shape == (1, 87, 64, 64) and [t.shape[-1] for t in feats] == [64, 32, 16, 8]
+    assert np.abs(f[0, 48:].permute(1, 2, 0).numpy() - hm[0]).max() < 1e-3
+
+
+def test_blazepose_detector_onnx_matches_litert_on_a_photo():
+    from pipose_ros.detect import PersonDetector
+
+    det = PersonDetector()
+    img = skimage.data.astronaut()
+    x, *_ = det._letterbox(img)
+    ref = _litert("pose_detection", x[None].astype(np.float32))
+    reg, logit = det.raw(img)
+    assert np.abs(reg - ref["Identity"][0]).max() < 5e-3
+    assert np.abs(logit - ref["Identity_1"][0, :, 0]).max() < 5e-3
+
+
+def test_efficientnet_lite0_imagenet_weights_recognise_the_cat():
+    import timm
+    from pipose_ros.model.backbones import efficientnet_lite0_imagenet
+
+    m = timm.create_model("efficientnet_lite0", pretrained=False).eval()
+    m.load_state_dict(efficientnet_lite0_imagenet(m.state_dict()), strict=True)
+    img = cv2.resize(skimage.data.chelsea(), (224, 224)).astype(np.float32) / 255.0
+    x = torch.from_numpy(((img - [0.485, 0.456, 0.406]) / [0.229, 0.224, 0.225]).astype(np.float32))
+    with torch.no_grad():
+        top = m(x.permute(2, 0, 1)[None]).softmax(-1)[0].topk(3).indices.tolist()
+    assert set(top) <= {281, 282, 283, 285, 287} and top[0] in (281, 282, 285)  # tabby / tiger / Egyptian cat
+
+
+@pytest.mark.parametrize("name", ["hrnet_w18_small", "efficientnet_lite0", "blazepose_full"])
+def test_registry_backbones_give_the_stride4_embedding(name):
+    bb = build_backbone(name, pretrained=name != "hrnet_w18_small")
+    f, feats = bb(torch.zeros(2, 3, 64, 96))
+    chans, out = backbone_channels(name)
+    assert f.shape == (2, out, 16, 24) and [t.shape[1] for t in feats] == chans
+    assert [t.shape[-1] for t in feats] == [24, 12, 6, 3]
+
+
+def test_pretrained_backbone_refuses_depth_and_unknown_names():
+    with pytest.raises(ValueError, match="pretrained on RGB"):
+        build_backbone("blazepose_full", in_chans=1)
+    with pytest.raises(ValueError, match="unknown backbone"):
+        build_backbone("resnet50")
+
+
+def test_student_adaptation_layer_maps_to_the_teacher_channels():
+    cfg = ModelConfig(kind="student", backbone="blazepose_full", teacher_channels=240, head_stride=2)
+    m = build_model(cfg)
+    out = m(torch.zeros(1, 3, 64, 64))
+    assert out["distill"].shape == (1, 240, 16, 16) and out["f"].shape == (1, 87, 16, 16)
+    assert out["uv"].shape == (1, 14, 32, 32) and out["embedding"].shape == (1, 174, 16, 16)
+
+
+def test_blazepose_student_distils_from_the_hrnet_teacher_and_round_trips(tmp_path):
+    """Stage 2 with a pretrained backbone: the adaptation layer appears because the channels
+    differ, the student starts from BlazePose's weights, and its checkpoint reloads to the same
+    outputs (weights_only)."""
+    from pipose_ros.checkpoint import load_checkpoint, save_checkpoint
+    from pipose_ros.data.dataset import normalisation, synthetic_set
+    from pipose_ros.skeleton import KINECT14
+    from pipose_ros.spdh import SPDHConfig
+    from pipose_ros.train.trainer import TrainConfig, train
+
+    data = synthetic_set(32, 8, workers=1, progress=False)
+    spdh = SPDHConfig(sigma_mm=100)
+    teacher = build_model(ModelConfig(kind="teacher")).eval()
+    cfg = ModelConfig(kind="student", backbone="blazepose_full", pretrained=True)
+    student, s = train("student", data, cfg, spdh, TrainConfig(steps=2, batch_size=4), teacher=teacher,
+                       log=lambda *_: None)
+    assert student.cfg.teacher_channels == 240 and s["final_pi"] > 0
+    save_checkpoint(tmp_path / "s.pt", student, student.cfg, spdh, list(KINECT14.names), normalisation(), s)
+    again, meta = load_checkpoint(tmp_path / "s.pt")
+    assert meta["model"]["backbone"] == "blazepose_full" and meta["model"]["pretrained"]
+    x = torch.rand(1, 3, spdh.height, spdh.width)
+    with torch.no_grad():
+        assert torch.allclose(student.eval()(x)["uv"], again(x)["uv"], atol=1e-5)

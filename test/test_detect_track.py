@@ -1,0 +1,107 @@
+"""Person detector (BlazePose on ONNX Runtime), multi-person ids and the REP-155 body frame."""
+
+import cv2
+import numpy as np
+import pytest
+import skimage.data
+
+from pipose_ros.detect import PersonDetector, ssd_anchors, weighted_nms
+from pipose_ros.skeleton import KINECT14, Skeleton
+from pipose_ros.track import BodyTracker, body_pose, box_iou, rotation_to_quaternion
+
+
+def test_anchor_layout_matches_the_network():
+    a = ssd_anchors()
+    assert a.shape == (2254, 2)  # 28²·2 + 14²·2 + 7²·6 (three stride-32 layers share a grid)
+    assert np.allclose(a[0], [0.5 / 28, 0.5 / 28]) and np.allclose(a[1], a[0])
+    assert np.allclose(a[-1], [6.5 / 7, 6.5 / 7])
+
+
+def test_weighted_nms_merges_overlaps_and_keeps_separate_people():
+    boxes = np.array([[0, 0, 10, 10], [1, 0, 11, 10], [50, 50, 60, 60]], float)
+    out = weighted_nms(boxes, np.array([0.9, 0.6, 0.8]), boxes)
+    assert len(out) == 2 and out[0][0] == 0.9 and out[1][0] == 0.8
+    assert np.allclose(out[0][1], (0.9 * boxes[0] + 0.6 * boxes[1]) / 1.5)
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return PersonDetector(max_people=4)
+
+
+def test_detector_finds_the_astronaut_and_two_people_side_by_side(detector):
+    img = skimage.data.astronaut()
+    dets = detector(img)
+    assert len(dets) == 1 and dets[0].score > 0.7
+    x0, y0, x1, y1 = dets[0].box
+    assert 0 <= x0 < 100 and y0 < 60 and x1 > 400 and y1 == 511  # clipped to the image
+    assert 150 < dets[0].keypoints[2][0] < 350  # the mid-shoulder point is on her
+    a = cv2.resize(img, (320, 320))
+    two = np.ascontiguousarray(np.concatenate([a, a[:, ::-1]], 1))
+    dets = detector(two)
+    assert len(dets) == 2
+    assert sorted(0.5 * (d.box[0] + d.box[2]) < 320 for d in dets) == [False, True]  # one each side
+    assert detector(np.full((240, 320, 3), 128, np.uint8)) == []
+    with pytest.raises(ValueError):
+        detector(np.zeros((10, 10), np.uint8))
+
+
+def _skel(root, yaw=0.0):
+    """A standing KINECT14 skeleton (optical frame: y down, z forward) at ``root`` (mid-hips),
+    facing the camera, turned by ``yaw`` about the vertical."""
+    c, s = np.cos(yaw), np.sin(yaw)
+    # optical axes (x right in the image, y down, z away); facing the camera, the person's left
+    # side is on the image's right (+x)
+    pts = {"nose": (0, -0.65, 0), "neck": (0, -0.5, 0), "right_shoulder": (-0.2, -0.5, 0),
+           "right_elbow": (-0.25, -0.25, 0), "right_wrist": (-0.25, 0, 0), "left_shoulder": (0.2, -0.5, 0),
+           "left_elbow": (0.25, -0.25, 0), "left_wrist": (0.25, 0, 0), "right_hip": (-0.1, 0, 0),
+           "right_knee": (-0.1, 0.45, 0), "right_ankle": (-0.1, 0.9, 0), "left_hip": (0.1, 0, 0),
+           "left_knee": (0.1, 0.45, 0), "left_ankle": (0.1, 0.9, 0)}
+    j = np.array([pts[n] for n in KINECT14.names], float)
+    j = j @ np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]]).T + root
+    return Skeleton(joints=j.astype(np.float32), confidence=np.ones(14, np.float32), names=list(KINECT14.names))
+
+
+def test_body_frame_follows_rep155():
+    origin, R = body_pose(_skel(np.array([0.3, 0.2, 2.5])).joints)
+    assert np.allclose(origin, [0.3, 0.2, 2.5], atol=1e-6)
+    # facing the camera: x (forward) points back at the camera (−z optical), z (up) = −y optical,
+    # y (the person's left) = +x optical
+    assert np.allclose(R[:, 0], [0, 0, -1], atol=1e-6)
+    assert np.allclose(R[:, 1], [1, 0, 0], atol=1e-6)
+    assert np.allclose(R[:, 2], [0, -1, 0], atol=1e-6)
+    assert np.allclose(R.T @ R, np.eye(3), atol=1e-9) and np.linalg.det(R) > 0
+    # turned away from the camera: forward now points along +z optical
+    _, R2 = body_pose(_skel(np.zeros(3) + [0, 0, 3], yaw=np.pi).joints)
+    assert np.allclose(R2[:, 0], [0, 0, 1], atol=1e-6)
+    q = rotation_to_quaternion(R)
+    assert abs(np.linalg.norm(q) - 1) < 1e-9 and q[3] >= 0
+
+
+def test_tracker_keeps_ids_through_motion_and_short_occlusion_and_never_reuses():
+    tr = BodyTracker(max_age_s=0.5, seed=0)
+    box = lambda u: np.array([u - 40, 50, u + 40, 250])  # noqa: E731
+    a, b = np.array([-0.8, 0.0, 3.0]), np.array([0.8, 0.0, 3.0])
+    ids, ended = tr.update([_skel(a), _skel(b)], [box(100), box(220)], 0.0)
+    assert len(set(ids)) == 2 and not ended
+    first = ids
+    for k in range(1, 6):  # both walk 0.1 m per frame at 10 Hz, listed in swapped order
+        step = np.array([0.1 * k, 0, 0])
+        ids, ended = tr.update([_skel(b + step), _skel(a + step)], [box(220 + 8 * k), box(100 + 8 * k)], 0.1 * k)
+        assert ids == first[::-1] and not ended
+    # b is occluded for 0.3 s (< max_age): same id when it comes back
+    tr.update([_skel(a + [0.5, 0, 0])], [box(140)], 0.6)
+    ids, ended = tr.update([_skel(a + [0.5, 0, 0]), _skel(b + [0.5, 0, 0])], [box(140), box(260)], 0.8)
+    assert ids == first and not ended
+    # b leaves for good: its id ends once, later newcomers get fresh ids
+    ids, ended = tr.update([_skel(a + [0.5, 0, 0])], [box(140)], 1.5)
+    assert ended == [first[1]] and tr.live_ids == [first[0]]
+    ids, _ = tr.update([_skel(a + [0.5, 0, 0]), _skel(b + [0.5, 0, 0])], [box(140), box(260)], 1.6)
+    assert ids[0] == first[0] and ids[1] not in first
+    with pytest.raises(ValueError):
+        tr.update([_skel(a)], [], 2.0)
+
+
+def test_box_iou():
+    iou = box_iou(np.array([[0, 0, 10, 10]]), np.array([[0, 0, 10, 10], [5, 0, 15, 10], [20, 20, 30, 30]]))
+    assert np.allclose(iou, [[1.0, 50 / 150, 0.0]])
