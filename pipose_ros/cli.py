@@ -196,19 +196,25 @@ def _is_multi_person(folder) -> bool:
 
 def _evaluate_multi(args) -> int:
     """Multi-person folders: each person's box → crop → skeleton, Hungarian matching
-    (:mod:`pipose_ros.train.multi_eval`); boxes from the ground truth (oracle detector)."""
+    (:mod:`pipose_ros.train.multi_eval`); boxes from the ground truth (oracle detector) or, with
+    ``--detector blazepose``, from the person detector (end to end)."""
     from .estimator import PoseEstimator
     from .train.multi_eval import evaluate_folder
 
+    det = None
+    if args.detector == "blazepose":
+        from .detect import PersonDetector
+        det = PersonDetector(max_people=8)
     rows = {}
     for ck in args.checkpoints:
         est = PoseEstimator.from_checkpoint(ck, device="cpu", min_confidence=args.min_confidence)
         m = evaluate_folder(est, args.data, modality="depth" if est.kind == "teacher" else "rgb",
-                            max_frames=args.max_frames)
+                            max_frames=args.max_frames, detector=det)
         m["checkpoint"] = str(ck)
         m["training"] = est.meta.get("training", {})
         m["test_set"] = _data_name(args)
-        m["boxes"] = "ground truth (oracle detector)"
+        m["boxes"] = ("BlazePose person detector (pipose_ros/detect.py, windows, max 8 people)" if det
+                      else "ground truth (oracle detector)")
         rows[str(ck)] = m
         print(f"{ck}: {m['people']} people, matched {m['matched']}, misses {m['misses']}, false positives "
               f"{m['false_positives']}; MPJPE {m.get('mpjpe_cm', float('nan')):.2f} cm  mAP@6/8/10 "
@@ -555,11 +561,61 @@ def cmd_realcheck_depth(args) -> int:
     return 0
 
 
+def cmd_realcheck_2d(args) -> int:
+    """2D PCK@0.2 on real labelled photos, the student and MediaPipe Pose full on the same boxes."""
+    from .estimator import PoseEstimator
+    from .label import mediapipe_python
+    from .label.realcheck2d import run
+    est = PoseEstimator.from_checkpoint(args.checkpoint, device="cpu", min_confidence=0.0)
+    py = mediapipe_python()
+    if py is None:
+        print("MediaPipe not found (make label-env): scoring the student only", file=sys.stderr)
+    res = run(args.folder, est, py)
+    res["command"] = "pipose " + " ".join(sys.argv[1:])
+    res["checkpoint"] = str(args.checkpoint)
+    mpf = res["mediapipe_full"]
+    print(f"{res['people']} people: student PCK@0.2 {res['student']['pck02']:.1f} %"
+          + (f", MediaPipe Pose full {mpf['pck02']:.1f} %" if mpf else ""))
+    for j, v in res["student"]["per_joint"].items():
+        if v is not None:
+            print(f"  {j:15s} student {v:5.1f} %" + (f"  MediaPipe full {mpf['per_joint'][j]:5.1f} %" if mpf else ""))
+    _write_json(args.json, res)
+    if args.record:
+        from .report import machine, today, update_json, update_md_section
+        update_json({"real_2d.pck02": round(res["student"]["pck02"], 1),
+                     "real_2d.mediapipe_full_pck02": round(mpf["pck02"], 1) if mpf else None,
+                     "real_2d.people": res["people"], "real_2d.command": res["command"],
+                     "real_2d.date": today(), "real_2d.checkpoint": str(args.checkpoint)})
+        L = ["### 2D joints on real labelled photos (PCK@0.2)", "",
+             f"`{res['command']}` — {today()}, {machine()}. Photos: open-mmlab/mmpose `tests/data` coco + mpii "
+             f"(real COCO / MPII images with 2D labels, kept in a git-ignored cache), {res['people']} people with "
+             "a labelled torso; every method sees the same window around the labelled person box. "
+             "Threshold 0.2 × torso (left shoulder to right hip).", "",
+             "| joint | student | MediaPipe Pose full |", "|---|---|---|"]
+        for j, v in res["student"]["per_joint"].items():
+            if v is not None:
+                L.append(f"| {j} | {v:.1f} | {mpf['per_joint'][j]:.1f} |" if mpf else f"| {j} | {v:.1f} | — |")
+        L.append(f"| **all** | **{res['student']['pck02']:.1f}** | **{mpf['pck02']:.1f}** |" if mpf else
+                 f"| **all** | **{res['student']['pck02']:.1f}** | not run |")
+        L += ["", "MediaPipe Pose heavy is not in the offline mediapipe 0.10.14 wheel and was not run."]
+        update_md_section("real-2d", "\n".join(L))
+    return 0
+
+
 def cmd_ship_teacher(args) -> int:
     """Ship a depth-teacher run as the node's rgbd-mode teacher, model card section from its numbers."""
     from .study import ship_teacher
     dst = ship_teacher(args.run, args.models, args.results, args.curves)
     print(f"shipped {args.run} as {dst}; {Path(args.models) / 'MODEL_CARD.md'} teacher section rewritten")
+    return 0
+
+
+def cmd_ship_student(args) -> int:
+    """Ship an RGB student run (and its baseline) as the node's default, model card from the numbers."""
+    from .study import ship_student
+    for dst in ship_student(args.run, args.baseline, args.models, args.results, args.curves):
+        print(f"shipped {dst}")
+    print(f"{Path(args.models) / 'MODEL_CARD.md'} RGB section rewritten")
     return 0
 
 
@@ -645,6 +701,9 @@ def main(argv: list[str] | None = None) -> int:
                         "(PREFIX_mpjpe_cm, PREFIX_map10, …; e.g. synth_v2.teacher) and docs/RESULTS.md")
     e.add_argument("--min-confidence", type=float, default=0.1,
                    help="multi-person folders: skeletons below this mean confidence are not reported")
+    e.add_argument("--detector", choices=["gt", "blazepose"], default="gt",
+                   help="multi-person folders: person boxes from the ground truth (pose alone) or from the "
+                        "BlazePose person detector (detection + pose, as in the node)")
     e.set_defaults(func=cmd_evaluate)
 
     ts = sub.add_parser("testset", help="render a versioned benchmark: pipose-synth-v1 (2000 capsule frames) "
@@ -759,6 +818,14 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--note", default="", help="with --record: what the overlay shows (written beside the numbers)")
     rd.set_defaults(func=cmd_realcheck_depth)
 
+    r2 = sub.add_parser("realcheck-2d", help="2D PCK@0.2 on real labelled photos (mmpose tests/data layout), "
+                        "side by side with MediaPipe Pose full")
+    r2.add_argument("folder", type=Path, help="holds coco/test_coco.json and/or mpii/test_mpii.json with their images")
+    r2.add_argument("--checkpoint", type=Path, default=Path("models/pipose_student_kinect14.pt"))
+    r2.add_argument("--json", type=Path)
+    r2.add_argument("--record", action="store_true", help="write the numbers to docs/results.json and docs/RESULTS.md")
+    r2.set_defaults(func=cmd_realcheck_2d)
+
     sh = sub.add_parser("ship-teacher", help="ship a depth-teacher run as models/pipose_teacher_kinect14.pt "
                         "(the node's rgbd-mode teacher) and write its model-card section")
     sh.add_argument("run", type=Path)
@@ -766,6 +833,15 @@ def main(argv: list[str] | None = None) -> int:
     sh.add_argument("--results", type=Path, default=Path("docs/results.json"))
     sh.add_argument("--curves", default="docs/teacher_anny_curves.png", help="learning-curve PNG named in the card")
     sh.set_defaults(func=cmd_ship_teacher)
+
+    ss = sub.add_parser("ship-student", help="ship an RGB student run (+ its baseline) as the node's default "
+                        "models/pipose_student_kinect14.pt and write the model card's RGB section")
+    ss.add_argument("run", type=Path)
+    ss.add_argument("--baseline", type=Path, help="the RGB baseline run of the same recipe")
+    ss.add_argument("--models", type=Path, default=Path("models"))
+    ss.add_argument("--results", type=Path, default=Path("docs/results.json"))
+    ss.add_argument("--curves", default="", help="learning-curve PNG named in the card")
+    ss.set_defaults(func=cmd_ship_student)
 
     dm = sub.add_parser("demo", help="the main job: pose_node live over DDS on real photos + synthetic RGB-D")
     dm.add_argument("--out", type=Path, default=Path("demo_out"))

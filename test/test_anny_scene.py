@@ -173,6 +173,9 @@ def test_sharded_writer_resumes_and_crops(tmp_path):
     assert m["false_positives"] == (m["people"] - m["matched"])  # one skeleton per box
     if m["matched"]:
         assert np.isfinite(m["mpjpe_cm"]) and ("several people" in m["cases"] or "single person" in m["cases"])
+    # with a detector the boxes are its own: one that finds nobody turns everyone into a miss
+    m0 = evaluate_folder(est, root, modality="depth", min_visible=2, progress=False, detector=lambda rgb: [])
+    assert m0["people"] == m["people"] and m0["misses"] == m0["people"] and m0["false_positives"] == 0
 
 
 def test_match_people():

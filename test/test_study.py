@@ -81,3 +81,23 @@ def test_ship_picks_the_best_student_never_the_control(tmp_path, tiny_checkpoint
     assert meta["training"]["study_job"] == "student_s1" and meta["training"]["eval"]["mpjpe_cm"] == 75.0
     card = (models / "MODEL_CARD.md").read_text()
     assert "`student_s1`" in card and "| student | 75.00 |" in card and "best of 3 finished student runs" in card
+
+
+def test_ship_student_writes_numbers_and_card(tmp_path, tiny_checkpoints):
+    from pipose_ros.checkpoint import load_checkpoint
+    models = tmp_path / "models"
+    models.mkdir()
+    rj = tmp_path / "results.json"
+    rj.write_text(json.dumps({"synth_v2": {"student_mpjpe_cm": 20.5, "student_map10": 31.0, "baseline_mpjpe_cm": 22.0,
+                                           "teacher_mpjpe_cm": 38.8, "student_fingerprint": "abc"},
+                              "real_2d": {"pck02": 61.2, "mediapipe_full_pck02": 82.7, "people": 17}}))
+    out = study.ship_student(tiny_checkpoints["student"], tiny_checkpoints["baseline"], models, rj)
+    assert [p.name for p in out] == ["pipose_student_kinect14.pt", "pipose_rgb_baseline_kinect14.pt"]
+    _, meta = load_checkpoint(models / "pipose_student_kinect14.pt")
+    assert meta["training"]["eval"]["mpjpe_cm"] == 20.5 and meta["training"]["eval_real_2d"]["pck02"] == 61.2
+    _, meta = load_checkpoint(models / "pipose_rgb_baseline_kinect14.pt")
+    assert meta["training"]["eval"]["mpjpe_cm"] == 22.0
+    card = (models / "MODEL_CARD.md").read_text()
+    assert "| student | 20.50 cm | 31.0 % |" in card and "PCK@0.2 student **61.2 %**" in card
+    with pytest.raises(ValueError, match="not a student"):
+        study.ship_student(tiny_checkpoints["teacher"], None, models, rj)

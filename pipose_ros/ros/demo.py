@@ -4,7 +4,9 @@
    of people as sensor_msgs/Image at ``rate`` Hz with a CameraInfo: scikit-image's
    ``astronaut()`` (public domain, 512×512, sent as ``rgb8``) and ``camera()`` (CC0, 512×512
    grayscale, sent as ``mono8``). Their intrinsics are unknown, so both use the pinhole K of a
-   60° horizontal field of view: fx = fy = 443.4 px, cx = cy = 255.5 px, D = 0.
+   60° horizontal field of view: fx = fy = 443.4 px, cx = cy = 255.5 px, D = 0. Then two
+   10-frame multi-person sequences (:func:`_people_sequences`): are there one skeleton per
+   person and the same body ids in every frame? The PNGs carry the ids.
 2. Restarts the node in rgbd mode and publishes a held-out synthetic RGB-D sequence of one
    Anny person per frame (stream 7000, 1.2–4 m, 320 px wide, ``bgr8`` + ``16UC1``,
    :mod:`pipose_ros.data.anny_scene`) whose ground-truth joints are known.
@@ -67,12 +69,15 @@ def stop_node(proc: subprocess.Popen) -> int:
     return proc.returncode
 
 
-def draw(rgb: np.ndarray, K: np.ndarray, skels: dict[str, np.ndarray], title: str) -> np.ndarray:
-    """Projected skeletons (student green, teacher blue, ground truth white) on a BGR copy."""
+def draw(rgb: np.ndarray, K: np.ndarray, skels: dict[str, np.ndarray], title: str,
+         people: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """Projected skeletons (student green, teacher blue, ground truth white) on a BGR copy;
+    ``people`` (body id → student joints [J, 3]) are drawn in green with their id at the head."""
     img = np.ascontiguousarray(rgb[..., ::-1]).copy()
     colours = {"gt": (255, 255, 255), "teacher": (255, 120, 40), "student": (40, 220, 40)}
-    for name in ("gt", "teacher", "student"):
-        j = skels.get(name)
+    items = [(name, None, skels.get(name)) for name in ("gt", "teacher", "student")]
+    items += [("student", bid, j) for bid, j in (people or {}).items()]
+    for name, bid, j in items:
         if j is None:
             continue
         ok = np.isfinite(j).all(1) & (j[:, 2] > 0.05)
@@ -83,6 +88,10 @@ def draw(rgb: np.ndarray, K: np.ndarray, skels: dict[str, np.ndarray], title: st
         for p, k in zip(uv, ok):
             if k:
                 cv2.circle(img, (int(p[0]), int(p[1])), 3, colours[name], -1, cv2.LINE_AA)
+        if bid is not None and ok[0]:
+            org = (int(uv[0][0]) - 20, max(12, int(uv[0][1]) - 12))
+            cv2.putText(img, bid, org, cv2.FONT_HERSHEY_SIMPLEX, 0.55, (0, 0, 0), 3, cv2.LINE_AA)
+            cv2.putText(img, bid, org, cv2.FONT_HERSHEY_SIMPLEX, 0.55, (40, 220, 40), 1, cv2.LINE_AA)
     cv2.putText(img, title, (5, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 255), 1, cv2.LINE_AA)
     return img
 
@@ -126,24 +135,28 @@ class Recorder:
                 st = t.header.stamp.sec * 10**9 + t.header.stamp.nanosec
                 self.frame_ids.add(t.header.frame_id)
                 self.recv_time.setdefault(st, now)
-                name = t.child_frame_id
-                if name.endswith("_0") and not name.startswith("body_"):
+                name, _, bid = t.child_frame_id.rpartition("_")  # <joint>_<id> (REP-155)
+                if name and name != "body":
                     tr = t.transform.translation
-                    self.tf.setdefault(st, {})[name[:-2]] = np.array([tr.x, tr.y, tr.z])
+                    self.tf.setdefault(st, {}).setdefault(bid, {})[name] = np.array([tr.x, tr.y, tr.z])
         else:
             for m in msg.markers:
-                self.recv_time.setdefault(m.header.stamp.sec * 10**9 + m.header.stamp.nanosec, now)
-                if m.type == 7 and m.ns.endswith("/body_0"):  # SPHERE_LIST
-                    st = m.header.stamp.sec * 10**9 + m.header.stamp.nanosec
-                    self.markers.setdefault(st, {})[m.ns.split("/")[0]] = np.array(
+                st = m.header.stamp.sec * 10**9 + m.header.stamp.nanosec
+                self.recv_time.setdefault(st, now)
+                if m.type == 7 and "/body_" in m.ns:  # SPHERE_LIST of <source>/body_<id>
+                    source, bid = m.ns.split("/body_")
+                    self.markers.setdefault(st, {}).setdefault(source, {})[bid] = np.array(
                         [[p.x, p.y, p.z] for p in m.points])
 
+    def people_at(self, stamp: int) -> dict[str, np.ndarray]:
+        """Body id → student joints [J, 3] (from TF) published for the image with this stamp."""
+        return {bid: np.array([d.get(n, [np.nan] * 3) for n in KINECT14.names])
+                for bid, d in self.tf.get(stamp, {}).items()}
+
     def joints_at(self, stamp: int) -> np.ndarray | None:
-        """Student joints [J, 3] (from TF) published for the image with this stamp, or None."""
-        d = self.tf.get(stamp)
-        if not d:
-            return None
-        return np.array([d.get(n, [np.nan] * 3) for n in KINECT14.names])
+        """The first (single-person views: the only) body's student joints [J, 3], or None."""
+        people = self.people_at(stamp)
+        return next(iter(people.values())) if people else None
 
     def close(self) -> None:
         self.writer.close()
@@ -212,6 +225,44 @@ def _stats(rec: Recorder, sent) -> dict:
             "latency_ms_p95": float(np.percentile(lat, 95)) if lat else None}
 
 
+def _pan(img: np.ndarray, K: np.ndarray, win_w: int, n: int, source: str) -> list[dict]:
+    """``n`` frames of a window ``win_w`` wide sliding across ``img`` (a camera panning: the
+    people move across the frames); K follows the crop."""
+    h, w = img.shape[:2]
+    out = []
+    for x0 in np.linspace(0, w - win_w, n).round().astype(int):
+        Kc = K.copy()
+        Kc[0, 2] -= x0
+        out.append({"rgb": np.ascontiguousarray(img[:, x0:x0 + win_w]), "encoding": "rgb8", "K": Kc,
+                    "source": source})
+    return out
+
+
+def _people_sequences(n: int = 10) -> list[tuple[str, list[dict]]]:
+    """Multi-person sequences of ``n`` frames for the id check: ``people`` — the astronaut photo
+    and its mirror image side by side (public domain, shipped in scikit-image), panned; and, when
+    the real Kinect v2 frame of lmb-freiburg/rgbd-pose3d (4 people, no licence: never shipped) is in
+    ``~/.cache/pipose_ros/realdepth`` (docs/RESULTS.md says how), ``kinect_people`` panned the same
+    way with its real intrinsics."""
+    from skimage import data
+
+    a = cv2.resize(data.astronaut(), (320, 320), interpolation=cv2.INTER_AREA)
+    two = np.concatenate([a, np.full((320, 80, 3), 200, np.uint8), a[:, ::-1]], 1)
+    seqs = [("people", _pan(two, intrinsics_from_fov(640, 320, 60.0), 640, n,
+                            "scikit-image astronaut (public domain) + its mirror image"))]
+    kin = Path.home() / ".cache" / "pipose_ros" / "realdepth" / "color.png"
+    if kin.is_file():
+        from ..label.realcheck import RGBD_POSE3D_K
+
+        rgb = cv2.cvtColor(cv2.imread(str(kin)), cv2.COLOR_BGR2RGB)
+        f = rgb.shape[1] / 1920.0  # the constants are for the 1920×1080 colour image
+        fx, fy, cx, cy = (v * f for v in RGBD_POSE3D_K)
+        K = np.array([[fx, 0, cx], [0, fy, cy], [0, 0, 1.0]])
+        seqs.append(("kinect_people", _pan(rgb, K, int(rgb.shape[1] * 0.85), n,
+                                           "lmb-freiburg/rgbd-pose3d color.png (real Kinect v2, local cache)")))
+    return seqs
+
+
 def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
         checkpoint: str = "", teacher: str = "") -> dict:
     """Run the demo; returns (and writes to ``out/summary.json``) the measured numbers."""
@@ -241,9 +292,12 @@ def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
             for ph in photos:
                 sent = _publish_sequence(rec, [ph], rate, int(rate * seconds))
                 st = _stats(rec, sent)
-                last = next((rec.joints_at(s) for s, _, _ in reversed(sent) if rec.joints_at(s) is not None), None)
-                img = draw(ph["rgb"], ph["K"], {"student": last}, f"{ph['name']}: student (green)")
+                last_s = next((s for s, _, _ in reversed(sent) if rec.people_at(s)), None)
+                people = rec.people_at(last_s) if last_s is not None else {}
+                last = next(iter(people.values())) if people else None
+                img = draw(ph["rgb"], ph["K"], {}, f"{ph['name']}: student (green), body id", people)
                 cv2.imwrite(str(out / f"{ph['name']}.png"), img)
+                st["body_ids"] = sorted(people)
                 st["person_reported_frames"] = sum(1 for s, _, _ in sent if rec.joints_at(s) is not None)
                 if last is not None:
                     st["student_joints_m"] = np.round(last, 3).tolist()
@@ -251,6 +305,22 @@ def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
                 print(f"[{ph['name']}] frames in {st['frames_in']} out {st['frames_out']} "
                       f"(person in {st['person_reported_frames']}), latency p50 {st['latency_ms_p50']} ms "
                       f"p95 {st['latency_ms_p95']} ms", flush=True)
+            for name, seq in _people_sequences():
+                sent = _publish_sequence(rec, seq, rate, 1)
+                st = _stats(rec, sent)
+                ids = [sorted(rec.people_at(s)) for s, _, _ in sent]
+                st["body_ids_per_frame"] = ids
+                st["people_per_frame"] = [len(i) for i in ids]
+                st["ids_stable"] = bool(ids) and all(i == ids[0] and i for i in ids)
+                st["source"] = seq[0]["source"]
+                summary[name] = st
+                last_s = next((s for s, _, _ in reversed(sent) if rec.people_at(s)), None)
+                f = seq[sent[-1][2]]
+                img = draw(f["rgb"], f["K"], {}, f"{name}: last of {len(seq)} frames, body ids",
+                           rec.people_at(last_s) if last_s is not None else {})
+                cv2.imwrite(str(out / f"{name}.png"), img)
+                print(f"[{name}] {len(seq)} frames, people per frame {st['people_per_frame']}, ids "
+                      f"{'stable' if st['ids_stable'] else 'NOT stable'}: {ids[-1] if ids else []}", flush=True)
         finally:
             summary["rgb_node_exit_code"] = stop_node(proc)
         # ---- phase 2: synthetic RGB-D with ground truth, rgbd mode ----
@@ -275,7 +345,7 @@ def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
             if j is not None:
                 e = np.linalg.norm(j - f["gt"], axis=1)[f["mask"] & np.isfinite(j).all(1)]
                 errs.extend(e)
-            tm = rec.markers.get(s, {}).get("teacher")
+            tm = next(iter(rec.markers.get(s, {}).get("teacher", {}).values()), None)
             if tm is not None and len(tm) == len(f["gt"]):
                 terrs.extend(np.linalg.norm(tm - f["gt"], axis=1)[f["mask"]])
         st["student_mpjpe_cm"] = float(np.mean(errs) * 100) if errs else None
@@ -284,7 +354,7 @@ def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
         for k in range(0, min(n_synth, 40), 10):
             s = sent[k][0]
             f = frames[k]
-            tm = rec.markers.get(s, {}).get("teacher")
+            tm = next(iter(rec.markers.get(s, {}).get("teacher", {}).values()), None)
             img = draw(f["rgb"], f["K"], {"gt": f["gt"], "student": rec.joints_at(s),
                                           "teacher": tm if tm is not None and len(tm) == 14 else None},
                        f"synthetic {k}: gt white, student green, teacher blue")

@@ -1,8 +1,9 @@
 """Multi-person evaluation: match each ground-truth person to a prediction, then seed 000's metrics.
 
-Per frame, the estimator runs on the frame's person boxes (``boxes="gt"``: the ground-truth
-boxes of the people that count, an oracle detector until the person detector of issue 10
-exists). Its skeletons (those above ``min_confidence``) are matched to the ground-truth people
+Per frame, the estimator runs on the frame's person boxes: the ground-truth boxes of the people
+that count (an oracle detector, scoring pose alone), or with ``detector`` the boxes a person
+detector finds in the RGB image (:class:`pipose_ros.detect.PersonDetector`: detection and pose
+end to end, as in the node). Its skeletons (those above ``min_confidence``) are matched to the ground-truth people
 by the Hungarian algorithm (``scipy.optimize.linear_sum_assignment``) on the mean 2D distance
 of the ground truth's in-image joints, in units of the person's box diagonal; a pair counts
 when that distance is below ``max_match`` (default 0.2). Unmatched people are **misses**,
@@ -77,11 +78,13 @@ def _case_names(rec: dict, p: dict, K: np.ndarray, W: int, H: int) -> list[str]:
 
 
 def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
-                    max_match: float = 0.2, max_frames: int | None = None, progress: bool = True) -> dict:
+                    max_match: float = 0.2, max_frames: int | None = None, progress: bool = True,
+                    detector=None) -> dict:
     """Evaluate a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder.
 
     Args:
         modality: ``depth`` (``estimate_depth``, the teacher) or ``rgb`` (``estimate``).
+        detector: callable rgb → detections with ``.box`` (None: ground-truth boxes).
     Returns:
         dict with the :func:`pose_metrics` keys over matched people, ``people`` (that count),
         ``matched``, ``misses``, ``false_positives``, ``frames``, and ``cases`` (name →
@@ -106,15 +109,18 @@ def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_vi
                 boxes.append(box)
         if not people:
             continue
+        run_boxes = np.array(boxes)
+        if detector is not None:
+            run_boxes = np.array([d.box for d in detector(rgb)]).reshape(-1, 4)
         if modality == "depth":
             d = depth_to_metres(dep, "16UC1")
             if not np.isfinite(d).any():
                 misses += len(people)
                 n_people += len(people)
                 continue
-            sk = estimator.estimate_depth(d, K, boxes=np.array(boxes))
+            sk = estimator.estimate_depth(d, K, boxes=run_boxes) if len(run_boxes) else []
         else:
-            sk = estimator.estimate(rgb, K, boxes=np.array(boxes))
+            sk = estimator.estimate(rgb, K, boxes=run_boxes) if len(run_boxes) else []
         gt_uv = np.stack([project(np.nan_to_num(p["joints"], nan=1.0), K) for p in people])
         gmask = np.stack([in_view(p["joints"], K, W, H) for p in people])
         scale = np.array([np.hypot(b[2] - b[0], b[3] - b[1]) for b in boxes])
