@@ -519,9 +519,10 @@ def cmd_realcheck_depth(args) -> int:
     from .estimator import PoseEstimator
     from .label.realcheck import RGBD_POSE3D_K, realcheck_depth
     est = PoseEstimator.from_checkpoint(args.teacher, device="cpu", min_confidence=0.0)
+    student = PoseEstimator.from_checkpoint(args.student, device="cpu", min_confidence=0.0) if args.student else None
     K4 = args.K or (RGBD_POSE3D_K if args.rgbd_pose3d else None)
     res = realcheck_depth(args.folder, est, K4=K4, block=args.block, out_png=args.png,
-                          min_confidence=args.min_confidence)
+                          min_confidence=args.min_confidence, student=student)
     res["command"] = "pipose " + " ".join(sys.argv[1:])
     res["checkpoint"] = str(args.teacher)
     for r in res["people"]:
@@ -529,6 +530,11 @@ def cmd_realcheck_depth(args) -> int:
               f"{r['pseudo_gt_joints']}, median error {r.get('median_error_cm')} cm, mean {r.get('mean_error_cm')} cm")
     print(f"people found {res['people_found']}/{res['people_detected']}; median joint error {res['median_error_cm']} cm; "
           f"mean signed z (teacher - pseudo GT) {res['mean_signed_dz_cm']} cm; overlay {args.png}")
+    if student is not None:
+        for r in res["people"]:
+            print(f"person {r['id']}: student (RGB) neck distance {r.get('student_root')}")
+        print(f"student root distance: median relative error {res['student_root_rel_error_pct']} % over "
+              f"{res['student_root_people']} people (target ≤ 15 %)")
     _write_json(args.json, res)
     if args.record:
         from .report import machine, today, update_json, update_md_section
@@ -540,6 +546,10 @@ def cmd_realcheck_depth(args) -> int:
                      "real_depth_frame.per_person": res["people"], "real_depth_frame.command": res["command"],
                      "real_depth_frame.date": today(), "real_depth_frame.checkpoint": str(args.teacher),
                      "real_depth_frame.verdict": args.note})
+        if student is not None:
+            update_json({"real_depth_frame.student_root_rel_error_pct": res["student_root_rel_error_pct"],
+                         "real_depth_frame.student_root_people": res["student_root_people"],
+                         "real_depth_frame.student_checkpoint": str(args.student)})
         L = ["### The depth teacher on a real Kinect v2 frame", "",
              f"`{res['command']}` — {today()}, {machine()}. Frame: `lmb-freiburg/rgbd-pose3d` "
              f"color.png + depth.png ({res['image_size'][0]}×{res['image_size'][1]}, {res['depth_valid_fraction'] * 100:.1f} % "
@@ -555,6 +565,12 @@ def cmd_realcheck_depth(args) -> int:
         L += ["", f"People found: **{res['people_found']} of {res['people_detected']}** detected by MediaPipe; median joint "
               f"error over found people **{res['median_error_cm']} cm** (mean {res['mean_error_cm']} cm); mean signed "
               f"z difference teacher − pseudo GT {res['mean_signed_dz_cm']} cm."]
+        if student is not None:
+            L += ["", f"Absolute 3D from RGB alone: the student (`{args.student}`) on the colour image, same boxes — the "
+                  "neck's distance from the camera against the depth-lifted pseudo ground truth: " + "; ".join(
+                      f"person {r['id']} {r['student_root']['distance_m']} vs {r['student_root']['pseudo_gt_m']} m "
+                      f"({r['student_root']['rel_error_pct']} %)" for r in res["people"] if r.get("student_root"))
+                  + f". Median relative error **{res['student_root_rel_error_pct']} %** (target ≤ 15 %)."]
         if args.note:
             L += ["", f"Looking at the overlay (`{args.png}`): {args.note}"]
         update_md_section("real-depth-frame", "\n".join(L))
@@ -811,6 +827,8 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--rgbd-pose3d", action="store_true",
                     help="the intrinsics of the lmb-freiburg/rgbd-pose3d frame (Kinect v2, 1920x1080)")
     rd.add_argument("--block", type=int, default=4, help="densify: median of each block x block pixels")
+    rd.add_argument("--student", type=Path, help="also the RGB student on the colour image: its absolute root "
+                    "distance against the depth-lifted pseudo ground truth")
     rd.add_argument("--min-confidence", type=float, default=0.1)
     rd.add_argument("--png", type=Path, default=Path("demo_out/realcheck_depth.png"))
     rd.add_argument("--json", type=Path)

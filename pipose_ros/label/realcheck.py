@@ -113,7 +113,7 @@ def detect_people(image_path: Path, python: str, min_joints: int = 8) -> list[di
 
 
 def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_png: str | Path | None = None,
-                    min_confidence: float = 0.1, python: str | None = None) -> dict:
+                    min_confidence: float = 0.1, python: str | None = None, student=None) -> dict:
     """Run the depth teacher on a real RGB-D frame and score it (module docstring).
 
     Args:
@@ -123,7 +123,11 @@ def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_
     Returns: dict with ``people`` (per person: box, found, confidence, median / mean error cm,
         joints with pseudo GT), ``people_found``, ``people_detected``, ``median_error_cm`` (median
         over all pseudo-GT joints of found people), ``mean_signed_dz_cm``, ``depth_valid_fraction``,
-        ``densify_block``.
+        ``densify_block``. With ``student`` (an RGB :class:`PoseEstimator`): the student also runs
+        on the colour image with the same boxes, and each person's row gets ``student_root``: the
+        neck's distance from the camera, student (RGB only) vs pseudo ground truth, and the
+        relative error in % (the absolute-3D check of issue 10); ``student_root_rel_error_pct``
+        is the median over people.
     Raises: FileNotFoundError (missing images, no K), RuntimeError (no MediaPipe).
     """
     folder = Path(folder)
@@ -189,7 +193,22 @@ def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_
                     all_err.extend(e.tolist())
                     dz.extend(((s.joints[vis, 2] - j_gt[vis, 2]) * 100).tolist())
         rows.append(row)
+    root_err = []
+    if student is not None and people:
+        ss = student.estimate(cv2.cvtColor(color, cv2.COLOR_BGR2RGB), K, boxes=np.array([p["box"] for p in people]))
+        s_uv = np.stack([s.uv for s in ss]) if ss else np.zeros((0, 14, 2))
+        spairs = dict(match_people(gt_uv, gmask, scale, s_uv, max_match=0.2))
+        for i, row in enumerate(rows):
+            j_gt, vis = gts[i]
+            if i in spairs and vis[KINECT14.root]:
+                d_s = float(np.linalg.norm(ss[spairs[i]].joints[KINECT14.root]))
+                d_gt = float(np.linalg.norm(j_gt[KINECT14.root]))
+                row["student_root"] = {"distance_m": round(d_s, 3), "pseudo_gt_m": round(d_gt, 3),
+                                       "rel_error_pct": round(100 * abs(d_s - d_gt) / d_gt, 1)}
+                root_err.append(row["student_root"]["rel_error_pct"])
     res = {"image_size": [W, H], "K": [fx, fy, cx, cy], "densify_block": block,
+           "student_root_rel_error_pct": float(np.median(root_err)) if root_err else None,
+           "student_root_people": len(root_err),
            "depth_valid_fraction": round(float((depth > 0).mean()), 4),
            "dense_valid_fraction": round(float((dense > 0).mean()), 4),
            "people_detected": len(people), "people_found": int(sum(r["found"] for r in rows)),
