@@ -280,3 +280,12 @@ class Undistorter:
             self._maps = cv2.initUndistortRectifyMap(K, np.asarray(D, np.float64), None, K, (w, h), cv2.CV_16SC2)
             self._key = key
         return cv2.remap(img, self._maps[0], self._maps[1], interpolation=interpolation)
+
+
+def points_box(uv: np.ndarray, grow: float = 0.15) -> np.ndarray:
+    """Box (x0, y0, x1, y1) of pixel points float [N, 2], grown on every side by ``grow`` ×
+    its larger side (a joints' box → a person box)."""
+    x0, y0 = uv.min(0)
+    x1, y1 = uv.max(0)
+    g = grow * max(x1 - x0, y1 - y0)
+    return np.array([x0 - g, y0 - g, x1 + g, y1 + g])

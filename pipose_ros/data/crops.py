@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from ..camera import CropView, in_view, project
+from ..camera import CropView, in_view, points_box, project
 from ..skeleton import KINECT14
 from .dataset import SampleSet
 from .folder import frame_people, read_folder, read_frame
@@ -35,15 +35,6 @@ class CropSpec:
     scale: tuple[float, float] = (1.15, 1.45)
     shift: float = 0.08
     seed: int = 0
-
-
-def points_box(uv: np.ndarray, grow: float = 0.15) -> np.ndarray:
-    """Box (x0, y0, x1, y1) of pixel points float [N, 2], grown on every side by ``grow`` ×
-    its larger side (a joints' box → a person box)."""
-    x0, y0 = uv.min(0)
-    x1, y1 = uv.max(0)
-    g = grow * max(x1 - x0, y1 - y0)
-    return np.array([x0 - g, y0 - g, x1 + g, y1 + g])
 
 
 def person_box(p: dict, K: np.ndarray, W: int, H: int) -> np.ndarray | None:

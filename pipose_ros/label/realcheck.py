@@ -40,8 +40,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..camera import in_view, project, scale_K
-from ..data.crops import points_box
+from ..camera import in_view, points_box, project, scale_K
 from ..skeleton import KINECT14
 from ..train.multi_eval import match_people
 from . import mediapipe_python, run_mediapipe_lines

@@ -45,8 +45,7 @@ from sensor_msgs.msg import CameraInfo, Image
 from visualization_msgs.msg import MarkerArray
 
 from ..assets import model_path
-from ..camera import Undistorter
-from ..data.crops import points_box
+from ..camera import Undistorter, points_box
 from ..detect import PersonDetector
 from ..estimator import PoseEstimator
 from ..track import BodyTracker
