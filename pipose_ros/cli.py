@@ -626,6 +626,40 @@ def cmd_ship_teacher(args) -> int:
     return 0
 
 
+def cmd_table_v2(args) -> int:
+    """The PI table on pipose-synth-v2 from the recorded rows (``synth_v2.<row>_*`` in
+    docs/results.json): MPJPE / mAP@10 per row and the share of the baseline → teacher gap that
+    the student (and the control, F_hall only) closes; writes ``synth_v2.gap_closed_pct`` and the
+    RESULTS.md section ``synth_v2.table``."""
+    from .report import RESULTS_JSON, today, update_json, update_md_section
+    v2 = json.loads(Path(RESULTS_JSON).read_text()).get("synth_v2", {})
+    rows = [("teacher", "depth teacher (F_depth, SmallHRNet, depth crops)"),
+            ("baseline", "RGB baseline (F_rgb, same pretrained init, L_PE only)"),
+            ("hall_only", "F_hall only (L_PE + L_PI)"), ("student", "F_rgb ‖ F_hall (L_PE + L_PI), the student"),
+            ("control", "RGB-teacher control (F_rgb ‖ F_hall distilled from the RGB baseline)")]
+    t, b = v2.get("teacher_mpjpe_cm"), v2.get("baseline_mpjpe_cm")
+    gap = lambda r: (None if None in (t, b, v2.get(f"{r}_mpjpe_cm")) or b == t  # noqa: E731
+                     else round(100 * (b - v2[f"{r}_mpjpe_cm"]) / (b - t), 1))
+    L = ["### The PI table on pipose-synth-v2 (issue 10)", "",
+         f"`pipose table-v2` — {today()}, from the rows recorded by `pipose evaluate --record synth_v2.<row>` "
+         "(ground-truth boxes; each row's command and checkpoint are in docs/results.json). One seed per row "
+         "unless stated; rows not run are marked so.", "",
+         "| row | MPJPE (cm) | mAP@10 (%) | PA-MPJPE (cm) | gap closed (%) | checkpoint |", "|---|---|---|---|---|---|"]
+    fmt = lambda v, f=".2f": "not run" if v is None else format(v, f)  # noqa: E731
+    for key, label in rows:
+        g = gap(key) if key not in ("teacher", "baseline") else None
+        L.append(f"| {label} | {fmt(v2.get(key + '_mpjpe_cm'))} | {fmt(v2.get(key + '_map10'), '.1f')} | "
+                 f"{fmt(v2.get(key + '_pa_mpjpe_cm'))} | {'—' if g is None else g} | "
+                 f"`{v2.get(key + '_checkpoint', '—')}` |")
+    L += ["", "Gap closed = (baseline − row) / (baseline − teacher) on MPJPE. Target (issue 10): student ≤ 12 cm, "
+          "the student closes ≥ 67 % of the gap and the control less, ≥ 3 seeds for the main rows."]
+    update_json({"synth_v2.gap_closed_pct": gap("student"), "synth_v2.gap_closed_control_pct": gap("control"),
+                 "synth_v2.gap_closed_hall_only_pct": gap("hall_only")})
+    update_md_section("synth_v2.table", "\n".join(L))
+    print("\n".join(L))
+    return 0
+
+
 def cmd_ship_student(args) -> int:
     """Ship an RGB student run (and its baseline) as the node's default, model card from the numbers."""
     from .study import ship_student
@@ -851,6 +885,9 @@ def main(argv: list[str] | None = None) -> int:
     sh.add_argument("--results", type=Path, default=Path("docs/results.json"))
     sh.add_argument("--curves", default="docs/teacher_anny_curves.png", help="learning-curve PNG named in the card")
     sh.set_defaults(func=cmd_ship_teacher)
+
+    tv = sub.add_parser("table-v2", help="the PI table on pipose-synth-v2 from the recorded rows (RESULTS.md)")
+    tv.set_defaults(func=cmd_table_v2)
 
     ss = sub.add_parser("ship-student", help="ship an RGB student run (+ its baseline) as the node's default "
                         "models/pipose_student_kinect14.pt and write the model card's RGB section")

@@ -105,3 +105,25 @@ def test_tracker_keeps_ids_through_motion_and_short_occlusion_and_never_reuses()
 def test_box_iou():
     iou = box_iou(np.array([[0, 0, 10, 10]]), np.array([[0, 0, 10, 10], [5, 0, 15, 10], [20, 20, 30, 30]]))
     assert np.allclose(iou, [[1.0, 50 / 150, 0.0]])
+
+
+def test_windows_cover_the_image_and_merge_rules():
+    from pipose_ros.detect import Detection, _inside_window, _same_person, windows
+    ws = windows(960, 540, (1.0, 0.6))
+    assert (0, 0, 540) in ws and (420, 0, 540) in ws and windows(512, 512, (1.0,)) == []
+    for x0, y0, side in ws:
+        assert x0 >= 0 and y0 >= 0 and x0 + side <= 960 and y0 + side <= 540
+    small = [w for w in ws if w[2] == 324]
+    assert max(x + s for x, _, s in small) == 960 and max(y + s for _, y, s in small) == 540
+
+    def det(hip, r, sh):
+        hip = np.array(hip, float)
+        return Detection(box=np.r_[hip - r, hip + r], score=0.9, hip=hip, radius=r,
+                         keypoints=np.array([hip, hip + [0, -r], sh, sh], float))
+    a = det((500, 300), 120, (505, 220))
+    assert _same_person(a, det((508, 296), 130, (500, 226)), 0.25)       # one person, two windows
+    assert not _same_person(a, det((457, 281), 119, (453, 205)), 0.25)   # the neighbour behind
+    # a window that cuts the person's circle does not report them (unless the cut is the image's edge)
+    assert not _inside_window(det((300, 300), 150, (300, 220)), 200, 200, 200, 960, 540)
+    assert _inside_window(det((300, 300), 50, (300, 280)), 200, 200, 200, 960, 540)
+    assert _inside_window(det((100, 300), 150, (100, 220)), 0, 140, 400, 960, 540)

@@ -101,3 +101,17 @@ def test_ship_student_writes_numbers_and_card(tmp_path, tiny_checkpoints):
     assert "| student | 20.50 cm | 31.0 % |" in card and "PCK@0.2 student **61.2 %**" in card
     with pytest.raises(ValueError, match="not a student"):
         study.ship_student(tiny_checkpoints["teacher"], None, models, rj)
+
+
+def test_table_v2_gap_closed_from_recorded_rows(tmp_path, monkeypatch):
+    from pipose_ros.cli import main
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "results.json").write_text(json.dumps({"synth_v2": {
+        "teacher_mpjpe_cm": 20.0, "baseline_mpjpe_cm": 40.0, "student_mpjpe_cm": 30.0, "student_map10": 12.5}}))
+    assert main(["table-v2"]) == 0
+    js = json.loads((tmp_path / "docs" / "results.json").read_text())["synth_v2"]
+    assert js["gap_closed_pct"] == 50.0 and js["gap_closed_control_pct"] is None
+    md = (tmp_path / "docs" / "RESULTS.md").read_text()
+    assert "| F_rgb ‖ F_hall (L_PE + L_PI), the student | 30.00 | 12.5 |" in md and "| 50.0 |" in md
+    assert "RGB-teacher control (F_rgb ‖ F_hall distilled from the RGB baseline) | not run" in md
