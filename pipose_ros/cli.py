@@ -317,6 +317,9 @@ def cmd_benchmark(args) -> int:
         _benchmark_render(args)
         if args.render_only:
             return 0
+    if args.topdown:
+        _benchmark_topdown(args)
+        return 0
     K = intrinsics_from_fov(640, 480, 60)
     rgb = np.random.default_rng(0).integers(0, 255, (480, 640, 3), np.uint8)
     depth = np.full((480, 640), 2.5, np.float32)
@@ -348,6 +351,73 @@ def cmd_benchmark(args) -> int:
     extra = old.split("<!-- end of pipose benchmark -->", 1)[1] if "<!-- end of pipose benchmark -->" in old else ""
     Path(args.out).write_text("\n".join(lines) + "\n<!-- end of pipose benchmark -->" + extra)
     return 0
+
+
+def _benchmark_topdown(args) -> None:
+    """Top-down timing on a real 640×480 photo (issue 10): the person detector (whole image, and
+    with its windows) and the student on 1 and 4 person crops as one batch → docs/BENCHMARKS.md
+    section ``topdown``."""
+    import time
+
+    import cv2
+    import numpy as np
+    from skimage import data
+
+    from .camera import intrinsics_from_fov
+    from .detect import PersonDetector
+    from .estimator import PoseEstimator
+    from .report import machine, today, update_md_section
+
+    a = cv2.resize(data.astronaut(), (320, 480), interpolation=cv2.INTER_AREA)
+    rgb = np.ascontiguousarray(np.concatenate([a, a[:, ::-1]], 1))  # 640×480, two real people
+    K = intrinsics_from_fov(640, 480, 60)
+
+    def timeit(f, n=args.n):
+        for _ in range(3):
+            f()
+        ts = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            f()
+            ts.append((time.perf_counter() - t0) * 1000)
+        return float(np.median(ts)), float(np.percentile(ts, 95))
+
+    rows = []
+    for scales, label in (((), "whole image"), ((1.0,), "+ short-side squares"), ((1.0, 0.6), "+ 0.6 windows (default)")):
+        det = PersonDetector(window_scales=scales)
+        n = len(det(rgb))
+        rows.append((f"detector, {label}", n, *timeit(lambda: det(rgb))))
+    det = PersonDetector()
+    box = det(rgb)[0].box
+    for ck in args.checkpoints:
+        est = PoseEstimator.from_checkpoint(ck, device=args.device, min_confidence=0.0)
+        if est.kind == "teacher":
+            continue
+        for n in (1, 4):
+            rows.append((f"`{Path(ck).name}` on {n} crop{'s' if n > 1 else ''}", n,
+                         *timeit(lambda: est.estimate(rgb, K, boxes=[box] * n))))
+        rows.append((f"end to end: detector (default) + `{Path(ck).name}`", None,
+                     *timeit(lambda: est.estimate(rgb, K, boxes=[d.box for d in det(rgb)]))))
+    cmd = "pipose " + " ".join(sys.argv[1:])
+    L = ["## Top-down: person detector and student crops (issue 10)", "",
+         f"`{cmd}` — {today()}, {machine()}, torch {torch_version()} threads {torch_threads()}, ONNX Runtime default "
+         f"threads. Frame: the astronaut photo and its mirror image side by side, 640×480 (two real people); "
+         f"{args.n} timed runs after 3 warm-up runs.", "",
+         "| what | people / crops | p50 (ms) | p95 (ms) |", "|---|---|---|---|"]
+    L += [f"| {w} | {'—' if n is None else n} | {p50:.1f} | {p95:.1f} |" for w, n, p50, p95 in rows]
+    for r in rows:
+        print(r)
+    update_md_section("topdown", "\n".join(L), args.out)
+
+
+def torch_version() -> str:
+    import torch
+    return str(torch.__version__)
+
+
+def torch_threads() -> int:
+    import torch
+    return torch.get_num_threads()
 
 
 def _benchmark_render(args) -> None:
@@ -915,6 +985,8 @@ def main(argv: list[str] | None = None) -> int:
     bm.add_argument("--device", default="auto")
     bm.add_argument("--out", type=Path, default=Path("docs/BENCHMARKS.md"))
     bm.add_argument("--render", action="store_true", help="also time the synthetic RGB-D renderer (render_fps)")
+    bm.add_argument("--topdown", action="store_true", help="time the person detector and the student on 1 and 4 "
+                    "crops of a real 640x480 photo (docs/BENCHMARKS.md section topdown) instead of the whole-image table")
     bm.add_argument("--render-only", action="store_true", help="with --render: skip the estimator timing")
     bm.add_argument("--render-frames", type=int, default=400)
     bm.add_argument("--render-workers", type=int, default=2)

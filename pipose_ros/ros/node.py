@@ -89,6 +89,9 @@ PARAMS = {
                          "checkpoint was trained on person crops, else none)"),
     "max_people": (4, "at most this many people per frame (detector on)"),
     "detector_min_score": (0.5, "person detections below this score are ignored"),
+    "detector_windows": ([1.0, 0.6], "the detector also runs on square windows of these fractions of the image's "
+                                     "short side (finds people far away or close together; [] = whole image only, "
+                                     "fastest; docs/BACKBONES.md)"),
     "track_max_age": (1.0, "seconds a body keeps its id while unseen (short occlusions)"),
     "publish_hri": (True, "publish the ROS4HRI topics /humans/bodies/tracked, .../<id>/roi, .../<id>/skeleton2d"),
     "publish_tf": (True, "publish body_<id> and <joint>_<id> TF frames"),
@@ -128,7 +131,8 @@ class PoseNode(Node):
             raise ValueError(f"parameter detector must be auto, blazepose or none, got {p['detector']!r}")
         self.detector = None
         if det == "blazepose":
-            self.detector = PersonDetector(min_score=p["detector_min_score"], max_people=p["max_people"])
+            self.detector = PersonDetector(min_score=p["detector_min_score"], max_people=p["max_people"],
+                                           window_scales=tuple(p["detector_windows"]))
         self.tracker = BodyTracker(max_age_s=p["track_max_age"], joint_set=self.joint_set)
         self.get_logger().info(f"person detector: {det}" + (f" (max {p['max_people']} people)" if self.detector else
                                                              " (whole image, one person)"))
