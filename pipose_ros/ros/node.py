@@ -48,8 +48,8 @@ from ..assets import model_path
 from ..camera import Undistorter, points_box
 from ..detect import PersonDetector
 from ..estimator import PoseEstimator
-from ..track import BodyTracker
 from ..skeleton import get_joint_set
+from ..track import BodyTracker
 from .conversions import camera_info_to_K, image_to_depth_m, image_to_rgb
 from .output import body_roi, ids_list, marker_array, skeleton2d, skeleton_transforms
 from .sync import ApproxPairSync, stamp_ns
