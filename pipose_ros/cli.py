@@ -660,11 +660,11 @@ def cmd_realcheck_2d(args) -> int:
     res["command"] = "pipose " + " ".join(sys.argv[1:])
     res["checkpoint"] = str(args.checkpoint)
     mpf = res["mediapipe_full"]
-    print(f"{res['people']} people: student PCK@0.2 {res['student']['pck02']:.1f} %"
+    print(f"{res['people']} people: {est.kind} PCK@0.2 {res['student']['pck02']:.1f} %"
           + (f", MediaPipe Pose full {mpf['pck02']:.1f} %" if mpf else ""))
     for j, v in res["student"]["per_joint"].items():
         if v is not None:
-            print(f"  {j:15s} student {v:5.1f} %" + (f"  MediaPipe full {mpf['per_joint'][j]:5.1f} %" if mpf else ""))
+            print(f"  {j:15s} {est.kind} {v:5.1f} %" + (f"  MediaPipe full {mpf['per_joint'][j]:5.1f} %" if mpf else ""))
     _write_json(args.json, res)
     if args.record:
         from .report import machine, today, update_json, update_md_section
