@@ -742,7 +742,7 @@ def cmd_ship_student(args) -> int:
 def cmd_demo(args) -> int:
     from .ros.demo import run
     s = run(args.out, rate=args.rate, seconds=args.seconds, n_synth=args.synthetic,
-            checkpoint=args.checkpoint, teacher=args.teacher)
+            checkpoint=args.checkpoint, teacher=args.teacher, seq_rate=args.seq_rate)
     ok = all(s.get(k, {}).get("frames_out", 0) > 0 for k in ("astronaut", "camera", "synthetic_rgbd"))
     ok &= s.get("rgb_node_exit_code") == 0 and s.get("rgbd_node_exit_code") == 0
     if not ok:
@@ -973,6 +973,8 @@ def main(argv: list[str] | None = None) -> int:
     dm.add_argument("--rate", type=float, default=15.0, help="publish rate, Hz")
     dm.add_argument("--seconds", type=float, default=4.0, help="seconds per photo")
     dm.add_argument("--synthetic", type=int, default=40, help="frames of the synthetic RGB-D sequence")
+    dm.add_argument("--seq-rate", type=float, default=0.5,
+                    help="publish rate of the 10-frame multi-person sequences, Hz (every frame must be processed)")
     dm.add_argument("--checkpoint", default="", help="student checkpoint (default: shipped)")
     dm.add_argument("--teacher", default="", help="teacher checkpoint (default: shipped)")
     dm.set_defaults(func=cmd_demo)
