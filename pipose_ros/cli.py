@@ -973,7 +973,7 @@ def main(argv: list[str] | None = None) -> int:
     dm.add_argument("--rate", type=float, default=15.0, help="publish rate, Hz")
     dm.add_argument("--seconds", type=float, default=4.0, help="seconds per photo")
     dm.add_argument("--synthetic", type=int, default=40, help="frames of the synthetic RGB-D sequence")
-    dm.add_argument("--seq-rate", type=float, default=0.5,
+    dm.add_argument("--seq-rate", type=float, default=1.0,
                     help="publish rate of the 10-frame multi-person sequences, Hz (every frame must be processed)")
     dm.add_argument("--checkpoint", default="", help="student checkpoint (default: shipped)")
     dm.add_argument("--teacher", default="", help="teacher checkpoint (default: shipped)")

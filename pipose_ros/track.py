@@ -141,6 +141,10 @@ class BodyTracker:
         if len(boxes) != len(skeletons):
             raise ValueError(f"{len(skeletons)} skeletons but {len(boxes)} boxes")
         roots = np.array([body_root(s.joints, self.joint_set) for s in skeletons]).reshape(-1, 3)
+        # tracks unseen for longer than max_age end before matching: a newcomer never takes a stale id
+        newest = max([stamp_s] + [t.last_seen for t in self.tracks])
+        ended = [t.id for t in self.tracks if newest - t.last_seen > self.max_age_s]
+        self.tracks = [t for t in self.tracks if t.id not in ended]
         ids: list[str | None] = [None] * len(skeletons)
         if self.tracks and len(skeletons):
             t_roots = np.stack([t.root for t in self.tracks])
@@ -164,9 +168,6 @@ class BodyTracker:
                 t = Track(self._new_id(), roots[c], boxes[c], stamp_s, skeleton=skeletons[c])
                 self.tracks.append(t)
                 ids[c] = t.id
-        newest = max([stamp_s] + [t.last_seen for t in self.tracks])
-        ended = [t.id for t in self.tracks if newest - t.last_seen > self.max_age_s]
-        self.tracks = [t for t in self.tracks if t.id not in ended]
         return [str(i) for i in ids], ended
 
     @property

@@ -94,7 +94,9 @@ def test_tracker_keeps_ids_through_motion_and_short_occlusion_and_never_reuses()
     ids, ended = tr.update([_skel(a + [0.5, 0, 0]), _skel(b + [0.5, 0, 0])], [box(140), box(260)], 0.8)
     assert ids == first and not ended
     # b leaves for good: its id ends once, later newcomers get fresh ids
-    ids, ended = tr.update([_skel(a + [0.5, 0, 0])], [box(140)], 1.5)
+    ids, ended = tr.update([_skel(a + [0.5, 0, 0])], [box(140)], 1.2)
+    assert ids == [first[0]] and not ended
+    ids, ended = tr.update([_skel(a + [0.5, 0, 0])], [box(140)], 1.4)
     assert ended == [first[1]] and tr.live_ids == [first[0]]
     ids, _ = tr.update([_skel(a + [0.5, 0, 0]), _skel(b + [0.5, 0, 0])], [box(140), box(260)], 1.6)
     assert ids[0] == first[0] and ids[1] not in first
@@ -127,3 +129,12 @@ def test_windows_cover_the_image_and_merge_rules():
     assert not _inside_window(det((300, 300), 150, (300, 220)), 200, 200, 200, 960, 540)
     assert _inside_window(det((300, 300), 50, (300, 280)), 200, 200, 200, 960, 540)
     assert _inside_window(det((100, 300), 150, (100, 220)), 0, 140, 400, 960, 540)
+
+
+def test_a_newcomer_after_a_long_gap_never_takes_a_stale_id():
+    tr = BodyTracker(max_age_s=1.0, seed=1)
+    box = np.array([100, 50, 180, 250])
+    (old,), _ = tr.update([_skel(np.array([0.0, 0.0, 3.0]))], [box], 0.0)
+    # 2 s later someone appears 1 m away: the old track has ended first, the newcomer gets a new id
+    ids, ended = tr.update([_skel(np.array([1.0, 0.0, 3.0]))], [box + 60], 2.0)
+    assert ended == [old] and ids[0] != old
