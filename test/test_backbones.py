@@ -128,3 +128,19 @@ def test_blazepose_student_distils_from_the_hrnet_teacher_and_round_trips(tmp_pa
     x = torch.rand(1, 3, spdh.height, spdh.width)
     with torch.no_grad():
         assert torch.allclose(student.eval()(x)["uv"], again(x)["uv"], atol=1e-5)
+
+
+def test_blazepose_graph_constants_come_from_the_onnx_not_the_checkpoint():
+    """onnx2torch names the graph's constants by initializer order, which a re-conversion may
+    change: loading must keep the ONNX's own constants (pads, resize scales)."""
+    m = build_model(ModelConfig(kind="baseline", backbone="blazepose_full")).eval()
+    x = torch.rand(1, 3, 64, 64)
+    with torch.no_grad():
+        ref = m(x)["uv"]
+    sd = m.state_dict()
+    consts = [k for k in sd if ".initializers." in k]
+    assert consts
+    bad = {k: (v + 7 if k in consts else v) for k, v in sd.items()}
+    m.load_state_dict(bad)
+    with torch.no_grad():
+        assert torch.equal(m(x)["uv"], ref)

@@ -157,6 +157,15 @@ class BlazePoseBackbone(nn.Module):
         self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
         self.channels = [48, 48, 48, 48]
         self.out_channels = 48 + 39
+        self._register_load_state_dict_pre_hook(self._keep_graph_constants)
+
+    def _keep_graph_constants(self, state_dict, prefix, *args):
+        """The graph's constants (pads, resize scales: onnx2torch ``initializers.*`` buffers, never
+        trained) always come from the ONNX file, not from a checkpoint: their generated names
+        follow the file's initializer order, which another conversion may change."""
+        for k, v in self.net.state_dict().items():
+            if k.startswith("initializers."):
+                state_dict[prefix + "net." + k] = v
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
         x = (x * self.std + self.mean).permute(0, 2, 3, 1)
