@@ -337,14 +337,16 @@ def cmd_benchmark(args) -> int:
             ts.append((time.perf_counter() - t0) * 1000)
         ts = np.array(ts)
         params = sum(p.numel() for p in est.model.parameters()) / 1e6
-        res.append((Path(ck).name, est.kind, params, np.median(ts), np.percentile(ts, 95), str(est.device)))
+        res.append((Path(ck).name, f"{est.kind}, {est.input_w}×{est.input_h}", params, np.median(ts),
+                    np.percentile(ts, 95), str(est.device)))
         print(f"{ck}: p50 {np.median(ts):.1f} ms, p95 {np.percentile(ts, 95):.1f} ms ({est.device})")
     lines = ["# Benchmarks", "",
-             f"`PoseEstimator` end to end (letterbox 640×480 → 128×96, network, SPDH decode) on one "
+             f"`PoseEstimator` end to end on the whole image as one view (letterbox 640×480 → the network "
+             f"input, network, SPDH decode; person crops: section `topdown` below) on one "
              f"frame at a time; {args.n} timed runs after 5 warm-up runs. Measured {datetime.date.today()} on "
              f"{platform.machine()} with {os.cpu_count()} CPU cores, torch {torch.__version__}, "
              f"{torch.get_num_threads()} threads, no GPU. Re-run: `pipose benchmark` (or `make benchmark`).", "",
-             "| checkpoint | kind | params (M) | p50 (ms) | p95 (ms) | device |", "|---|---|---|---|---|---|"]
+             "| checkpoint | kind, input | params (M) | p50 (ms) | p95 (ms) | device |", "|---|---|---|---|---|---|"]
     lines += [f"| `{a}` | {b} | {c:.2f} | {d:.1f} | {e:.1f} | {f} |" for a, b, c, d, e, f in res]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     old = Path(args.out).read_text() if Path(args.out).exists() else ""
