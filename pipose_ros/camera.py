@@ -289,3 +289,15 @@ def points_box(uv: np.ndarray, grow: float = 0.15) -> np.ndarray:
     x1, y1 = uv.max(0)
     g = grow * max(x1 - x0, y1 - y0)
     return np.array([x0 - g, y0 - g, x1 + g, y1 + g])
+
+
+def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU matrix float [N, M] of boxes a [N, 4] and b [M, 4] (x0, y0, x1, y1)."""
+    a, b = np.asarray(a, np.float64).reshape(-1, 4), np.asarray(b, np.float64).reshape(-1, 4)
+    x0 = np.maximum(a[:, None, 0], b[None, :, 0])
+    y0 = np.maximum(a[:, None, 1], b[None, :, 1])
+    x1 = np.minimum(a[:, None, 2], b[None, :, 2])
+    y1 = np.minimum(a[:, None, 3], b[None, :, 3])
+    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    area = lambda r: (r[:, 2] - r[:, 0]) * (r[:, 3] - r[:, 1])  # noqa: E731
+    return inter / np.maximum(area(a)[:, None] + area(b)[None, :] - inter, 1e-12)

@@ -305,7 +305,6 @@ def cmd_benchmark(args) -> int:
     """Time PoseEstimator.estimate on a 640x480 frame; write docs/BENCHMARKS.md."""
     import datetime
     import platform
-    import time
 
     import numpy as np
     import torch
@@ -328,18 +327,10 @@ def cmd_benchmark(args) -> int:
         est = PoseEstimator.from_checkpoint(ck, device=args.device, min_confidence=0.0)
         f = est.estimate_depth if est.kind == "teacher" else est.estimate
         x = depth if est.kind == "teacher" else rgb
-        for _ in range(5):
-            f(x, K)
-        ts = []
-        for _ in range(args.n):
-            t0 = time.perf_counter()
-            f(x, K)
-            ts.append((time.perf_counter() - t0) * 1000)
-        ts = np.array(ts)
+        p50, p95 = _time_ms(lambda: f(x, K), args.n, warmup=5)
         params = sum(p.numel() for p in est.model.parameters()) / 1e6
-        res.append((Path(ck).name, f"{est.kind}, {est.input_w}×{est.input_h}", params, np.median(ts),
-                    np.percentile(ts, 95), str(est.device)))
-        print(f"{ck}: p50 {np.median(ts):.1f} ms, p95 {np.percentile(ts, 95):.1f} ms ({est.device})")
+        res.append((Path(ck).name, f"{est.kind}, {est.input_w}×{est.input_h}", params, p50, p95, str(est.device)))
+        print(f"{ck}: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({est.device})")
     lines = ["# Benchmarks", "",
              f"`PoseEstimator` end to end on the whole image as one view (letterbox 640×480 → the network "
              f"input, network, SPDH decode; person crops: section `topdown` below) on one "
@@ -359,10 +350,9 @@ def _benchmark_topdown(args) -> None:
     """Top-down timing on a real 640×480 photo (issue 10): the person detector (whole image, and
     with its windows) and the student on 1 and 4 person crops as one batch → docs/BENCHMARKS.md
     section ``topdown``."""
-    import time
-
     import cv2
     import numpy as np
+    import torch
     from skimage import data
 
     from .camera import intrinsics_from_fov
@@ -374,21 +364,11 @@ def _benchmark_topdown(args) -> None:
     rgb = np.ascontiguousarray(np.concatenate([a, a[:, ::-1]], 1))  # 640×480, two real people
     K = intrinsics_from_fov(640, 480, 60)
 
-    def timeit(f, n=args.n):
-        for _ in range(3):
-            f()
-        ts = []
-        for _ in range(n):
-            t0 = time.perf_counter()
-            f()
-            ts.append((time.perf_counter() - t0) * 1000)
-        return float(np.median(ts)), float(np.percentile(ts, 95))
-
     rows = []
     for scales, label in (((), "whole image"), ((1.0,), "+ short-side squares"), ((1.0, 0.6), "+ 0.6 windows (default)")):
         det = PersonDetector(window_scales=scales)
         n = len(det(rgb))
-        rows.append((f"detector, {label}", n, *timeit(lambda: det(rgb))))
+        rows.append((f"detector, {label}", n, *_time_ms(lambda: det(rgb), args.n, 3)))
     det = PersonDetector()
     box = det(rgb)[0].box
     for ck in args.checkpoints:
@@ -397,12 +377,12 @@ def _benchmark_topdown(args) -> None:
             continue
         for n in (1, 4):
             rows.append((f"`{Path(ck).name}` on {n} crop{'s' if n > 1 else ''}", n,
-                         *timeit(lambda: est.estimate(rgb, K, boxes=[box] * n))))
+                         *_time_ms(lambda: est.estimate(rgb, K, boxes=[box] * n), args.n, 3)))
         rows.append((f"end to end: detector (default) + `{Path(ck).name}`", None,
-                     *timeit(lambda: est.estimate(rgb, K, boxes=[d.box for d in det(rgb)]))))
+                     *_time_ms(lambda: est.estimate(rgb, K, boxes=[d.box for d in det(rgb)]), args.n, 3)))
     cmd = "pipose " + " ".join(sys.argv[1:])
     L = ["## Top-down: person detector and student crops (issue 10)", "",
-         f"`{cmd}` — {today()}, {machine()}, torch {torch_version()} threads {torch_threads()}, ONNX Runtime default "
+         f"`{cmd}` — {today()}, {machine()}, torch {torch.__version__} threads {torch.get_num_threads()}, ONNX Runtime default "
          f"threads. Frame: the astronaut photo and its mirror image side by side, 640×480 (two real people); "
          f"{args.n} timed runs after 3 warm-up runs.", "",
          "| what | people / crops | p50 (ms) | p95 (ms) |", "|---|---|---|---|"]
@@ -412,14 +392,20 @@ def _benchmark_topdown(args) -> None:
     update_md_section("topdown", "\n".join(L), args.out)
 
 
-def torch_version() -> str:
-    import torch
-    return str(torch.__version__)
+def _time_ms(f, n: int, warmup: int) -> tuple[float, float]:
+    """(p50, p95) wall-clock milliseconds of ``n`` calls of ``f()`` after ``warmup`` untimed ones."""
+    import time
 
+    import numpy as np
 
-def torch_threads() -> int:
-    import torch
-    return torch.get_num_threads()
+    for _ in range(warmup):
+        f()
+    ts = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        f()
+        ts.append((time.perf_counter() - t0) * 1000)
+    return float(np.median(ts)), float(np.percentile(ts, 95))
 
 
 def _benchmark_render(args) -> None:

@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from .assets import model_path
+from .camera import box_iou
 
 INPUT = 224
 # SsdAnchorsCalculator options of MediaPipe's pose detection graph
@@ -109,17 +110,6 @@ class Detection:
     keypoints: np.ndarray
 
 
-def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU of box a [4] with boxes b [N, 4] (x0, y0, x1, y1)."""
-    x0 = np.maximum(a[0], b[:, 0])
-    y0 = np.maximum(a[1], b[:, 1])
-    x1 = np.minimum(a[2], b[:, 2])
-    y1 = np.minimum(a[3], b[:, 3])
-    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
-    area = lambda r: (r[..., 2] - r[..., 0]) * (r[..., 3] - r[..., 1])  # noqa: E731
-    return inter / np.maximum(area(a) + area(b) - inter, 1e-12)
-
-
 def weighted_nms(boxes: np.ndarray, scores: np.ndarray, values: np.ndarray, iou: float = _NMS_IOU
                  ) -> list[tuple[float, np.ndarray]]:
     """MediaPipe's WEIGHTED non-maximum suppression: repeatedly take the best remaining box,
@@ -137,7 +127,7 @@ def weighted_nms(boxes: np.ndarray, scores: np.ndarray, values: np.ndarray, iou:
     for i in range(len(scores)):
         if not keep[i]:
             continue
-        ov = _iou(boxes[i], boxes) > iou
+        ov = box_iou(boxes[i], boxes)[0] > iou
         ov &= keep
         w = scores[ov]
         out.append((float(scores[i]), (values[ov] * w[:, None]).sum(0) / w.sum()))

@@ -425,6 +425,24 @@ def _write_card(path: Path, m: dict, rows: dict, n_candidates: int, cfg: dict) -
     update_md_section("study", "\n".join(lines), path)
 
 
+def _record_synth_v2(ck: dict, v2: dict, role: str) -> None:
+    """Add a run's recorded pipose-synth-v2 numbers (``synth_v2.<role>_*`` of docs/results.json)
+    to its checkpoint's training summary: all of them under ``eval_synth_v2``, the benchmark
+    metrics under ``eval`` as `pipose study ship` records them."""
+    ev = {k[len(role) + 1:]: v for k, v in v2.items()
+          if k.startswith(role + "_") and isinstance(v, (int, float, str)) and v is not None}
+    ck["training"]["eval"] = {"mpjpe_cm": ev.get("mpjpe_cm"), "map@6": ev.get("map6"), "map@8": ev.get("map8"),
+                              "map@10": ev.get("map10"), "pa_mpjpe_cm": ev.get("pa_mpjpe_cm"),
+                              "rr_mpjpe_cm": ev.get("rr_mpjpe_cm"),
+                              "set": f"pipose-synth-v2 (fingerprint {ev.get('fingerprint')}), ground-truth boxes"}
+    ck["training"]["eval_synth_v2"] = ev
+
+
+def _epochs(t: dict) -> float:
+    """Epochs of a run from its training summary: steps × batch / training samples."""
+    return t.get("steps", 0) * t.get("batch_size", 0) / max(1, t.get("train_samples", 1))
+
+
 def ship_teacher(run: str | Path, models: str | Path = "models", results_json: str | Path = "docs/results.json",
                  curves_png: str = "docs/teacher_anny_curves.png") -> Path:
     """Ship a depth-teacher run (issue 9) as ``models/pipose_teacher_kinect14.pt`` — the node's
@@ -439,14 +457,7 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
         raise ValueError(f"{run} is not a depth teacher checkpoint")
     js = json.loads(Path(results_json).read_text()) if Path(results_json).exists() else {}
     v2, real = js.get("synth_v2", {}), js.get("real_depth_frame", {})
-    ev = {k[len("teacher_"):]: v for k, v in v2.items()
-          if k.startswith("teacher_") and isinstance(v, (int, float, str)) and v is not None}
-    # the benchmark metrics under "eval", as `pipose study ship` records them for its checkpoints
-    ck["training"]["eval"] = {"mpjpe_cm": ev.get("mpjpe_cm"), "map@6": ev.get("map6"), "map@8": ev.get("map8"),
-                              "map@10": ev.get("map10"), "pa_mpjpe_cm": ev.get("pa_mpjpe_cm"),
-                              "rr_mpjpe_cm": ev.get("rr_mpjpe_cm"),
-                              "set": f"pipose-synth-v2 (fingerprint {ev.get('fingerprint')}), ground-truth boxes"}
-    ck["training"]["eval_synth_v2"] = ev
+    _record_synth_v2(ck, v2, "teacher")
     ck["training"]["eval_real_depth_frame"] = {k: real[k] for k in ("median_error_cm", "people_found", "people_detected")
                                                if k in real}
     dst = Path(models) / SHIPPED["teacher"]
@@ -470,7 +481,7 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
          "(outdoor sensors). **No real depth image was used for training.**", "",
          "### Training (measured)",
          f"Adam {t.get('lr')}, ×0.1 at 50 % and 75 %, batch {t.get('batch_size')}, {t.get('steps')} steps "
-         f"({t.get('steps', 0) * t.get('batch_size', 0) / max(1, t.get('train_samples', 1)):.1f} epochs), {t.get('wall_clock_s', 0) / 60:.0f} min on {t.get('device')} ({t.get('machine')}), "
+         f"({_epochs(t):.1f} epochs), {t.get('wall_clock_s', 0) / 60:.0f} min on {t.get('device')} ({t.get('machine')}), "
          f"L_PE {t.get('initial_pe', 0):.0f} → {t.get('final_pe', 0):.0f}. Learning curves: `{curves_png}`. "
          f"Last validation (480 held-out frames of stream 1, GT boxes): MPJPE {val.get('mpjpe_cm', float('nan')):.2f} cm, "
          f"mAP@10 {val.get('map@10', float('nan')):.1f} %.", "",
@@ -510,13 +521,7 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
         ck = torch.load(run, map_location="cpu", weights_only=True)
         if ck.get("model", {}).get("kind") != role:
             raise ValueError(f"{run} is not a {role} checkpoint")
-        ev = {k[len(role) + 1:]: v for k, v in v2.items()
-              if k.startswith(role + "_") and isinstance(v, (int, float, str)) and v is not None}
-        ck["training"]["eval"] = {"mpjpe_cm": ev.get("mpjpe_cm"), "map@6": ev.get("map6"), "map@8": ev.get("map8"),
-                                  "map@10": ev.get("map10"), "pa_mpjpe_cm": ev.get("pa_mpjpe_cm"),
-                                  "rr_mpjpe_cm": ev.get("rr_mpjpe_cm"),
-                                  "set": f"pipose-synth-v2 (fingerprint {ev.get('fingerprint')}), ground-truth boxes"}
-        ck["training"]["eval_synth_v2"] = ev
+        _record_synth_v2(ck, v2, role)
         if role == "student" and r2:
             ck["training"]["eval_real_2d"] = {k: r2[k] for k in ("pck02", "mediapipe_full_pck02", "people") if k in r2}
         dst = Path(models) / SHIPPED[role]
@@ -525,7 +530,6 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
         cks[role] = ck
     ck = cks["student"]
     t, sp, (w, h), crop, mc = ck["training"], ck["spdh"], ck["input_size"], ck.get("crop") or {}, ck["model"]
-    val = t.get("validation") or {}
     f = lambda v, fmt=".2f": "—" if v is None else format(v, fmt)  # noqa: E731
     L = ["## RGB student and baseline (issue 10: pretrained backbone, person crops, Anny people)", "",
          "Written by `pipose ship-student` from the runs' checkpoints and `docs/results.json`; do not edit by hand.", "",
@@ -552,7 +556,7 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
     for role, c in cks.items():
         tr, vv = c["training"], c["training"].get("validation") or {}
         L.append(f"| {role} | {tr.get('steps')} × {tr.get('batch_size')} | "
-                 f"{tr.get('steps', 0) * tr.get('batch_size', 0) / max(1, tr.get('train_samples', 1)):.2f} | {tr.get('lr')} | "
+                 f"{_epochs(tr):.2f} | {tr.get('lr')} | "
                  f"{tr.get('wall_clock_s', 0) / 60:.0f} min ({tr.get('device')}, {tr.get('machine')}) | "
                  f"{tr.get('initial_pe', 0):.0f} → {tr.get('final_pe', 0):.0f} | {tr.get('final_pi', 0):.3g} | "
                  f"{f(vv.get('mpjpe_cm'))} cm / {f(vv.get('map@10'), '.1f')} % |")

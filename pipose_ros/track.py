@@ -15,11 +15,12 @@ Run-time core: numpy and scipy only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from .camera import box_iou
 from .skeleton import KINECT14, JointSet, Skeleton
 
 _LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyz"))
@@ -67,29 +68,15 @@ def rotation_to_quaternion(R: np.ndarray) -> np.ndarray:
     return q if q[3] >= 0 else -q
 
 
-def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU matrix float [N, M] of boxes a [N, 4] and b [M, 4] (x0, y0, x1, y1)."""
-    a, b = np.asarray(a, np.float64).reshape(-1, 4), np.asarray(b, np.float64).reshape(-1, 4)
-    x0 = np.maximum(a[:, None, 0], b[None, :, 0])
-    y0 = np.maximum(a[:, None, 1], b[None, :, 1])
-    x1 = np.minimum(a[:, None, 2], b[None, :, 2])
-    y1 = np.minimum(a[:, None, 3], b[None, :, 3])
-    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
-    area = lambda r: (r[:, 2] - r[:, 0]) * (r[:, 3] - r[:, 1])  # noqa: E731
-    return inter / np.maximum(area(a)[:, None] + area(b)[None, :] - inter, 1e-12)
-
-
 @dataclass
 class Track:
     """One tracked body. ``root``: float [3] metres (optical frame), ``box``: float [4] pixels,
-    ``last_seen``: seconds (the image stamp), ``hits``: frames matched."""
+    ``last_seen``: seconds (the image stamp)."""
 
     id: str
     root: np.ndarray
     box: np.ndarray
     last_seen: float
-    hits: int = 1
-    skeleton: Skeleton | None = field(default=None, repr=False)
 
 
 class BodyTracker:
@@ -159,13 +146,12 @@ class BodyTracker:
             for r, c in zip(rows, cols):
                 if ok[r, c]:
                     t = self.tracks[r]
-                    t.root, t.box, t.skeleton = roots[c], boxes[c], skeletons[c]
+                    t.root, t.box = roots[c], boxes[c]
                     t.last_seen = max(t.last_seen, stamp_s)
-                    t.hits += 1
                     ids[c] = t.id
         for c, i in enumerate(ids):
             if i is None:
-                t = Track(self._new_id(), roots[c], boxes[c], stamp_s, skeleton=skeletons[c])
+                t = Track(self._new_id(), roots[c], boxes[c], stamp_s)
                 self.tracks.append(t)
                 ids[c] = t.id
         return [str(i) for i in ids], ended

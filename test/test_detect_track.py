@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 import skimage.data
 
+from pipose_ros.camera import box_iou
 from pipose_ros.detect import PersonDetector, ssd_anchors, weighted_nms
 from pipose_ros.skeleton import KINECT14, Skeleton
-from pipose_ros.track import BodyTracker, body_pose, box_iou, rotation_to_quaternion
+from pipose_ros.track import BodyTracker, body_pose, rotation_to_quaternion
 
 
 def test_anchor_layout_matches_the_network():

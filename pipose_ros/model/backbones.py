@@ -148,6 +148,9 @@ class BlazePoseBackbone(nn.Module):
     weights are always BlazePose's at construction (the checkpoint's replace them on load).
     """
 
+    CHANNELS = [48, 48, 48, 48]  # decoder maps at strides 4–32
+    OUT_CHANNELS = 48 + 39  # stride-4 decoder features ‖ 39 joint heatmaps
+
     def __init__(self, in_chans: int = 3):
         super().__init__()
         if in_chans != 3:
@@ -155,8 +158,8 @@ class BlazePoseBackbone(nn.Module):
         self.net = blazepose_graph()
         self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1), persistent=False)
         self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
-        self.channels = [48, 48, 48, 48]
-        self.out_channels = 48 + 39
+        self.channels = list(self.CHANNELS)
+        self.out_channels = self.OUT_CHANNELS
         self._register_load_state_dict_pre_hook(self._keep_graph_constants)
 
     def _keep_graph_constants(self, state_dict, prefix, *args):
@@ -176,10 +179,8 @@ class BlazePoseBackbone(nn.Module):
 def backbone_channels(name: str) -> tuple[list[int], int]:
     """(channels of the four maps at strides 4–32, channels of ``f``) of a registry backbone,
     without loading pretrained weights. Raises ``ValueError`` for an unknown name."""
-    if name == "blazepose_full":
-        return [48, 48, 48, 48], 48 + 39
-    if name == "efficientnet_lite0":
-        return [24, 40, 112, 320], 496
+    if name == "blazepose_full":  # building it would convert the ONNX file
+        return list(BlazePoseBackbone.CHANNELS), BlazePoseBackbone.OUT_CHANNELS
     b = build_backbone(name)
     return list(b.channels), int(b.out_channels)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import timm
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -176,7 +175,7 @@ class RGBStudent(nn.Module):
         self.head = SPDHHead(cin, cfg.num_joints, cfg.head_channels, cfg.head_stride)
         self.adapt = None
         if cfg.teacher_channels:
-            own = self.hall.out_channels if cfg.distill_stage == "last" else self.hall.channels[2]
+            own = stage_channels(self.hall.channels, self.hall.out_channels, cfg.distill_stage)
             self.adapt = nn.Conv2d(own, cfg.teacher_channels, 1)
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -185,8 +184,19 @@ class RGBStudent(nn.Module):
         uv, uz = self.head(f)
         out = {"uv": uv, "uz": uz, "f": f_hall, "feats": feats_hall, "embedding": f}
         if self.adapt is not None:
-            out["distill"] = self.adapt(f_hall if self.cfg.distill_stage == "last" else feats_hall[2])
+            out["distill"] = self.adapt(distill_features(out, self.cfg.distill_stage))
         return out
+
+
+def stage_channels(channels: list[int], out_channels: int, stage: str) -> int:
+    """Channels of a backbone's features that L_PI compares at ``stage`` (as
+    :func:`distill_features` picks them): ``last`` = ``out_channels`` (the fused stride-4
+    embedding), ``mid`` = the stride-16 map's. Raises ``ValueError`` for an unknown stage."""
+    if stage == "last":
+        return int(out_channels)
+    if stage == "mid":
+        return int(channels[2])
+    raise ValueError(f"unknown distill_stage {stage!r}")
 
 
 def distill_features(out: dict[str, torch.Tensor], stage: str) -> torch.Tensor:

@@ -22,7 +22,7 @@ from ..checkpoint import pick_device
 from ..data.dataset import AugmentedDataset, SampleSet, depth_to_tensor, rgb_to_tensor
 from ..model import ModelConfig, build_model
 from ..model.backbones import backbone_channels
-from ..model.nets import distill_features
+from ..model.nets import distill_features, stage_channels
 from ..spdh import SPDHConfig, canonical_scale, decode, encode
 from .losses import attention_map, mask_loss, pi_loss, pose_loss
 from .metrics import pose_metrics
@@ -299,10 +299,9 @@ def _adaptation_channels(cfg: ModelConfig, teacher: torch.nn.Module) -> int:
     if not hasattr(teacher, "backbone"):  # an RGB student as the teacher (never the case here)
         return 0
     tb = teacher.backbone
-    t_ch = tb.out_channels if cfg.distill_stage == "last" else tb.channels[2]
-    chans, out = backbone_channels(cfg.backbone)
-    s_ch = out if cfg.distill_stage == "last" else chans[2]
-    return 0 if s_ch == t_ch else int(t_ch)
+    t_ch = stage_channels(tb.channels, tb.out_channels, cfg.distill_stage)
+    s_ch = stage_channels(*backbone_channels(cfg.backbone), cfg.distill_stage)
+    return 0 if s_ch == t_ch else t_ch
 
 
 def _validate(model, kind, data: SampleSet, spdh_cfg, dev, step: int, seconds: float, csv) -> dict:
