@@ -14,7 +14,7 @@ setup(
         ("share/" + package_name + "/launch", glob("launch/*.py")),
         ("share/" + package_name + "/config", glob("config/*.yaml") + glob("config/*.xml")),
         ("share/" + package_name + "/rviz", glob("rviz/*.rviz")),
-        ("share/" + package_name + "/models", glob("models/*.pt") + glob("models/*.md")),
+        ("share/" + package_name + "/models", glob("models/*.pt") + glob("models/*.onnx") + glob("models/*.md")),
         ("share/" + package_name + "/models/blazepose", glob("models/blazepose/*")),
     ],
     install_requires=["setuptools"],

@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from .train.config import METRIC_Z_RANGE, TRAINING_SPDH, TrainConfig
+
 DEFAULT_CACHE = Path.home() / ".cache" / "pipose_ros"
 
 
@@ -58,7 +60,7 @@ def _write_json(path, obj) -> None:
 
 def _spdh_config(args):
     from .spdh import SPDHConfig
-    z = args.z_range or ((0.3, 7.8) if args.canonical_fx > 0 else (0.5, 6.2))
+    z = args.z_range or ((TRAINING_SPDH.z_min, TRAINING_SPDH.z_max) if args.canonical_fx > 0 else METRIC_Z_RANGE)
     return SPDHConfig(width=args.size[0], height=args.size[1], sigma_mm=args.sigma_mm,
                       z_min=z[0], z_max=z[1], canonical_fx=args.canonical_fx,
                       stride=getattr(args, "head_stride", 1))
@@ -68,10 +70,10 @@ def cmd_train(args) -> int:
     import os
 
     from .checkpoint import load_checkpoint, save_checkpoint
-    from .data.dataset import normalisation
+    from .preprocess import normalisation
     from .model import ModelConfig
     from .skeleton import KINECT14
-    from .train.trainer import TrainConfig, shutdown_distributed, train
+    from .train.trainer import shutdown_distributed, train
 
     init_meta = None
     if args.init:
@@ -301,6 +303,22 @@ def _cuda() -> bool:
     return torch.cuda.is_available()
 
 
+def cmd_export(args) -> int:
+    """Checkpoint(s) → ONNX (fp32 and/or fp16), checked against PyTorch on a probe input."""
+    from .backends.ort import OrtNetwork
+    from .backends.pytorch import TorchNetwork
+    from .model.export import compare, export_onnx
+
+    for ck in args.checkpoints:
+        ref = TorchNetwork(ck, "cpu")
+        for fp16 in ([False, True] if args.precision == "both" else [args.precision == "fp16"]):
+            out = export_onnx(ck, args.out if len(args.checkpoints) == 1 and args.out else None, fp16=fp16)
+            d = compare(ref, OrtNetwork(out))
+            print(f"{out}: {'fp16' if fp16 else 'fp32'}, ONNX Runtime vs PyTorch max |Δ| uv {d['uv_max_abs']:.2e}, "
+                  f"uz {d['uz_max_abs']:.2e}, joints {d['joints_max_abs_mm']:.3f} mm")
+    return 0
+
+
 def cmd_benchmark(args) -> int:
     """Time PoseEstimator.estimate on a 640x480 frame; write docs/BENCHMARKS.md."""
     import datetime
@@ -328,9 +346,9 @@ def cmd_benchmark(args) -> int:
         f = est.estimate_depth if est.kind == "teacher" else est.estimate
         x = depth if est.kind == "teacher" else rgb
         p50, p95 = _time_ms(lambda: f(x, K), args.n, warmup=5)
-        params = sum(p.numel() for p in est.model.parameters()) / 1e6
-        res.append((Path(ck).name, f"{est.kind}, {est.input_w}×{est.input_h}", params, p50, p95, str(est.device)))
-        print(f"{ck}: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({est.device})")
+        params = est.net.parameters / 1e6
+        res.append((Path(ck).name, f"{est.kind}, {est.input_w}×{est.input_h}", params, p50, p95, est.backend))
+        print(f"{ck}: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({est.backend})")
     lines = ["# Benchmarks", "",
              f"`PoseEstimator` end to end on the whole image as one view (letterbox 640×480 → the network "
              f"input, network, SPDH decode; person crops: section `topdown` below) on one "
@@ -450,7 +468,7 @@ def cmd_study(args) -> int:
 
 
 def cmd_record(args) -> int:
-    from .ros.record import main as record_main
+    from .tools.record import main as record_main
     return record_main(args)
 
 
@@ -495,7 +513,7 @@ def cmd_bench_record(args) -> int:
     import datetime
     import tempfile
 
-    from .ros.record import bench
+    from .tools.record import bench
     rows = []
     profile = Path(__file__).resolve().parents[1] / "config" / "fastdds_large_data.xml"
     if not profile.exists():
@@ -531,7 +549,7 @@ def cmd_bench_record(args) -> int:
 
 
 def cmd_synthetic_camera(args) -> int:
-    from .ros.synthetic_camera import main as cam_main
+    from .tools.synthetic_camera import main as cam_main
     return cam_main(args)
 
 
@@ -554,7 +572,7 @@ def cmd_data(args) -> int:
 def cmd_spdh_roundtrip(args) -> int:
     import numpy as np
 
-    from .spdh import roundtrip_error_mm
+    from .train.targets import roundtrip_error_mm
     cfg = _spdh_config(args)
     for refine in (False, True):
         e = roundtrip_error_mm(cfg, n=args.n, refine=refine)
@@ -728,7 +746,7 @@ def cmd_ship_student(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .ros.demo import run
+    from .tools.demo import run
     s = run(args.out, rate=args.rate, seconds=args.seconds, n_synth=args.synthetic,
             checkpoint=args.checkpoint, teacher=args.teacher, seq_rate=args.seq_rate)
     ok = all(s.get(k, {}).get("frames_out", 0) > 0 for k in ("astronaut", "camera", "synthetic_rgbd"))
@@ -758,24 +776,25 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--head-stride", type=int, default=1, choices=[1, 2, 4],
                    help="SPDH output grid stride: 1 = input resolution (seed 000), 2 = half (about 2x "
                         "cheaper to train; the uz map gets H/2 depth bins)")
-    t.add_argument("--steps", type=int, default=800)
-    t.add_argument("--sigma-mm", type=float, default=100.0,
+    t.add_argument("--steps", type=int, default=TrainConfig.steps)
+    t.add_argument("--sigma-mm", type=float, default=TRAINING_SPDH.sigma_mm,
                    help="SPDH Gaussian sigma, mm (seed 000: 50; 100 learns faster at 128x96)")
-    t.add_argument("--canonical-fx", type=float, default=100.0,
+    t.add_argument("--canonical-fx", type=float, default=TRAINING_SPDH.canonical_fx,
                    help="SPDH canonical focal length in network pixels (0 = metric SPDH of seed 000)")
     t.add_argument("--z-range", type=float, nargs=2, metavar=("MIN", "MAX"),
                    help="uz depth-bin range, m (default 0.3 7.8 canonical, 0.5 6.2 metric)")
-    t.add_argument("--batch-size", type=int, default=16)
-    t.add_argument("--lr", type=float, default=1e-3)
-    t.add_argument("--alpha", type=float, default=1.0, help="L_PI weight")
-    t.add_argument("--fg-weight", type=float, default=20.0,
+    t.add_argument("--batch-size", type=int, default=TrainConfig.batch_size)
+    t.add_argument("--lr", type=float, default=TrainConfig.lr)
+    t.add_argument("--alpha", type=float, default=TrainConfig.alpha,
+                   help="L_PI weight (default: L_PI 14-25 %% of the loss at the start, docs/RESULTS.md)")
+    t.add_argument("--fg-weight", type=float, default=TrainConfig.fg_weight,
                    help="L_PE foreground weight, 1 + w*H_gt per pixel (0 = seed 000 plain MSE)")
-    t.add_argument("--alpha-ramp", type=float, default=0.0, help="fraction of steps to ramp alpha up")
+    t.add_argument("--alpha-ramp", type=float, default=TrainConfig.alpha_ramp, help="fraction of steps to ramp alpha up")
     t.add_argument("--pi-loss", default="l2", choices=["l2", "huber"])
     t.add_argument("--pi-sigmoid", action="store_true")
     t.add_argument("--attention", action="store_true",
                    help="weight L_PI by an attention map around the projected GT joints (seed 001 eq. 4.27)")
-    t.add_argument("--mask-weight", type=float, default=0.0,
+    t.add_argument("--mask-weight", type=float, default=TrainConfig.mask_weight,
                    help="weight of the foreground-mask loss from depth (seed 003 eq. 3; 0 = off)")
     t.add_argument("--pe-mask", default="in_image", choices=["in_image", "visible"],
                    help="L_PE joints: known and in view (default; occluded synthetic joints keep exact labels) "
@@ -783,7 +802,7 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--seed", type=int, default=0, help="training seed (init, batches, augmentation)")
     t.add_argument("--workers", type=int, default=0, help="data-loading worker processes")
     t.add_argument("--device", default="auto")
-    t.add_argument("--save-every", type=int, default=100, help="steps between resumable snapshots")
+    t.add_argument("--save-every", type=int, default=TrainConfig.save_every, help="steps between resumable snapshots")
     t.add_argument("--stop-after", type=int, help="stop after this many steps (resume later with the same command)")
     t.add_argument("--no-resume", action="store_true", help="ignore and delete an existing OUT.partial.pt")
     t.add_argument("--keep-config", action="store_true",
@@ -794,7 +813,7 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--val-data", type=Path, metavar="FOLDER",
                    help="held-out folder for the learning curve (validation MPJPE every --val-every steps)")
     t.add_argument("--val-every", type=int, default=250)
-    t.add_argument("--bg-dropout", type=float, default=0.0,
+    t.add_argument("--bg-dropout", type=float, default=TrainConfig.bg_dropout,
                    help="teacher: chance of dropping all depth off the person (outdoor sensors)")
     t.add_argument("--val-frames", type=int, default=300, help="frames of --val-data used")
     t.set_defaults(func=cmd_train)
@@ -825,12 +844,12 @@ def main(argv: list[str] | None = None) -> int:
     ts.add_argument("--overwrite", action="store_true")
     ts.set_defaults(func=cmd_testset)
 
-    from .ros.record import add_args as record_args
+    from .tools.record import add_args as record_args
     rc = sub.add_parser("record", help="record RGB, depth, camera_infos and /tf_static to a rosbag2 (MCAP) with rclpy")
     record_args(rc)
     rc.set_defaults(func=cmd_record)
 
-    from .ros.synthetic_camera import add_args as cam_args
+    from .tools.synthetic_camera import add_args as cam_args
     sc = sub.add_parser("synthetic-camera", help="publish synthetic RGB-D like a camera driver (image, depth, infos, /tf_static)")
     cam_args(sc)
     sc.set_defaults(func=cmd_synthetic_camera)
@@ -898,8 +917,8 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("spdh-roundtrip", help="measure the SPDH encode→decode error")
     r.add_argument("--n", type=int, default=5000)
     r.add_argument("--size", type=int, nargs=2, default=(128, 96), metavar=("W", "H"))
-    r.add_argument("--sigma-mm", type=float, default=100.0, help="Gaussian sigma (shipped models: 100)")
-    r.add_argument("--canonical-fx", type=float, default=100.0, help="0 = metric SPDH")
+    r.add_argument("--sigma-mm", type=float, default=TRAINING_SPDH.sigma_mm, help="Gaussian sigma (shipped models: 100)")
+    r.add_argument("--canonical-fx", type=float, default=TRAINING_SPDH.canonical_fx, help="0 = metric SPDH")
     r.add_argument("--z-range", type=float, nargs=2, metavar=("MIN", "MAX"))
     r.add_argument("--head-stride", type=int, default=1, choices=[1, 2, 4])
     r.set_defaults(func=cmd_spdh_roundtrip)
@@ -966,6 +985,13 @@ def main(argv: list[str] | None = None) -> int:
     dm.add_argument("--checkpoint", default="", help="student checkpoint (default: shipped)")
     dm.add_argument("--teacher", default="", help="teacher checkpoint (default: shipped)")
     dm.set_defaults(func=cmd_demo)
+
+    ex = sub.add_parser("export", help="checkpoint → ONNX for the onnxruntime / tensorrt backends (X.pt → X.onnx)")
+    ex.add_argument("checkpoints", nargs="+", type=Path)
+    ex.add_argument("--precision", default="fp32", choices=["fp32", "fp16", "both"],
+                    help="fp16 (X.fp16.onnx) is for CUDA; inputs and outputs stay float32")
+    ex.add_argument("--out", type=Path, help="output file (one checkpoint, one precision)")
+    ex.set_defaults(func=cmd_export)
 
     bm = sub.add_parser("benchmark", help="time the estimator, write docs/BENCHMARKS.md")
     bm.add_argument("checkpoints", nargs="*", type=Path, default=[

@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 
 from .assets import model_path
-from .camera import box_iou
+from .camera import box_iou, points_box
 
 INPUT = 224
 # SsdAnchorsCalculator options of MediaPipe's pose detection graph
@@ -207,12 +207,29 @@ class PersonDetector:
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8 or min(rgb.shape[:2]) == 0:
             raise ValueError(f"rgb must be a non-empty uint8 [H, W, 3], got {rgb.dtype} {rgb.shape}")
         h, w = rgb.shape[:2]
-        dets = self._detect(rgb, 0, 0, (h, w))
-        for x0, y0, side in windows(w, h, self.window_scales):
-            for d in self._detect(np.ascontiguousarray(rgb[y0:y0 + side, x0:x0 + side]), x0, y0, (h, w)):
-                if _inside_window(d, x0, y0, side, w, h):
-                    dets.append(d)
-        dets.sort(key=lambda d: -d.score)
+        dets = [d for i in range(self.passes(w, h)) for d in self.detect_pass(rgb, i)]
+        return self._merge(dets)
+
+    def passes(self, w: int, h: int) -> int:
+        """Number of detector runs a full detection of a w×h image takes (1 + its windows)."""
+        return 1 + len(windows(w, h, self.window_scales))
+
+    def detect_pass(self, rgb: np.ndarray, i: int) -> list[Detection]:
+        """Run ``i`` of a full detection (0 = the whole image, then each window, see
+        :meth:`passes`; ``i`` is taken modulo their number): detections in ``rgb``'s pixels, not
+        merged, a window's only when it holds the person. ``rgb`` as in :meth:`__call__`."""
+        h, w = rgb.shape[:2]
+        wins = windows(w, h, self.window_scales)
+        i %= 1 + len(wins)
+        if i == 0:
+            return self._detect(rgb, 0, 0, (h, w))
+        x0, y0, side = wins[i - 1]
+        return [d for d in self._detect(np.ascontiguousarray(rgb[y0:y0 + side, x0:x0 + side]), x0, y0, (h, w))
+                if _inside_window(d, x0, y0, side, w, h)]
+
+    def _merge(self, dets: list[Detection]) -> list[Detection]:
+        """Best first; a detection of a person already kept is dropped; at most ``max_people``."""
+        dets = sorted(dets, key=lambda d: -d.score)
         kept: list[Detection] = []
         for d in dets:
             if not any(_same_person(d, k, self.merge_dist) for k in kept):
@@ -249,3 +266,69 @@ class PersonDetector:
                 continue
             out.append(Detection(box=box, score=score_i, hip=hip, radius=rad, keypoints=kp))
         return out
+
+
+class PersonFinder:
+    """The person boxes of each frame of a stream, at a bounded cost per frame (issue 11).
+
+    ``tracking=False``: a full detection (:class:`PersonDetector`, all windows) every frame.
+    ``tracking=True`` (like MediaPipe Pose's tracking mode): each person found in the previous
+    frame keeps a box from their 2D joints there (:func:`pipose_ros.camera.points_box`, the box
+    rule the networks were trained with), and the detector makes **one** run per frame, cycling
+    through the whole image and its windows (the whole image every other frame), to find people
+    who arrive. A detection that overlaps a tracked box (IoU ≥ ``iou``) replaces it (the detector
+    re-anchors a drifting track); one that does not is a new person. A tracked box that no
+    detection has confirmed for a whole scan cycle (2 × runs of a full detection, in frames) is
+    dropped, so a person who left does not live on in their old crop. Per frame this costs one
+    detector run instead of ``1 + windows``; a newcomer is found within 2 × windows frames.
+
+    Args:
+        detector: the :class:`PersonDetector`.
+        tracking: see above.
+        iou: overlap above which a detection is the tracked person.
+    """
+
+    def __init__(self, detector: PersonDetector, tracking: bool = True, iou: float = 0.3):
+        self.detector = detector
+        self.tracking = bool(tracking)
+        self.iou = float(iou)
+        self._i = 0  # frames seen
+        self._confirmed: dict[bytes, int] = {}  # last frame's boxes → frame of their last detection
+
+    def __call__(self, rgb: np.ndarray, previous: list | None = None) -> tuple[list[np.ndarray], list[float]]:
+        """Boxes and scores for this frame.
+
+        Args:
+            rgb: uint8 [H, W, 3] RGB.
+            previous: the skeletons (:class:`pipose_ros.skeleton.Skeleton`: ``uv`` in pixels of
+                an image of this size, ``box`` the box it was estimated in, as returned for the
+                boxes of the previous call) found in the previous frame; ignored without tracking.
+        Returns:
+            (boxes float64 [4] each, x0, y0, x1, y1 pixels clipped to the image; scores in
+            [0, 1]: the detector's, or a tracked skeleton's mean joint confidence), at most
+            ``max_people``, best first.
+        """
+        if not self.tracking:
+            dets = self.detector(rgb)
+            return [d.box for d in dets], [d.score for d in dets]
+        h, w = rgb.shape[:2]
+        n = self.detector.passes(w, h)
+        now = self._i
+        # the whole image on even frames, the windows in turn on odd ones
+        k = 0 if n == 1 or now % 2 == 0 else 1 + (now // 2) % (n - 1)
+        self._i += 1
+        out = [(d.box, d.score, now) for d in self.detector._merge(self.detector.detect_pass(rgb, k))]
+        lim = np.array([w - 1, h - 1, w - 1, h - 1], np.float64)
+        for s in previous or []:
+            seen = None if s.box is None else self._confirmed.get(np.asarray(s.box, np.float64).tobytes())
+            if seen is None or now - seen > 2 * n:
+                continue
+            b = np.clip(points_box(np.asarray(s.uv, np.float64)), 0, lim)
+            if b[2] - b[0] < 4 or b[3] - b[1] < 4:
+                continue
+            if not out or box_iou(b, np.stack([o[0] for o in out])).max() < self.iou:
+                out.append((b, float(np.mean(s.confidence)), seen))
+        out.sort(key=lambda o: -o[1])
+        out = out[: self.detector.max_people]
+        self._confirmed = {o[0].tobytes(): o[2] for o in out}
+        return [o[0] for o in out], [o[1] for o in out]

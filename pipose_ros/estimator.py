@@ -2,7 +2,7 @@
 
 The main API other code calls::
 
-    est = PoseEstimator.from_checkpoint("models/pipose_student_kinect14.pt", device="auto")
+    est = PoseEstimator.from_checkpoint("models/pipose_student_kinect14.pt", backend="auto")
     skeletons = est.estimate(rgb, K)          # rgb uint8 [H, W, 3] RGB, K float64 [3, 3]
     teacher_view = est.estimate_depth(depth_m, K)   # needs a teacher checkpoint
 
@@ -18,36 +18,33 @@ returned only when its mean joint confidence reaches ``min_confidence``.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
+from .backends import Network, open_network
 from .camera import CropView, Letterbox, validate_K
-from .checkpoint import load_checkpoint, pick_device
-from .data.dataset import depth_to_tensor, rgb_to_tensor
+from .preprocess import depth_input, rgb_input
 from .skeleton import Skeleton
 from .spdh import canonical_scale, decode
 
 
 class PoseEstimator:
-    """Runs one checkpoint (student/baseline on RGB, or teacher on depth).
+    """Runs one network (student/baseline on RGB, or teacher on depth) on any backend.
+
+    Imports numpy only: the network comes from :func:`pipose_ros.backends.open_network`
+    (ONNX Runtime without torch, or PyTorch), pre-processing and SPDH decoding are shared numpy.
 
     Args:
-        model: network in eval mode.
-        meta: checkpoint metadata (see :mod:`pipose_ros.checkpoint`).
-        device: ``auto`` (CUDA with fp16 when present, else CPU), ``cpu`` or ``cuda[:i]``.
+        net: a :class:`pipose_ros.backends.Network` (its ``meta`` is the checkpoint metadata).
         min_confidence: mean uv-peak confidence below which no skeleton is reported.
-        teacher: optional (model, meta) of a depth teacher for :meth:`estimate_depth`.
+        teacher: optional network of a depth teacher for :meth:`estimate_depth`.
     """
 
-    def __init__(self, model: torch.nn.Module, meta: dict, device: str = "auto",
-                 min_confidence: float = 0.1, teacher: tuple | None = None):
-        self.device = pick_device(device)
-        self.half = self.device.type == "cuda"
-        self.model = model.to(self.device).eval()
-        if self.half:
-            self.model.half()
+    def __init__(self, net: Network, min_confidence: float = 0.1, teacher: Network | None = None):
+        self.net = net
+        meta = net.meta
         self.meta = meta
         self.kind = meta["model"]["kind"]
         self.spdh = meta["spdh_config"]
@@ -55,20 +52,30 @@ class PoseEstimator:
         self.input_w, self.input_h = meta["input_size"]
         self.norm = meta["normalisation"]
         self.min_confidence = float(min_confidence)
+        self.timing: dict[str, float] = {}  # ms per stage of the last call: crop, network, decode
         self.teacher = None
         if teacher is not None:
-            self.teacher = PoseEstimator(teacher[0], teacher[1], device, min_confidence)
+            self.teacher = PoseEstimator(teacher, min_confidence)
         elif self.kind == "teacher":
             self.teacher = self
 
+    @property
+    def backend(self) -> str:
+        """One line naming the backend, device and precision (for logs and diagnostics)."""
+        return self.net.description
+
     @classmethod
     def from_checkpoint(cls, path: str | Path, device: str = "auto", min_confidence: float = 0.1,
-                        teacher_path: str | Path | None = None) -> "PoseEstimator":
-        """Load a checkpoint (``weights_only=True``). Raises ``FileNotFoundError`` /
-        ``ValueError`` for a missing or foreign file."""
-        model, meta = load_checkpoint(path)
-        teacher = load_checkpoint(teacher_path) if teacher_path else None
-        return cls(model, meta, device, min_confidence, teacher)
+                        teacher_path: str | Path | None = None, backend: str = "auto",
+                        logger=None) -> "PoseEstimator":
+        """Load a model file (``X.pt`` checkpoint with ``weights_only=True``, or its export
+        ``X.onnx``) with a backend of :data:`pipose_ros.backends.BACKENDS`.
+
+        Raises ``FileNotFoundError`` / ``ValueError`` / ``RuntimeError`` for a missing or foreign
+        file or a backend that cannot run (:func:`pipose_ros.backends.open_network`)."""
+        net = open_network(path, backend, device, logger)
+        teacher = open_network(teacher_path, backend, device, logger) if teacher_path else None
+        return cls(net, min_confidence, teacher)
 
     @property
     def crop_scale(self) -> float:
@@ -83,16 +90,15 @@ class PoseEstimator:
             return [Letterbox.fit(shape[1], shape[0], self.input_w, self.input_h)]
         return [CropView.around(b, self.input_w, self.input_h, scale=self.crop_scale) for b in boxes]
 
-    def _run(self, x: torch.Tensor, K_net: np.ndarray) -> dict[str, np.ndarray]:
-        """x float [B, C, H, W], K_net float [B, 3, 3] → decoded numpy arrays with batch axis."""
-        x = x.to(self.device)
-        if self.half:
-            x = x.half()
-        with torch.inference_mode():
-            out = self.model(x)
-            d = decode(out["uv"], out["uz"], torch.tensor(np.asarray(K_net), dtype=torch.float32,
-                                                          device=self.device), self.spdh)
-        return {k: v.float().cpu().numpy() for k, v in d.items()}
+    def _run(self, x: np.ndarray, K_net: np.ndarray) -> dict[str, np.ndarray]:
+        """x float32 [B, C, H, W], K_net float [B, 3, 3] → decoded arrays with batch axis."""
+        t0 = time.perf_counter()
+        uv, uz = self.net(x)
+        t1 = time.perf_counter()
+        d = decode(uv, uz, K_net, self.spdh)
+        self.timing["network"] = (t1 - t0) * 1e3
+        self.timing["decode"] = (time.perf_counter() - t1) * 1e3
+        return d
 
     def _skeletons(self, d: dict, views: list, boxes=None) -> list[Skeleton]:
         out = []
@@ -132,8 +138,11 @@ class PoseEstimator:
         views = self._views(rgb.shape[:2], boxes)
         if not views:
             return []
-        x = torch.stack([rgb_to_tensor(v.image(rgb), self.norm) for v in views])
-        return self._skeletons(self._run(x, np.stack([v.apply_K(K) for v in views])), views, boxes)
+        t0 = time.perf_counter()
+        x = rgb_input(np.stack([v.image(rgb) for v in views]), self.norm)
+        K_net = np.stack([v.apply_K(K) for v in views])
+        self.timing = {"crop": (time.perf_counter() - t0) * 1e3}
+        return self._skeletons(self._run(x, K_net), views, boxes)
 
     def estimate_depth(self, depth_m: np.ndarray, K: np.ndarray, boxes=None) -> list[Skeleton]:
         """3D skeletons from one depth image with the depth teacher (seed 000 §3.1.1).
@@ -160,6 +169,6 @@ class PoseEstimator:
         if not views:
             return []
         K_net = np.stack([v.apply_K(K) for v in views])
-        scale = canonical_scale(torch.tensor(K_net), self.spdh)
-        x = depth_to_tensor(np.stack([v.depth(depth_m) for v in views]), self.norm, scale=scale)
+        scale = canonical_scale(K_net, self.spdh)
+        x = depth_input(np.stack([v.depth(depth_m) for v in views]), self.norm, scale=scale)
         return self._skeletons(self._run(x, K_net), views, boxes)

@@ -13,7 +13,7 @@ os.environ.setdefault("RMW_IMPLEMENTATION", "rmw_fastrtps_cpp")
 def tiny_checkpoints(tmp_path_factory):
     """Untrained student + teacher checkpoints (real format, real weights_only loading)."""
     from pipose_ros.checkpoint import save_checkpoint
-    from pipose_ros.data.dataset import normalisation
+    from pipose_ros.preprocess import normalisation
     from pipose_ros.model import ModelConfig, build_model
     from pipose_ros.skeleton import KINECT14
     from pipose_ros.spdh import SPDHConfig

@@ -156,7 +156,7 @@ def test_sharded_writer_resumes_and_crops(tmp_path):
     import torch
 
     from pipose_ros.checkpoint import save_checkpoint
-    from pipose_ros.data.dataset import normalisation
+    from pipose_ros.preprocess import normalisation
     from pipose_ros.estimator import PoseEstimator
     from pipose_ros.model import ModelConfig, build_model
     from pipose_ros.spdh import SPDHConfig
@@ -195,7 +195,7 @@ def test_estimator_runs_one_crop_per_box(tmp_path):
     import torch
 
     from pipose_ros.checkpoint import save_checkpoint
-    from pipose_ros.data.dataset import normalisation
+    from pipose_ros.preprocess import normalisation
     from pipose_ros.estimator import PoseEstimator
     from pipose_ros.model import ModelConfig, build_model
     from pipose_ros.spdh import SPDHConfig

@@ -110,7 +110,8 @@ def test_blazepose_student_distils_from_the_hrnet_teacher_and_round_trips(tmp_pa
     differ, the student starts from BlazePose's weights, and its checkpoint reloads to the same
     outputs (weights_only)."""
     from pipose_ros.checkpoint import load_checkpoint, save_checkpoint
-    from pipose_ros.data.dataset import normalisation, synthetic_set
+    from pipose_ros.data.dataset import synthetic_set
+    from pipose_ros.preprocess import normalisation
     from pipose_ros.skeleton import KINECT14
     from pipose_ros.spdh import SPDHConfig
     from pipose_ros.train.trainer import TrainConfig, train

@@ -3,7 +3,7 @@ import pytest
 from sensor_msgs.msg import CameraInfo, Image
 
 from pipose_ros.camera import intrinsics_from_fov
-from pipose_ros.ros.conversions import (K_to_camera_info, camera_info_to_K, depth_to_image,
+from pipose_ros.msgs import (K_to_camera_info, camera_info_to_K, depth_to_image,
                                         image_to_depth_m, image_to_rgb, rgb_to_image)
 
 RGB = np.random.default_rng(0).integers(0, 255, (6, 7, 3), np.uint8)

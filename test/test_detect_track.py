@@ -6,7 +6,7 @@ import pytest
 import skimage.data
 
 from pipose_ros.camera import box_iou
-from pipose_ros.detect import PersonDetector, ssd_anchors, weighted_nms
+from pipose_ros.detect import PersonDetector, PersonFinder, ssd_anchors, weighted_nms
 from pipose_ros.skeleton import KINECT14, Skeleton
 from pipose_ros.track import BodyTracker, body_pose, rotation_to_quaternion
 
@@ -139,3 +139,52 @@ def test_a_newcomer_after_a_long_gap_never_takes_a_stale_id():
     # 2 s later someone appears 1 m away: the old track has ended first, the newcomer gets a new id
     ids, ended = tr.update([_skel(np.array([1.0, 0.0, 3.0]))], [box + 60], 2.0)
     assert ended == [old] and ids[0] != old
+
+
+def _skeleton_in(box, conf=0.8):
+    """A skeleton whose joints' box (points_box) is about ``box``, estimated in ``box``."""
+    x0, y0, x1, y1 = box
+    g = 0.15 / 1.3  # points_box grows by 0.15 × the larger side
+    uv = np.array([[x0 + g * (x1 - x0), y0 + g * (y1 - y0)], [x1 - g * (x1 - x0), y1 - g * (y1 - y0)]] * 7, np.float32)
+    return Skeleton(joints=np.zeros((14, 3), np.float32), confidence=np.full(14, conf, np.float32),
+                    names=list(KINECT14.names), uv=uv, box=np.asarray(box, np.float64))
+
+
+def test_tracking_mode_one_detector_run_per_frame_and_leavers_dropped(detector):
+    """Tracking mode: one detector run per frame (the whole image every other frame), tracked
+    people keep their crops between detections, a person who left is dropped within a scan
+    cycle while the one who stays is kept every frame."""
+    a = cv2.resize(skimage.data.astronaut(), (320, 320))
+    two = np.ascontiguousarray(np.concatenate([a, a[:, ::-1]], 1))
+    one = two.copy()
+    one[:, 320:] = 128
+    runs = []
+    real_pass = detector.detect_pass
+    detector.detect_pass = lambda rgb, i: (runs.append(i), real_pass(rgb, i))[1]
+    try:
+        f = PersonFinder(detector, tracking=True)
+        n = detector.passes(640, 320)
+        boxes, _ = f(two)
+        assert len(boxes) == 2 and runs == [0]
+        prev = [_skeleton_in(b) for b in boxes]
+        for k in range(1, 4):
+            boxes, scores = f(two, prev)
+            assert len(boxes) == 2 and len(runs) == k + 1
+            prev = [_skeleton_in(b) for b in boxes]
+        assert runs[:4] == [0, 1, 0, 2 % n if n > 2 else 0]
+        counts = []
+        for k in range(2 * n + 3):
+            boxes, _ = f(one, prev)
+            counts.append(len(boxes))
+            assert any(b[2] < 330 for b in boxes)  # the person who stays, every frame
+            prev = [_skeleton_in(b) for b in boxes]
+        assert counts[-1] == 1 and len(runs) == 4 + 2 * n + 3
+    finally:
+        detector.detect_pass = real_pass
+
+
+def test_full_detection_mode_is_the_detector(detector):
+    a = cv2.resize(skimage.data.astronaut(), (320, 320))
+    two = np.ascontiguousarray(np.concatenate([a, a[:, ::-1]], 1))
+    boxes, scores = PersonFinder(detector, tracking=False)(two)
+    assert [d.score for d in detector(two)] == scores and len(boxes) == 2

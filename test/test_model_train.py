@@ -70,7 +70,7 @@ def test_training_reduces_loss_and_freezes_teacher(tmp_path):
     assert np.isfinite(m["mpjpe_cm"]) and m["n_frames"] == 16
     # a real training summary survives weights_only loading
     from pipose_ros.checkpoint import save_checkpoint
-    from pipose_ros.data.dataset import normalisation
+    from pipose_ros.preprocess import normalisation
     save_checkpoint(tmp_path / "s.pt", student, student.cfg, spdh, ["j"] * 14, normalisation(), {**s2, "eval": m})
     _, meta = load_checkpoint(tmp_path / "s.pt")
     assert meta["training"]["steps"] == 3 and meta["spdh_config"].sigma_mm == 100
@@ -130,7 +130,7 @@ def test_estimator_canonical_camera_scales_depth_with_focal_length(tmp_path):
     """Canonical SPDH: the same image seen through a lens of twice the focal length is a person
     twice as far away (Z = Z_c · f_x / f_c); uv does not change."""
     from pipose_ros.checkpoint import save_checkpoint
-    from pipose_ros.data.dataset import normalisation
+    from pipose_ros.preprocess import normalisation
     from pipose_ros.skeleton import KINECT14
 
     cfg = ModelConfig(kind="baseline")

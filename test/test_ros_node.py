@@ -16,7 +16,7 @@ from tf2_msgs.msg import TFMessage  # noqa: E402
 from visualization_msgs.msg import Marker, MarkerArray  # noqa: E402
 
 from pipose_ros.camera import intrinsics_from_fov  # noqa: E402
-from pipose_ros.ros.conversions import K_to_camera_info, depth_to_image, rgb_to_image  # noqa: E402
+from pipose_ros.msgs import K_to_camera_info, depth_to_image, rgb_to_image  # noqa: E402
 from pipose_ros.ros.node import PoseNode  # noqa: E402
 
 W, H = 320, 240
@@ -236,7 +236,7 @@ def test_several_people_ros4hri_and_stable_ids(ros_ctx, tiny_checkpoints):
     one = two.copy()
     one[:, 320:] = 128
     K2 = intrinsics_from_fov(640, 320, 60)
-    h = Harness(tiny_checkpoints, "rgb", min_confidence=0.0, detector="blazepose", track_max_age=0.5)
+    h = Harness(tiny_checkpoints, "rgb", min_confidence=0.0, detector="blazepose", track_max_age=0.5, tracking=False)
     tracked, rois, sk2d = [], {}, {}
     h.io.create_subscription(IdsList, "/humans/bodies/tracked", tracked.append, 50)
     try:

@@ -1,6 +1,7 @@
 from types import SimpleNamespace
 
-from pipose_ros.ros.sync import ApproxPairSync, stamp_ns
+from pipose_ros.msgs import stamp_ns
+from pipose_ros.ros.sync import ApproxPairSync
 
 
 def msg(t, tag):

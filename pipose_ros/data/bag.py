@@ -28,9 +28,8 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from ..camera import Undistorter, metres_to_mm16
-from ..ros.conversions import (COLOUR_ENCODINGS, DEPTH_ENCODINGS, camera_info_to_K, image_to_depth_m,
-                               image_to_rgb)
-from ..ros.sync import stamp_ns
+from ..msgs import (COLOUR_ENCODINGS, DEPTH_ENCODINGS, camera_info_to_K, image_to_depth_m, image_to_rgb,
+                    stamp_ns)
 from .folder import FolderWriter
 
 

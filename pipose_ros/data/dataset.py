@@ -30,48 +30,18 @@ import torch
 from tqdm import tqdm
 
 from ..camera import Letterbox, flip_K, in_view, project
+from ..preprocess import depth_input, rgb_input
 from ..skeleton import KINECT14, JointSet
 from .synthetic import SyntheticHumans
 
-RGB_MEAN = (0.485, 0.456, 0.406)
-RGB_STD = (0.229, 0.224, 0.225)
-DEPTH_MEAN_M = 3.0
-DEPTH_STD_M = 2.0
-DEPTH_INVALID = -2.0
-
-
-def normalisation() -> dict:
-    """Input normalisation stored in checkpoints (RGB ImageNet statistics; depth in metres)."""
-    return {"rgb_mean": list(RGB_MEAN), "rgb_std": list(RGB_STD), "depth_mean_m": DEPTH_MEAN_M,
-            "depth_std_m": DEPTH_STD_M, "depth_invalid": DEPTH_INVALID}
-
-
 def rgb_to_tensor(rgb: np.ndarray, norm: dict | None = None) -> torch.Tensor:
-    """uint8 [..., H, W, 3] RGB → float32 [..., 3, H, W] normalised."""
-    n = norm or normalisation()
-    t = torch.as_tensor(np.ascontiguousarray(rgb)).float().div_(255.0)
-    t = (t - torch.tensor(n["rgb_mean"])) / torch.tensor(n["rgb_std"])
-    return t.movedim(-1, -3).contiguous()
+    """uint8 [..., H, W, 3] RGB → float32 tensor [..., 3, H, W] (:func:`pipose_ros.preprocess.rgb_input`)."""
+    return torch.from_numpy(rgb_input(rgb, norm))
 
 
-def depth_to_tensor(depth_m: np.ndarray | torch.Tensor, norm: dict | None = None,
-                    scale=1.0) -> torch.Tensor:
-    """float metres [..., H, W] (0 or NaN = invalid) → float32 [..., 1, H, W] normalised, with
-    invalid pixels set to ``depth_invalid``.
-
-    ``scale``: depth factor applied first — a float or float [B] for a batch [B, H, W]; the
-    canonical-camera factor f_c / f_x of :func:`pipose_ros.spdh.canonical_scale`.
-    """
-    n = norm or normalisation()
-    d = torch.as_tensor(depth_m).float()
-    scale = torch.as_tensor(scale, dtype=torch.float32)
-    if scale.ndim == 1:
-        scale = scale[:, None, None]
-    d = d * scale
-    valid = torch.isfinite(d) & (d > 0)
-    x = torch.where(valid, (d - n["depth_mean_m"]) / n["depth_std_m"],
-                    torch.full_like(d, n["depth_invalid"]))
-    return x.unsqueeze(-3)
+def depth_to_tensor(depth_m, norm: dict | None = None, scale=1.0) -> torch.Tensor:
+    """float metres [..., H, W] → float32 tensor [..., 1, H, W] (:func:`pipose_ros.preprocess.depth_input`)."""
+    return torch.from_numpy(depth_input(np.asarray(depth_m), norm, scale))
 
 
 @dataclass

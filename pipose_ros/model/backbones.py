@@ -33,13 +33,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..assets import model_path
+from ..preprocess import RGB_MEAN, RGB_STD
 
 HRNET = ("hrnet_w18_small", "hrnet_w18_small_v2")
 PRETRAINED = ("efficientnet_lite0", "blazepose_full")
 NAMES = HRNET + PRETRAINED
-
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
 
 # BlazePose landmark network: the graph nodes (onnx2torch names) kept as features. The decoder
 # (48 channels) adds the encoder's skips at strides 32 → 16 → 8 → 4; `identity_3` is the 39
@@ -156,8 +154,8 @@ class BlazePoseBackbone(nn.Module):
         if in_chans != 3:
             raise ValueError("blazepose_full is an RGB backbone (in_chans=3)")
         self.net = blazepose_graph()
-        self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1), persistent=False)
-        self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer("mean", torch.tensor(RGB_MEAN).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer("std", torch.tensor(RGB_STD).view(1, 3, 1, 1), persistent=False)
         self.channels = list(self.CHANNELS)
         self.out_channels = self.OUT_CHANNELS
         self._register_load_state_dict_pre_hook(self._keep_graph_constants)

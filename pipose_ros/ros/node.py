@@ -46,13 +46,13 @@ from visualization_msgs.msg import MarkerArray
 
 from ..assets import model_path
 from ..camera import Undistorter, points_box
-from ..detect import PersonDetector
+from ..detect import PersonDetector, PersonFinder
 from ..estimator import PoseEstimator
 from ..skeleton import get_joint_set
 from ..track import BodyTracker
-from .conversions import camera_info_to_K, image_to_depth_m, image_to_rgb
+from ..msgs import camera_info_to_K, image_to_depth_m, image_to_rgb, stamp_ns
 from .output import body_roi, ids_list, marker_array, skeleton2d, skeleton_transforms
-from .sync import ApproxPairSync, stamp_ns
+from .sync import ApproxPairSync
 
 try:  # present in every ROS 2 install; absent from the PyPI wheels
     import message_filters
@@ -74,9 +74,12 @@ def default_model(name: str) -> str:
 PARAMS = {
     # name: (default, description)
     "mode": ("rgb", "rgb: student on RGB only; rgbd: also the depth teacher on registered depth"),
-    "checkpoint": ("", "student checkpoint (.pt); empty = the shipped models/pipose_student_kinect14.pt"),
-    "teacher_checkpoint": ("", "depth teacher checkpoint for rgbd mode; empty = the shipped one"),
-    "device": ("auto", "auto (CUDA fp16 if present, else CPU), cpu, cuda, cuda:N"),
+    "checkpoint": ("", "student model: a .pt checkpoint or its .onnx export; empty = the shipped "
+                       "models/pipose_student_kinect14"),
+    "teacher_checkpoint": ("", "depth teacher model (.pt or .onnx) for rgbd mode; empty = the shipped one"),
+    "backend": ("auto", "inference backend: auto (fastest that loads: TensorRT, ONNX Runtime CUDA, torch CUDA, "
+                        "ONNX Runtime CPU, torch CPU), onnxruntime, torch, tensorrt (pipose_ros.backends)"),
+    "device": ("auto", "auto (CUDA if present, else CPU), cpu, cuda, cuda:N"),
     "joint_set": ("kinect14", "joint set of the checkpoint"),
     "min_confidence": (0.1, "mean joint confidence below which no person is reported"),
     "joint_min_confidence": (0.0, "joints below this confidence get no TF frame or marker"),
@@ -92,6 +95,8 @@ PARAMS = {
     "detector_windows": ([1.0, 0.6], "the detector also runs on square windows of these fractions of the image's "
                                      "short side (finds people far away or close together; [] = whole image only, "
                                      "fastest; docs/BACKBONES.md)"),
+    "tracking": (True, "crops from each person's joints in the previous frame, and one detector run per frame "
+                       "cycling through the image and its windows (bounded cost); false = full detection every frame"),
     "track_max_age": (1.0, "seconds a body keeps its id while unseen (short occlusions)"),
     "publish_hri": (True, "publish the ROS4HRI topics /humans/bodies/tracked, .../<id>/roi, .../<id>/skeleton2d"),
     "publish_tf": (True, "publish body_<id> and <joint>_<id> TF frames"),
@@ -101,6 +106,11 @@ PARAMS = {
     "warn_throttle": (5.0, "seconds between two identical bad-input warnings"),
     "stats_period": (10.0, "seconds between stats log lines and /diagnostics messages (0 = off)"),
 }
+
+
+# per-frame stages timed in the diagnostics (ms): image conversion + undistortion, person boxes,
+# crops + normalisation, the network, SPDH decoding, the depth teacher (rgbd), publishing, all
+STAGES = ("convert", "detect", "crop", "network", "decode", "teacher", "publish", "total")
 
 
 class PoseNode(Node):
@@ -119,11 +129,11 @@ class PoseNode(Node):
         tck = None
         if p["mode"] == "rgbd":
             tck = p["teacher_checkpoint"] or default_model("pipose_teacher_kinect14.pt")
-        self.est = PoseEstimator.from_checkpoint(ck, p["device"], p["min_confidence"], tck)
+        self.est = PoseEstimator.from_checkpoint(ck, p["device"], p["min_confidence"], tck, backend=p["backend"],
+                                                 logger=self.get_logger().info)
         self.get_logger().info(
-            f"loaded {ck} ({self.est.meta['model']['kind']}, input {self.est.input_w}x{self.est.input_h}, "
-            f"device {self.est.device}{', fp16' if self.est.half else ''})"
-            + (f"; teacher {tck}" if tck else ""))
+            f"loaded {ck} ({self.est.meta['model']['kind']}, input {self.est.input_w}x{self.est.input_h}; "
+            f"{self.est.backend})" + (f"; teacher {tck}" if tck else ""))
         det = p["detector"]
         if det == "auto":
             det = "blazepose" if self.est.meta.get("crop") else "none"
@@ -131,8 +141,10 @@ class PoseNode(Node):
             raise ValueError(f"parameter detector must be auto, blazepose or none, got {p['detector']!r}")
         self.detector = None
         if det == "blazepose":
-            self.detector = PersonDetector(min_score=p["detector_min_score"], max_people=p["max_people"],
-                                           window_scales=tuple(p["detector_windows"]))
+            self.detector = PersonFinder(PersonDetector(min_score=p["detector_min_score"], max_people=p["max_people"],
+                                                        window_scales=tuple(p["detector_windows"])),
+                                         tracking=p["tracking"])
+        self._previous: list = []  # the last frame's skeletons (tracking mode)
         self.tracker = BodyTracker(max_age_s=p["track_max_age"], joint_set=self.joint_set)
         self.get_logger().info(f"person detector: {det}" + (f" (max {p['max_people']} people)" if self.detector else
                                                              " (whole image, one person)"))
@@ -173,7 +185,8 @@ class PoseNode(Node):
                 self.create_subscription(Image, "depth/image", lambda m: self.sync.add(1, m), qos)
                 sync_name = "pipose_ros ApproxPairSync (message_filters not installed)"
             self.get_logger().info(f"rgbd mode: image/depth pairing by {sync_name}, slop {p['slop']} s")
-        self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0, "infer_ms": []}
+        self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0}
+        self.stage_ms = {k: deque(maxlen=300) for k in STAGES}  # the last frames' per-stage times
         self._last_warn: dict[str, float] = {}
         self.recent_warnings: deque[str] = deque(maxlen=50)  # every warning, for tests / introspection
         self._last_tf_stamp = -1
@@ -236,6 +249,7 @@ class PoseNode(Node):
             self._drop("no-info", f"no valid camera_info on {self.resolve_topic_name('camera_info')} yet")
             return
         K, D, (w, h) = info
+        t_conv = time.perf_counter()
         try:
             rgb = image_to_rgb(img)
         except ValueError as e:
@@ -246,20 +260,25 @@ class PoseNode(Node):
             return
         if self.p["undistort"]:
             rgb = self.undistorter(rgb, K, D)
-        t0 = time.perf_counter()
+        t_det = time.perf_counter()
         boxes, scores = None, None
         if self.detector is not None:
-            dets = self.detector(rgb)
-            boxes = [d.box for d in dets]
-            scores = [d.score for d in dets]
+            boxes, scores = self.detector(rgb, self._previous)
+        t_est = time.perf_counter()
+        self.est.timing = {}
         skels = self.est.estimate(rgb, K, boxes) if boxes is None or boxes else []
+        stage = {"convert": (t_det - t_conv) * 1e3, "detect": (t_est - t_det) * 1e3, **self.est.timing}
+        self._previous = skels
         for s in skels:
             if s.box is None:  # whole-image view: the box of its 2D joints
                 s.box = points_box(s.uv)
             elif scores is not None:
                 s.score = scores[next(i for i, b in enumerate(boxes) if np.array_equal(b, s.box))]
+        t_teacher = time.perf_counter()
         teacher = self._teacher(depth, boxes) if depth is not None else None
-        self.stats["infer_ms"].append((time.perf_counter() - t0) * 1000)
+        if depth is not None:
+            stage["teacher"] = (time.perf_counter() - t_teacher) * 1e3
+        t_pub = time.perf_counter()
         self.stats["persons"] += len(skels)
         ids, ended = self.tracker.update(skels, [s.box for s in skels], stamp_ns(img) * 1e-9)
         per_source = {"student": list(zip(ids, skels))}
@@ -281,6 +300,10 @@ class PoseNode(Node):
                                                  ended=ended, clear_all=not self.tracker.live_ids))
         if self.p["publish_hri"]:
             self._publish_hri(per_source["student"], ended, header, w, h)
+        stage["publish"] = (time.perf_counter() - t_pub) * 1e3
+        stage["total"] = (time.perf_counter() - t_conv) * 1e3
+        for k, v in stage.items():
+            self.stage_ms[k].append(v)
         self.stats["out"] += 1
 
     @staticmethod
@@ -333,14 +356,14 @@ class PoseNode(Node):
         """Periodic stats: one log line and a diagnostic_msgs/DiagnosticArray on /diagnostics
         (level WARN while frames are being dropped for bad input or no frame has arrived)."""
         s = self.stats
-        ms = s["infer_ms"][-100:]
-        p50 = float(np.median(ms)) if ms else float("nan")
+        p50 = {k: float(np.median(v)) if v else float("nan") for k, v in self.stage_ms.items()}
         self.get_logger().info(
             f"frames in {s['in']} out {s['out']} skipped(newer frame arrived) {s['skipped']} "
-            f"dropped(bad input) {s['dropped']}; with a person {s['persons']}; inference p50 {p50:.1f} ms")
+            f"dropped(bad input) {s['dropped']}; people found {s['persons']}; processing p50 {p50['total']:.1f} ms ("
+            + ", ".join(f"{k} {p50[k]:.1f}" for k in STAGES if k != "total" and self.stage_ms[k]) + ")")
         new_drops = s["dropped"] - s.get("dropped_reported", 0)
         s["dropped_reported"] = s["dropped"]
-        st = DiagnosticStatus(name=f"{self.get_name()}: pose estimation", hardware_id=str(self.est.device))
+        st = DiagnosticStatus(name=f"{self.get_name()}: pose estimation", hardware_id=self.est.backend)
         if s["in"] == 0:
             st.level, st.message = DiagnosticStatus.WARN, "no image received yet"
         elif new_drops:
@@ -349,8 +372,9 @@ class PoseNode(Node):
             st.level, st.message = DiagnosticStatus.OK, "ok"
         st.values = [KeyValue(key=k, value=str(v)) for k, v in (
             ("frames_in", s["in"]), ("frames_out", s["out"]), ("skipped_newer_frame", s["skipped"]),
-            ("dropped_bad_input", s["dropped"]), ("frames_with_person", s["persons"]),
-            ("inference_p50_ms", f"{p50:.1f}"), ("mode", self.p["mode"]))]
+            ("dropped_bad_input", s["dropped"]), ("people_found", s["persons"]),
+            *((f"{k}_p50_ms", f"{p50[k]:.1f}") for k in STAGES if self.stage_ms[k]),
+            ("backend", self.est.backend), ("mode", self.p["mode"]))]
         arr = DiagnosticArray(status=[st])
         arr.header.stamp = self.get_clock().now().to_msg()
         self.diag_pub.publish(arr)

@@ -12,11 +12,7 @@ import threading
 from collections import deque
 from typing import Callable
 
-
-def stamp_ns(msg) -> int:
-    """Header stamp of ``msg`` in integer nanoseconds."""
-    s = msg.header.stamp
-    return int(s.sec) * 1_000_000_000 + int(s.nanosec)
+from ..msgs import stamp_ns
 
 
 class ApproxPairSync:

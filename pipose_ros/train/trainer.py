@@ -1,7 +1,7 @@
 """Stage-1 depth teacher, stage-2 RGB student and RGB baseline training (seed 000 §3.1, §4.3).
 
 All three share one loop: Adam at ``lr`` with ×0.1 steps at 50 % and 75 % of training,
-L_PE on SPDH targets built on the batch (:func:`pipose_ros.spdh.encode`), and for the student
+L_PE on SPDH targets built on the batch (:func:`pipose_ros.train.targets.encode`), and for the student
 L_PI against the frozen teacher (kept in eval mode, gradients off) with weight α (optionally
 ramped up over the first ``alpha_ramp`` fraction of training, seed 001 §6.1).
 CUDA: mixed precision (fp16 autocast); CPU otherwise.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import platform
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,34 +22,11 @@ from ..data.dataset import AugmentedDataset, SampleSet, depth_to_tensor, rgb_to_
 from ..model import ModelConfig, build_model
 from ..model.backbones import backbone_channels
 from ..model.nets import distill_features, stage_channels
-from ..spdh import SPDHConfig, canonical_scale, decode, encode
+from ..spdh import SPDHConfig, canonical_scale, decode
+from .config import TrainConfig
+from .targets import encode
 from .losses import attention_map, mask_loss, pi_loss, pose_loss
 from .metrics import pose_metrics
-
-
-@dataclass
-class TrainConfig:
-    """Hyper-parameters of one training run (recorded in the checkpoint's summary).
-
-    ``batch_size`` is per process: under ``torchrun`` with N processes the global batch is N×.
-    """
-
-    steps: int = 1000
-    batch_size: int = 16
-    lr: float = 1e-3
-    alpha: float = 1.0  # L_PI weight
-    fg_weight: float = 20.0  # L_PE foreground weight (0 = seed 000's plain masked MSE)
-    alpha_ramp: float = 0.0  # fraction of steps over which α ramps linearly from 0
-    pi_kind: str = "l2"
-    pi_sigmoid: bool = False
-    attention: bool = False  # seed 001 eq. 4.27: L_PI weighted by a map around projected GT joints
-    mask_weight: float = 0.0  # seed 003 eq. 3: weight of the foreground-mask loss (0 = off)
-    z_shift: float = 0.3  # stage-1 depth shift along Z, metres (seed 000 §4.3)
-    bg_dropout: float = 0.0  # stage 1: chance of dropping all depth off the person (outdoor sensors)
-    pe_mask: str = "in_image"  # L_PE joint mask: in_image (label known, in view) or visible (+ not occluded)
-    seed: int = 0
-    workers: int = 0
-    save_every: int = 100  # steps between resumable snapshots (0 = never)
 
 
 def _model_input(kind: str, batch: dict, device) -> torch.Tensor:
@@ -327,12 +303,12 @@ def predict(model: torch.nn.Module, kind: str, data: SampleSet, spdh_cfg: SPDHCo
         sl = slice(s, s + batch_size)
         if kind == "teacher":
             x = depth_to_tensor(data.depth_mm[sl].astype(np.float32) * 1e-3,
-                                scale=canonical_scale(torch.tensor(data.K[sl]), spdh_cfg))
+                                scale=canonical_scale(data.K[sl], spdh_cfg))
         else:
             x = rgb_to_tensor(data.rgb[sl])
         out = model(x.to(dev))
-        K = torch.tensor(data.K[sl], dtype=torch.float32, device=dev)
-        preds.append(decode(out["uv"], out["uz"], K, spdh_cfg, refine=refine)["joints"].cpu().numpy())
+        preds.append(decode(out["uv"].float().cpu().numpy(), out["uz"].float().cpu().numpy(), data.K[sl],
+                            spdh_cfg, refine=refine)["joints"])
     return np.concatenate(preds)
 
 

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..camera import depth_to_metres, validate_K
+from .camera import depth_to_metres, validate_K
 
 COLOUR_ENCODINGS = ("rgb8", "bgr8", "rgba8", "bgra8", "mono8")
 DEPTH_ENCODINGS = ("16UC1", "mono16", "32FC1")
+
+
+def stamp_ns(msg) -> int:
+    """A stamp in integer nanoseconds: of a message with a header, a header, or a
+    builtin_interfaces/Time itself (rclpy or rosbags messages)."""
+    s = getattr(msg, "header", msg)
+    s = getattr(s, "stamp", s)
+    return int(s.sec) * 1_000_000_000 + int(s.nanosec)
 
 
 def _as_array(msg, dtype, channels: int) -> np.ndarray:

@@ -22,6 +22,8 @@ import threading
 import time
 from pathlib import Path
 
+from ..msgs import stamp_ns
+
 TOPIC_TYPES = {
     "image": "sensor_msgs/msg/Image",
     "camera_info": "sensor_msgs/msg/CameraInfo",
@@ -230,7 +232,7 @@ def bench(seconds: float, rate: float, size: tuple[int, int], best_effort: bool,
         for c, _, raw in r.messages():
             if c.msgtype != "tf2_msgs/msg/TFMessage":
                 h = r.deserialize(raw, c.msgtype).header.stamp
-                got.setdefault(c.topic, set()).add(h.sec * 10**9 + h.nanosec)
+                got.setdefault(c.topic, set()).add(stamp_ns(h))
     missing = {t: [i for i, s in enumerate(pub) if s not in got.get(t, set())] for t in stats["written"] if t != "/tf_static"}
     return {"published": published, "written": stats["written"], "achieved_rate_hz": cam_out["rate_hz"],
             "transport": "config/fastdds_large_data.xml" if profile else "Fast DDS defaults",

@@ -36,6 +36,7 @@ import numpy as np
 import rclpy
 
 from ..camera import intrinsics_from_fov, project
+from ..msgs import stamp_ns
 from ..skeleton import KINECT14
 
 
@@ -132,7 +133,7 @@ class Recorder:
         msg = self.ts.deserialize_cdr(raw, self.conn[topic].msgtype)
         if topic == "/tf":
             for t in msg.transforms:
-                st = t.header.stamp.sec * 10**9 + t.header.stamp.nanosec
+                st = stamp_ns(t)
                 self.frame_ids.add(t.header.frame_id)
                 self.recv_time.setdefault(st, now)
                 name, _, bid = t.child_frame_id.rpartition("_")  # <joint>_<id> (REP-155)
@@ -141,7 +142,7 @@ class Recorder:
                     self.tf.setdefault(st, {}).setdefault(bid, {})[name] = np.array([tr.x, tr.y, tr.z])
         else:
             for m in msg.markers:
-                st = m.header.stamp.sec * 10**9 + m.header.stamp.nanosec
+                st = stamp_ns(m)
                 self.recv_time.setdefault(st, now)
                 if m.type == 7 and "/body_" in m.ns:  # SPHERE_LIST of <source>/body_<id>
                     source, bid = m.ns.split("/body_")
@@ -166,7 +167,7 @@ def _publish_sequence(rec: Recorder, frames: list[dict], rate: float, repeat: in
     """Publish each frame ``repeat`` times at ``rate`` Hz; returns (stamp_ns, t_pub, frame index)."""
     from sensor_msgs.msg import CameraInfo, Image
 
-    from .conversions import K_to_camera_info, depth_to_image, rgb_to_image
+    from ..msgs import K_to_camera_info, depth_to_image, rgb_to_image
 
     node = rec.node
     from rclpy.qos import QoSProfile, QoSReliabilityPolicy
@@ -196,7 +197,7 @@ def _publish_sequence(rec: Recorder, frames: list[dict], rate: float, repeat: in
                 pub_dinfo.publish(info)
                 pub_depth.publish(d)
             pub_img.publish(img)
-            sent.append((stamp.sec * 10**9 + stamp.nanosec, time.time(), i))
+            sent.append((stamp_ns(stamp), time.time(), i))
             t_next += period
             while time.time() < t_next:
                 rclpy.spin_once(node, timeout_sec=max(0.0, t_next - time.time()))

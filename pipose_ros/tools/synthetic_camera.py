@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .conversions import K_to_camera_info, depth_to_image, rgb_to_image
+from ..msgs import K_to_camera_info, depth_to_image, rgb_to_image, stamp_ns
 
 
 class SyntheticCamera:
@@ -76,7 +76,7 @@ class SyntheticCamera:
         self.pub["camera_info"].publish(info)
         self.pub["depth_info"].publish(info)
         self.published += 1
-        return stamp.sec * 1_000_000_000 + stamp.nanosec, f.joints
+        return stamp_ns(stamp), f.joints
 
     def subscribers_ready(self, n: int = 1) -> bool:
         """True when every topic has at least ``n`` subscribers."""

@@ -1,0 +1,90 @@
+"""ONNX Runtime backend (no torch): an exported pipose_ros model (``pipose export``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+
+from ..spdh import SPDHConfig
+from . import CACHE, META_KEY
+
+PROVIDERS = {
+    "cpu": ["CPUExecutionProvider"],
+    "cuda": ["CUDAExecutionProvider", "CPUExecutionProvider"],
+    "tensorrt": ["TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider"],
+}
+
+
+class OrtNetwork:
+    """An exported model on ONNX Runtime.
+
+    Args:
+        path: ``.onnx`` written by :func:`pipose_ros.model.export.export_onnx` (input ``image``
+            float32 [B, C, H, W], outputs ``uv``, ``uz`` float32 [B, J, H', W'], dynamic B).
+        providers: ``cpu``, ``cuda`` or ``tensorrt`` (TensorRT with fp16 and an engine cache
+            in ``~/.cache/pipose_ros/trt``; batch profile 1–8 crops).
+        threads: intra-op threads (0 = ONNX Runtime's default, one per core).
+    Raises:
+        ValueError: the file is not a pipose_ros export.
+        RuntimeError: the providers asked for are not available.
+    """
+
+    def __init__(self, path: str | Path, providers: str = "cpu", threads: int = 0):
+        so = ort.SessionOptions()
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads:
+            so.intra_op_num_threads = threads
+        so.log_severity_level = 3
+        plist = list(PROVIDERS[providers])
+        missing = [p for p in plist[:-1] if p not in ort.get_available_providers()]
+        if missing:
+            raise RuntimeError(f"ONNX Runtime here lacks {', '.join(missing)}")
+        self.session = ort.InferenceSession(str(path), so, providers=self._options(plist, path))
+        props = self.session.get_modelmeta().custom_metadata_map
+        if META_KEY not in props:
+            raise ValueError(f"{path} is not a pipose_ros ONNX export (no '{META_KEY}' metadata)")
+        meta = json.loads(props[META_KEY])
+        meta["spdh_config"] = SPDHConfig(**meta["spdh"])
+        self.meta = meta
+        self.parameters = int(meta.get("parameters", 0))
+        self.path = Path(path)
+        used = self.session.get_providers()[0]
+        self.input_dtype = np.float16 if self.session.get_inputs()[0].type == "tensor(float16)" else np.float32
+        prec = meta.get("precision", "fp32") + (" (TensorRT fp16)" if used.startswith("Tensorrt") else "")
+        self.description = f"onnxruntime {ort.__version__} {used} {prec}, {self.path.name}"
+
+    @staticmethod
+    def _options(plist: list[str], path) -> list:
+        out = []
+        for p in plist:
+            if p == "TensorrtExecutionProvider":
+                cache = CACHE / "trt"
+                cache.mkdir(parents=True, exist_ok=True)
+                out.append((p, {"trt_fp16_enable": True, "trt_engine_cache_enable": True,
+                                "trt_engine_cache_path": str(cache),
+                                "trt_profile_min_shapes": f"image:1x{_shape(path)}",
+                                "trt_profile_opt_shapes": f"image:4x{_shape(path)}",
+                                "trt_profile_max_shapes": f"image:8x{_shape(path)}"}))
+            else:
+                out.append(p)
+        return out
+
+    def __call__(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """x float32 [B, C, H, W] → (uv, uz) float32 [B, J, H', W']."""
+        uv, uz = self.session.run(["uv", "uz"], {"image": np.ascontiguousarray(x, self.input_dtype)})
+        return uv.astype(np.float32, copy=False), uz.astype(np.float32, copy=False)
+
+
+def _shape(path) -> str:
+    """'CxHxW' of an export's input, from its metadata (for TensorRT's optimisation profile)."""
+    import onnx
+
+    m = onnx.load(str(path), load_external_data=False)
+    meta = json.loads({p.key: p.value for p in m.metadata_props}[META_KEY])
+    w, h = meta["input_size"]
+    c = 1 if meta["model"]["kind"] == "teacher" else 3
+    return f"{c}x{h}x{w}"
+
