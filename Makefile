@@ -5,7 +5,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.pipose-installed
 
-.PHONY: venv demo test testset study report label-env bench-record benchmark clean-venv blazepose-tflite blazepose-onnx
+.PHONY: venv demo test testset study report label-env bench-record benchmark clean-venv blazepose-tflite blazepose-onnx mediapipe-heavy runtime-venv
 
 venv: $(STAMP)
 
@@ -78,11 +78,41 @@ label-env: .venv-label/.installed
 	.venv-label/bin/python -m pip install -q -r requirements-label.txt
 	touch $@
 
+# MediaPipe Pose heavy for the benchmark: pose_landmark_heavy.tflite (Apache-2.0) from the npm package
+# @mediapipe/pose, put where mediapipe 0.10.14 looks for it (it would otherwise download it at run time)
+MP_NPM := @mediapipe/pose@0.5.1675469404
+MP_HEAVY_SHA := 59e42d71bcd44cbdbabc419f0ff76686595fd265419566bd4009ef703ea8e1fe
+mediapipe-heavy: label-env
+	@d=$$(.venv-label/bin/python -c "import mediapipe, os; print(os.path.dirname(mediapipe.__file__))")/modules/pose_landmark; \
+	if [ ! -f $$d/pose_landmark_heavy.tflite ]; then \
+	  mkdir -p $(HOME)/.cache/pipose_ros/npm && cd $(HOME)/.cache/pipose_ros/npm && \
+	  { ls mediapipe-pose-*.tgz >/dev/null 2>&1 || npm pack -q $(MP_NPM) >/dev/null; } && \
+	  tar xzf mediapipe-pose-*.tgz package/pose_landmark_heavy.tflite && \
+	  echo "$(MP_HEAVY_SHA)  package/pose_landmark_heavy.tflite" | sha256sum -c --quiet && \
+	  cp package/pose_landmark_heavy.tflite $$d/; fi
+
+# Runtime-only install (issue 11): pose_node on ONNX Runtime without torch, measured by `pipose benchmark`.
+# The interface packages the ROS wheels lack are built with the build-only wheels, which are removed after.
+BUILD_ONLY := ros-kilted-ament-cmake==2.7.3 ros-kilted-ament-cmake-ros-core==0.14.5 \
+  ros-kilted-ament-cmake-include-directories==2.7.3 ros-kilted-rosidl-default-generators==1.7.1 \
+  ros-kilted-rosidl-core-generators==0.3.1 ros-kilted-ament-package==0.17.2 ros-python-cmake-module==0.11.1 \
+  catkin-pkg==1.1.1 cmake==3.31.6
+runtime-venv: .venv-runtime/.installed
+.venv-runtime/.installed: requirements-runtime.txt setup.py $(wildcard pipose_ros/*.py pipose_ros/*/*.py models/*.onnx)
+	[ -x .venv-runtime/bin/python ] || $(PY) -m venv .venv-runtime
+	.venv-runtime/bin/python -m pip install -q --upgrade pip wheel
+	.venv-runtime/bin/python -m pip install -q -r requirements-runtime.txt
+	if ! .venv-runtime/bin/python -c "import tf2_msgs.msg, hri_msgs.msg" 2>/dev/null; then \
+	  .venv-runtime/bin/python -m pip install -q $(BUILD_ONLY) && bash vendor/build_interfaces.sh .venv-runtime && \
+	  .venv-runtime/bin/python -m pip uninstall -q -y $(foreach p,$(BUILD_ONLY),$(firstword $(subst ==, ,$(p)))); fi
+	.venv-runtime/bin/python -m pip install -q --no-deps --no-build-isolation . && rm -rf build
+	touch $@
+
 bench-record: venv
 	$(VENV)/bin/pipose bench-record
 
 clean-venv:
 	rm -rf $(VENV) .venv-label
 
-benchmark: venv
+benchmark: venv mediapipe-heavy
 	$(VENV)/bin/pipose benchmark

@@ -20,7 +20,10 @@ setup(
     install_requires=["setuptools"],
     # MediaPipe Pose for `pipose label`; install it in its own venv (`make label-env`): it pulls
     # opencv-contrib-python and jax, which must not replace the main environment's packages
-    extras_require={"label": ["mediapipe==0.10.14"]},
+    # runtime: pose_node on ONNX Runtime without torch (requirements-runtime.txt pins them, plus the
+    # ROS 2 packages a ROS install provides); the full set for training is requirements.txt
+    extras_require={"label": ["mediapipe==0.10.14"],
+                    "runtime": ["numpy", "scipy", "opencv-python-headless", "onnxruntime", "PyYAML"]},
     zip_safe=True,
     maintainer="pipose_ros developers",
     maintainer_email="pipose@example.invalid",

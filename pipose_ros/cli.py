@@ -320,94 +320,21 @@ def cmd_export(args) -> int:
 
 
 def cmd_benchmark(args) -> int:
-    """Time PoseEstimator.estimate on a 640x480 frame; write docs/BENCHMARKS.md."""
-    import datetime
-    import platform
-
-    import numpy as np
-    import torch
-
-    from .camera import intrinsics_from_fov
-    from .estimator import PoseEstimator
+    """pipose vs MediaPipe Pose per backend + the live node → docs/BENCHMARKS.md (tools/bench.py)."""
+    from .label import mediapipe_python
+    from .tools import bench
 
     if args.render:
         _benchmark_render(args)
         if args.render_only:
             return 0
-    if args.topdown:
-        _benchmark_topdown(args)
-        return 0
-    K = intrinsics_from_fov(640, 480, 60)
-    rgb = np.random.default_rng(0).integers(0, 255, (480, 640, 3), np.uint8)
-    depth = np.full((480, 640), 2.5, np.float32)
-    res = []
-    for ck in args.checkpoints:
-        est = PoseEstimator.from_checkpoint(ck, device=args.device, min_confidence=0.0)
-        f = est.estimate_depth if est.kind == "teacher" else est.estimate
-        x = depth if est.kind == "teacher" else rgb
-        p50, p95 = _time_ms(lambda: f(x, K), args.n, warmup=5)
-        params = est.net.parameters / 1e6
-        res.append((Path(ck).name, f"{est.kind}, {est.input_w}×{est.input_h}", params, p50, p95, est.backend))
-        print(f"{ck}: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({est.backend})")
-    lines = ["# Benchmarks", "",
-             f"`PoseEstimator` end to end on the whole image as one view (letterbox 640×480 → the network "
-             f"input, network, SPDH decode; person crops: section `topdown` below) on one "
-             f"frame at a time; {args.n} timed runs after 5 warm-up runs. Measured {datetime.date.today()} on "
-             f"{platform.machine()} with {os.cpu_count()} CPU cores, torch {torch.__version__}, "
-             f"{torch.get_num_threads()} threads, no GPU. Re-run: `pipose benchmark` (or `make benchmark`).", "",
-             "| checkpoint | kind, input | params (M) | p50 (ms) | p95 (ms) | device |", "|---|---|---|---|---|---|"]
-    lines += [f"| `{a}` | {b} | {c:.2f} | {d:.1f} | {e:.1f} | {f} |" for a, b, c, d, e, f in res]
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    old = Path(args.out).read_text() if Path(args.out).exists() else ""
-    extra = old.split("<!-- end of pipose benchmark -->", 1)[1] if "<!-- end of pipose benchmark -->" in old else ""
-    Path(args.out).write_text("\n".join(lines) + "\n<!-- end of pipose benchmark -->" + extra)
+    mp = None if args.no_mediapipe else mediapipe_python()
+    if mp is None and not args.no_mediapipe:
+        print("MediaPipe not found (make label-env mediapipe-heavy): its rows are left out")
+    rt = args.runtime_python or (str(Path(".venv-runtime/bin/python")) if Path(".venv-runtime/bin/python").exists() else None)
+    bench.run(n=args.n, warmup=args.warmup, backends=tuple(args.backends), mediapipe_python=mp,
+              live_seconds=args.live_seconds, runtime_python=rt, out=str(args.out))
     return 0
-
-
-def _benchmark_topdown(args) -> None:
-    """Top-down timing on a real 640×480 photo (issue 10): the person detector (whole image, and
-    with its windows) and the student on 1 and 4 person crops as one batch → docs/BENCHMARKS.md
-    section ``topdown``."""
-    import cv2
-    import numpy as np
-    import torch
-    from skimage import data
-
-    from .camera import intrinsics_from_fov
-    from .detect import PersonDetector
-    from .estimator import PoseEstimator
-    from .report import machine, today, update_md_section
-
-    a = cv2.resize(data.astronaut(), (320, 480), interpolation=cv2.INTER_AREA)
-    rgb = np.ascontiguousarray(np.concatenate([a, a[:, ::-1]], 1))  # 640×480, two real people
-    K = intrinsics_from_fov(640, 480, 60)
-
-    rows = []
-    for scales, label in (((), "whole image"), ((1.0,), "+ short-side squares"), ((1.0, 0.6), "+ 0.6 windows (default)")):
-        det = PersonDetector(window_scales=scales)
-        n = len(det(rgb))
-        rows.append((f"detector, {label}", n, *_time_ms(lambda: det(rgb), args.n, 3)))
-    det = PersonDetector()
-    box = det(rgb)[0].box
-    for ck in args.checkpoints:
-        est = PoseEstimator.from_checkpoint(ck, device=args.device, min_confidence=0.0)
-        if est.kind == "teacher":
-            continue
-        for n in (1, 4):
-            rows.append((f"`{Path(ck).name}` on {n} crop{'s' if n > 1 else ''}", n,
-                         *_time_ms(lambda: est.estimate(rgb, K, boxes=[box] * n), args.n, 3)))
-        rows.append((f"end to end: detector (default) + `{Path(ck).name}`", None,
-                     *_time_ms(lambda: est.estimate(rgb, K, boxes=[d.box for d in det(rgb)]), args.n, 3)))
-    cmd = "pipose " + " ".join(sys.argv[1:])
-    L = ["## Top-down: person detector and student crops (issue 10)", "",
-         f"`{cmd}` — {today()}, {machine()}, torch {torch.__version__} threads {torch.get_num_threads()}, ONNX Runtime default "
-         f"threads. Frame: the astronaut photo and its mirror image side by side, 640×480 (two real people); "
-         f"{args.n} timed runs after 3 warm-up runs.", "",
-         "| what | people / crops | p50 (ms) | p95 (ms) |", "|---|---|---|---|"]
-    L += [f"| {w} | {'—' if n is None else n} | {p50:.1f} | {p95:.1f} |" for w, n, p50, p95 in rows]
-    for r in rows:
-        print(r)
-    update_md_section("topdown", "\n".join(L), args.out)
 
 
 def _time_ms(f, n: int, warmup: int) -> tuple[float, float]:
@@ -513,12 +440,10 @@ def cmd_bench_record(args) -> int:
     import datetime
     import tempfile
 
+    from .assets import config_path
     from .tools.record import bench
     rows = []
-    profile = Path(__file__).resolve().parents[1] / "config" / "fastdds_large_data.xml"
-    if not profile.exists():
-        from ament_index_python.packages import get_package_share_directory
-        profile = Path(get_package_share_directory("pipose_ros")) / "config" / "fastdds_large_data.xml"
+    profile = config_path("fastdds_large_data.xml")
     with tempfile.TemporaryDirectory() as d:
         for prof in (None, profile):
             for be in (False, True):
@@ -993,17 +918,18 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--out", type=Path, help="output file (one checkpoint, one precision)")
     ex.set_defaults(func=cmd_export)
 
-    bm = sub.add_parser("benchmark", help="time the estimator, write docs/BENCHMARKS.md")
-    bm.add_argument("checkpoints", nargs="*", type=Path, default=[
-        Path("models/pipose_student_kinect14.pt"), Path("models/pipose_rgb_baseline_kinect14.pt"),
-        Path("models/pipose_teacher_kinect14.pt")])
-    bm.add_argument("--n", type=int, default=100)
-    bm.add_argument("--device", default="auto")
+    bm = sub.add_parser("benchmark", help="pipose end to end vs MediaPipe Pose per backend, and the live node at 30 Hz "
+                        "(docs/BENCHMARKS.md)")
+    bm.add_argument("--n", type=int, default=100, help="timed frames per row")
+    bm.add_argument("--warmup", type=int, default=10)
+    bm.add_argument("--backends", nargs="+", default=["onnxruntime", "torch"], choices=["onnxruntime", "torch", "tensorrt"])
+    bm.add_argument("--no-mediapipe", action="store_true", help="leave out MediaPipe Pose")
+    bm.add_argument("--live-seconds", type=float, default=30.0, help="timed seconds of the live node (0 = skip)")
+    bm.add_argument("--runtime-python", help="interpreter of a runtime-only install for a second live-node row "
+                    "(default: .venv-runtime/bin/python when it exists, `make runtime-venv`)")
     bm.add_argument("--out", type=Path, default=Path("docs/BENCHMARKS.md"))
     bm.add_argument("--render", action="store_true", help="also time the synthetic RGB-D renderer (render_fps)")
-    bm.add_argument("--topdown", action="store_true", help="time the person detector and the student on 1 and 4 "
-                    "crops of a real 640x480 photo (docs/BENCHMARKS.md section topdown) instead of the whole-image table")
-    bm.add_argument("--render-only", action="store_true", help="with --render: skip the estimator timing")
+    bm.add_argument("--render-only", action="store_true", help="with --render: skip the speed benchmark")
     bm.add_argument("--render-frames", type=int, default=400)
     bm.add_argument("--render-workers", type=int, default=2)
     bm.set_defaults(func=cmd_benchmark)

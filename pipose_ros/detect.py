@@ -281,18 +281,26 @@ class PersonFinder:
     detection has confirmed for a whole scan cycle (2 × runs of a full detection, in frames) is
     dropped, so a person who left does not live on in their old crop. Per frame this costs one
     detector run instead of ``1 + windows``; a newcomer is found within 2 × windows frames.
+    With ``every`` = k > 1 the detector runs on every k-th frame only while people are tracked
+    (the frames between cost the crops alone; MediaPipe's tracking mode runs its detector only
+    when it has lost the person); with nobody tracked it runs every frame.
 
     Args:
         detector: the :class:`PersonDetector`.
         tracking: see above.
         iou: overlap above which a detection is the tracked person.
+        every: detector period in frames while people are tracked (tracking mode).
     """
 
-    def __init__(self, detector: PersonDetector, tracking: bool = True, iou: float = 0.3):
+    def __init__(self, detector: PersonDetector, tracking: bool = True, iou: float = 0.3, every: int = 1):
+        if int(every) < 1:
+            raise ValueError(f"every must be >= 1, got {every}")
         self.detector = detector
         self.tracking = bool(tracking)
         self.iou = float(iou)
-        self._i = 0  # frames seen
+        self.every = int(every)
+        self._i = 0  # detector runs made (the scan position)
+        self._frame = 0  # frames seen
         self._confirmed: dict[bytes, int] = {}  # last frame's boxes → frame of their last detection
 
     def __call__(self, rgb: np.ndarray, previous: list | None = None) -> tuple[list[np.ndarray], list[float]]:
@@ -313,11 +321,14 @@ class PersonFinder:
             return [d.box for d in dets], [d.score for d in dets]
         h, w = rgb.shape[:2]
         n = self.detector.passes(w, h)
-        now = self._i
-        # the whole image on even frames, the windows in turn on odd ones
-        k = 0 if n == 1 or now % 2 == 0 else 1 + (now // 2) % (n - 1)
-        self._i += 1
-        out = [(d.box, d.score, now) for d in self.detector._merge(self.detector.detect_pass(rgb, k))]
+        now = self._i  # confirmation ages count detector runs, so `every` does not shorten them
+        out = []
+        if not previous or self._frame % self.every == 0:
+            # the whole image on even runs, the windows in turn on odd ones
+            k = 0 if n == 1 or now % 2 == 0 else 1 + (now // 2) % (n - 1)
+            self._i += 1
+            out = [(d.box, d.score, now) for d in self.detector._merge(self.detector.detect_pass(rgb, k))]
+        self._frame += 1
         lim = np.array([w - 1, h - 1, w - 1, h - 1], np.float64)
         for s in previous or []:
             seen = None if s.box is None else self._confirmed.get(np.asarray(s.box, np.float64).tobytes())

@@ -188,3 +188,29 @@ def test_full_detection_mode_is_the_detector(detector):
     two = np.ascontiguousarray(np.concatenate([a, a[:, ::-1]], 1))
     boxes, scores = PersonFinder(detector, tracking=False)(two)
     assert [d.score for d in detector(two)] == scores and len(boxes) == 2
+
+
+def test_tracking_mode_detector_period(detector):
+    """every=3: while people are tracked the detector runs on every third frame only; with
+    nobody tracked, on every frame."""
+    a = cv2.resize(skimage.data.astronaut(), (320, 320))
+    two = np.ascontiguousarray(np.concatenate([a, a[:, ::-1]], 1))
+    runs = []
+    real_pass = detector.detect_pass
+    detector.detect_pass = lambda rgb, i: (runs.append(i), real_pass(rgb, i))[1]
+    try:
+        f = PersonFinder(detector, tracking=True, every=3)
+        prev = []
+        for k in range(7):
+            boxes, _ = f(two, prev)
+            assert len(boxes) == 2
+            prev = [_skeleton_in(b) for b in boxes]
+        assert len(runs) == 3  # frames 0, 3, 6
+        grey = np.full_like(two, 128)
+        for k in range(3):
+            f(grey, [])
+        assert len(runs) == 6
+        with pytest.raises(ValueError):
+            PersonFinder(detector, every=0)
+    finally:
+        detector.detect_pass = real_pass

@@ -9,7 +9,7 @@ import numpy as np
 import onnxruntime as ort
 
 from ..spdh import SPDHConfig
-from . import CACHE, META_KEY
+from . import CACHE, META_KEY, onnx_meta
 
 PROVIDERS = {
     "cpu": ["CPUExecutionProvider"],
@@ -80,11 +80,7 @@ class OrtNetwork:
 
 def _shape(path) -> str:
     """'CxHxW' of an export's input, from its metadata (for TensorRT's optimisation profile)."""
-    import onnx
-
-    m = onnx.load(str(path), load_external_data=False)
-    meta = json.loads({p.key: p.value for p in m.metadata_props}[META_KEY])
+    meta = onnx_meta(path)
     w, h = meta["input_size"]
     c = 1 if meta["model"]["kind"] == "teacher" else 3
     return f"{c}x{h}x{w}"
-

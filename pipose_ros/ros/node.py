@@ -97,6 +97,8 @@ PARAMS = {
                                      "fastest; docs/BACKBONES.md)"),
     "tracking": (True, "crops from each person's joints in the previous frame, and one detector run per frame "
                        "cycling through the image and its windows (bounded cost); false = full detection every frame"),
+    "detector_every": (3, "tracking: while people are tracked the detector runs on every n-th frame only (the frames "
+                          "between cost the crops alone); 1 = every frame"),
     "track_max_age": (1.0, "seconds a body keeps its id while unseen (short occlusions)"),
     "publish_hri": (True, "publish the ROS4HRI topics /humans/bodies/tracked, .../<id>/roi, .../<id>/skeleton2d"),
     "publish_tf": (True, "publish body_<id> and <joint>_<id> TF frames"),
@@ -143,7 +145,7 @@ class PoseNode(Node):
         if det == "blazepose":
             self.detector = PersonFinder(PersonDetector(min_score=p["detector_min_score"], max_people=p["max_people"],
                                                         window_scales=tuple(p["detector_windows"])),
-                                         tracking=p["tracking"])
+                                         tracking=p["tracking"], every=p["detector_every"])
         self._previous: list = []  # the last frame's skeletons (tracking mode)
         self.tracker = BodyTracker(max_age_s=p["track_max_age"], joint_set=self.joint_set)
         self.get_logger().info(f"person detector: {det}" + (f" (max {p['max_people']} people)" if self.detector else
@@ -236,6 +238,8 @@ class PoseNode(Node):
             try:
                 self._process(img, depth)
             except Exception as e:  # keep the node alive; log what went wrong
+                if not rclpy.ok():  # shutting down: publishers are gone, nothing to report
+                    return
                 self.stats["dropped"] += 1
                 self._warn(f"exc-{type(e).__name__}", f"frame dropped: {type(e).__name__}: {e}")
 
