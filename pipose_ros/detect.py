@@ -276,8 +276,10 @@ class PersonFinder:
     frame keeps a box from their 2D joints there (:func:`pipose_ros.camera.points_box`, the box
     rule the networks were trained with), and the detector makes **one** run per frame, cycling
     through the whole image and its windows (the whole image every other frame), to find people
-    who arrive. A detection that overlaps a tracked box (IoU ≥ ``iou``) replaces it (the detector
-    re-anchors a drifting track); one that does not is a new person. A tracked box that no
+    who arrive. A detection replaces the tracked box it overlaps most (IoU ≥ ``iou``; one
+    detection, one tracked person, so two people standing close together stay two), which
+    re-anchors a drifting track; a detection that replaces none is a new person; two tracked
+    boxes that overlap by ``same_iou`` or more are one person. A tracked box that no
     detection has confirmed for a whole scan cycle (2 × runs of a full detection, in frames) is
     dropped, so a person who left does not live on in their old crop. Per frame this costs one
     detector run instead of ``1 + windows``; a newcomer is found within 2 × windows frames.
@@ -289,15 +291,18 @@ class PersonFinder:
         detector: the :class:`PersonDetector`.
         tracking: see above.
         iou: overlap above which a detection is the tracked person.
+        same_iou: overlap above which two tracked boxes are one person.
         every: detector period in frames while people are tracked (tracking mode).
     """
 
-    def __init__(self, detector: PersonDetector, tracking: bool = True, iou: float = 0.3, every: int = 1):
+    def __init__(self, detector: PersonDetector, tracking: bool = True, iou: float = 0.3, every: int = 1,
+                 same_iou: float = 0.85):
         if int(every) < 1:
             raise ValueError(f"every must be >= 1, got {every}")
         self.detector = detector
         self.tracking = bool(tracking)
         self.iou = float(iou)
+        self.same_iou = float(same_iou)
         self.every = int(every)
         self._i = 0  # detector runs made (the scan position)
         self._frame = 0  # frames seen
@@ -330,15 +335,27 @@ class PersonFinder:
             out = [(d.box, d.score, now) for d in self.detector._merge(self.detector.detect_pass(rgb, k))]
         self._frame += 1
         lim = np.array([w - 1, h - 1, w - 1, h - 1], np.float64)
+        tracked = []
         for s in previous or []:
             seen = None if s.box is None else self._confirmed.get(np.asarray(s.box, np.float64).tobytes())
             if seen is None or now - seen > 2 * n:
                 continue
             b = np.clip(points_box(np.asarray(s.uv, np.float64)), 0, lim)
-            if b[2] - b[0] < 4 or b[3] - b[1] < 4:
-                continue
-            if not out or box_iou(b, np.stack([o[0] for o in out])).max() < self.iou:
-                out.append((b, float(np.mean(s.confidence)), seen))
+            if b[2] - b[0] >= 4 and b[3] - b[1] >= 4:
+                tracked.append((b, float(np.mean(s.confidence)), seen))
+        if tracked and out:  # each detection re-anchors at most one tracked person, the best overlap first
+            iou = box_iou(np.stack([t[0] for t in tracked]), np.stack([o[0] for o in out]))
+            rows, cols = set(), set()
+            for r, c in zip(*np.unravel_index(np.argsort(-iou, axis=None), iou.shape)):
+                if iou[r, c] < self.iou:
+                    break
+                if r not in rows and c not in cols:
+                    rows.add(r)
+                    cols.add(c)
+            tracked = [t for i, t in enumerate(tracked) if i not in rows]
+        for t in tracked:  # people the detector did not see this frame; near-copies are one person
+            if not out or box_iou(t[0], np.stack([o[0] for o in out])).max() < self.same_iou:
+                out.append(t)
         out.sort(key=lambda o: -o[1])
         out = out[: self.detector.max_people]
         self._confirmed = {o[0].tobytes(): o[2] for o in out}
