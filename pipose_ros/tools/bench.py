@@ -279,7 +279,7 @@ def time_stream_fn(f, n: int, warmup: int) -> dict:
 def _write(res: dict, n: int, warmup: int, live_seconds: float, out: str, mach: str, day: str) -> None:
     import onnxruntime
 
-    from ..report import update_md_section
+    from ..report import update_json, update_md_section
 
     cmd = "pipose " + " ".join(sys.argv[1:]) if Path(sys.argv[0]).name == "pipose" else "pipose benchmark"
     L = ["## Speed: pipose end to end vs MediaPipe Pose, and the live node (issue 11)", "",
@@ -328,3 +328,18 @@ def _write(res: dict, n: int, warmup: int, live_seconds: float, out: str, mach: 
                      f"{r['latency_p50_ms']:.0f} | {r['latency_p95_ms']:.0f} | {r['cpu_percent']:.0f} | "
                      f"{r['rss_mb']:.0f} |")
     update_md_section("runtime", "\n".join(L), out, first=True)
+    if Path(out).resolve() == (Path(__file__).resolve().parents[2] / "docs" / "BENCHMARKS.md"):
+        rec = {}
+        if d1 and "full" in res["mediapipe"]:
+            rec["speed.mediapipe_full_over_pipose_p50"] = round(res["mediapipe"]["full"]["1 person"]["p50_ms"]
+                                                                / d1["p50_ms"], 3)
+        if d1:
+            rec["speed.pipose_1person_p50_ms"] = round(d1["p50_ms"], 1)
+        for label, key in (("full install (.venv)", "live"), ("runtime-only install", "live_runtime_only")):
+            r = res["live"].get(label, {})
+            if "out_hz" in r:
+                rec.update({f"speed.{key}.out_hz": round(r["out_hz"], 1),
+                            f"speed.{key}.latency_p95_ms": round(r["latency_p95_ms"], 1),
+                            f"speed.{key}.rss_mb": round(r["rss_mb"], 1)})
+        rec["speed.date"] = day
+        update_json(rec)
