@@ -256,9 +256,10 @@ def metres_to_mm16(depth_m: np.ndarray) -> np.ndarray:
 
 
 class Undistorter:
-    """Undistorts images of a camera with plumb-bob / rational-polynomial distortion D, keeping
-    K as the intrinsics of the output (``cv2.initUndistortRectifyMap``, maps cached per
-    (K, D, size)). ``needed`` is False when all coefficients are zero."""
+    """Undistorts images, keeping K as the intrinsics of the output: plumb-bob /
+    rational-polynomial D with ``cv2.initUndistortRectifyMap``, ``equidistant`` (fisheye) D with
+    ``cv2.fisheye.initUndistortRectifyMap``; maps cached per (K, D, model, size). ``needed`` is
+    False when all coefficients are zero."""
 
     def __init__(self):
         self._key = None
@@ -269,15 +270,21 @@ class Undistorter:
         D = np.asarray(D, np.float64).ravel()
         return D.size > 0 and bool(np.any(np.abs(D) > 1e-12))
 
-    def __call__(self, img: np.ndarray, K: np.ndarray, D, interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
+    def __call__(self, img: np.ndarray, K: np.ndarray, D, interpolation: int = cv2.INTER_LINEAR,
+                 model: str = "plumb_bob") -> np.ndarray:
         """Return ``img`` undistorted (same size and dtype), or ``img`` itself if D is zero.
-        Use ``interpolation=cv2.INTER_NEAREST`` for depth (never blends across edges)."""
+        Use ``interpolation=cv2.INTER_NEAREST`` for depth (never blends across edges).
+        ``model``: the CameraInfo distortion_model (``equidistant`` = fisheye)."""
         if not self.needed(D):
             return img
         h, w = img.shape[:2]
-        key = (K.tobytes(), np.asarray(D, np.float64).tobytes(), w, h)
+        D = np.asarray(D, np.float64).ravel()
+        key = (K.tobytes(), D.tobytes(), model, w, h)
         if key != self._key:
-            self._maps = cv2.initUndistortRectifyMap(K, np.asarray(D, np.float64), None, K, (w, h), cv2.CV_16SC2)
+            if model == "equidistant":
+                self._maps = cv2.fisheye.initUndistortRectifyMap(K, D[:4], np.eye(3), K, (w, h), cv2.CV_16SC2)
+            else:
+                self._maps = cv2.initUndistortRectifyMap(K, D, None, K, (w, h), cv2.CV_16SC2)
             self._key = key
         return cv2.remap(img, self._maps[0], self._maps[1], interpolation=interpolation)
 

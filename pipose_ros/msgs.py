@@ -7,6 +7,8 @@ dropping the frame.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .camera import depth_to_metres, validate_K
@@ -124,11 +126,32 @@ def depth_to_image(depth: np.ndarray):
     return m
 
 
-def camera_info_to_K(msg) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
-    """sensor_msgs/CameraInfo → (K float64 [3, 3], D float64 [n], (width, height)).
+DISTORTION_MODELS = ("plumb_bob", "rational_polynomial", "equidistant")
+
+
+class CameraModel(NamedTuple):
+    """A validated sensor_msgs/CameraInfo: K float64 [3, 3], D float64 [n], size (width,
+    height) pixels, distortion_model (one of :data:`DISTORTION_MODELS`, or "" with D all zero),
+    frame_id."""
+
+    K: np.ndarray
+    D: np.ndarray
+    size: tuple[int, int]
+    distortion_model: str
+    frame_id: str
+
+
+def camera_info_to_K(msg) -> CameraModel:
+    """sensor_msgs/CameraInfo → :class:`CameraModel`.
+
+    The distortion models ROS uses (REP-104 / camera_calibration_parsers) are all understood:
+    ``plumb_bob`` and ``rational_polynomial`` (OpenCV's model, D of 4, 5, 8, 12 or 14) and
+    ``equidistant`` (OpenCV's fisheye model, D of 4). A non-zero D with any other model is
+    refused, never silently ignored.
 
     Raises:
-        ValueError: K unusable (all zeros, non-positive focal length, ...) or zero size.
+        ValueError: K unusable (all zeros, non-positive focal length, ...), zero size, an
+            unsupported distortion model with non-zero D, or a D of the wrong length.
     """
     K = np.asarray(msg.k, np.float64).reshape(3, 3)
     if not np.any(K):
@@ -136,7 +159,19 @@ def camera_info_to_K(msg) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     K = validate_K(K)
     if int(msg.width) == 0 or int(msg.height) == 0:
         raise ValueError("camera_info has zero width/height")
-    return K, np.asarray(msg.d, np.float64), (int(msg.width), int(msg.height))
+    D = np.asarray(msg.d, np.float64).ravel()
+    model = str(getattr(msg, "distortion_model", "") or "")
+    if D.size and not np.all(np.isfinite(D)):
+        raise ValueError(f"camera_info D has non-finite coefficients {D.tolist()}")
+    if np.any(D != 0):
+        if model not in DISTORTION_MODELS:
+            raise ValueError(f"camera_info distortion_model {model!r} is not supported with non-zero D "
+                             f"(supported: {', '.join(DISTORTION_MODELS)}); refusing it rather than ignoring D")
+        if model == "equidistant" and D.size != 4:
+            raise ValueError(f"equidistant (fisheye) distortion needs 4 coefficients, got {D.size}")
+        if model != "equidistant" and D.size not in (4, 5, 8, 12, 14):
+            raise ValueError(f"{model} distortion needs 4, 5, 8, 12 or 14 coefficients, got {D.size}")
+    return CameraModel(K, D, (int(msg.width), int(msg.height)), model, str(msg.header.frame_id))
 
 
 def K_to_camera_info(K: np.ndarray, width: int, height: int, D=None, frame_id: str = ""):

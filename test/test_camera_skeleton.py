@@ -98,3 +98,24 @@ def test_in_view():
                     [0.99, 0, 2.0],         # u = 99.0: last column
                     [1.0, 0, 2.0]])         # u = 99.5: outside
     assert in_view(pts, K, 100, 80).tolist() == [True, False, False, False, True, False]
+
+
+def test_undistorter_fisheye_model_moves_points_back():
+    """equidistant (fisheye) D: a dot drawn where cv2.fisheye puts an ideal pixel comes back to
+    that pixel after undistortion; the same D read as plumb_bob would not."""
+    import cv2
+
+    from pipose_ros.camera import intrinsics_from_fov
+
+    K = intrinsics_from_fov(320, 240, 90)
+    D = np.array([0.2, 0.05, 0.0, 0.0])
+    ideal = np.array([[250.0, 60.0]])
+    norm = (ideal - K[:2, 2]) / np.diag(K)[:2]
+    dist = cv2.fisheye.distortPoints(norm[None], K, D)[0, 0]
+    img = np.zeros((240, 320), np.uint8)
+    cv2.circle(img, (int(round(dist[0])), int(round(dist[1]))), 2, 255, -1)
+    for model, ok in (("equidistant", True), ("plumb_bob", False)):
+        out = Undistorter()(img, K, D, model=model)
+        ys, xs = np.nonzero(out > 64)
+        err = np.hypot(xs.mean() - ideal[0, 0], ys.mean() - ideal[0, 1]) if xs.size else np.inf
+        assert (err < 2.0) == ok, (model, err)

@@ -71,7 +71,7 @@ def test_bad_images_raise_clearly():
 
 def test_camera_info():
     K = intrinsics_from_fov(640, 480, 60)
-    K2, D, size = camera_info_to_K(K_to_camera_info(K, 640, 480, D=[0.1, 0, 0, 0, 0]))
+    K2, D, size, model, _ = camera_info_to_K(K_to_camera_info(K, 640, 480, D=[0.1, 0, 0, 0, 0]))
     assert np.allclose(K2, K) and size == (640, 480) and D[0] == pytest.approx(0.1)
     with pytest.raises(ValueError, match="all zeros"):
         camera_info_to_K(CameraInfo(width=640, height=480))

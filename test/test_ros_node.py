@@ -155,7 +155,7 @@ def test_bad_inputs_are_logged_and_node_keeps_running(rgb_node):
         (dict(enc="yuv422"), "unsupported image encoding"),
         (dict(info_size=(640, 480)), "camera_info says 640x480"),
         (dict(info_K=np.zeros((3, 3))), "all zeros"),
-        (dict(rgb=np.zeros((0, 0, 3), np.uint8)), "empty image"),
+        (dict(rgb=np.zeros((0, 0, 3), np.uint8)), "too small to hold a person"),
     ]
     sec = 200.0
     for kwargs, text in cases:
@@ -215,7 +215,7 @@ def test_rgbd_teacher_markers_and_bad_depth(ros_ctx, tiny_checkpoints):
         assert wait(lambda: any(m.ns.startswith("student/body_") for m in _markers_for(h, 401.0)))
         # depth of the wrong size
         h.send(402.0, depth=np.full((H // 2, W // 2), 2000, np.uint16), depth_size=(W, H))
-        assert wait(lambda: any("depth is 160x120" in w for w in h.node.recent_warnings))
+        assert wait(lambda: any("is 160x120 but its camera_info" in w for w in h.node.recent_warnings))
         h.send(403.0, depth=depth)
         assert wait(lambda: any(m.ns.startswith("teacher/body_") for m in _markers_for(h, 403.0)))
     finally:

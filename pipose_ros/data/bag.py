@@ -226,7 +226,7 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
             return infos[topic][min(cand, key=lambda i: abs(int(ts[i]) - t))][1]
 
         def convert(msg, dmsg):
-            K_c, D_c, (Wc, Hc) = camera_info_to_K(nearest_info(info_topic, stamp_ns(msg)))
+            K_c, D_c, (Wc, Hc), model_c, _ = camera_info_to_K(nearest_info(info_topic, stamp_ns(msg)))
             dinfo = nearest_info(depth_info_topic, stamp_ns(dmsg))
             rgb = image_to_rgb(msg)
             d_m = image_to_depth_m(dmsg)
@@ -235,18 +235,18 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
             cf, df = msg.header.frame_id.lstrip("/"), dmsg.header.frame_id.lstrip("/")
             if d_m.shape == rgb.shape[:2] and (cf == df or not df):
                 stats.registration = "same frame and size (registered by the driver)"
-                d_m = und_d(np.nan_to_num(d_m, nan=0.0), K_c, D_c, interpolation=cv2.INTER_NEAREST)
+                d_m = und_d(np.nan_to_num(d_m, nan=0.0), K_c, D_c, interpolation=cv2.INTER_NEAREST, model=model_c)
             else:
                 if dinfo is None:
                     raise LookupError(f"depth ({df}, {d_m.shape[1]}x{d_m.shape[0]}) is not registered to the "
                                       f"colour image ({cf}) and the bag has no depth CameraInfo")
-                K_d, D_d, _ = camera_info_to_K(dinfo)
-                d_m = und_d(np.nan_to_num(d_m, nan=0.0), K_d, D_d, interpolation=cv2.INTER_NEAREST)
+                K_d, D_d, _, model_d, _ = camera_info_to_K(dinfo)
+                d_m = und_d(np.nan_to_num(d_m, nan=0.0), K_d, D_d, interpolation=cv2.INTER_NEAREST, model=model_d)
                 T = np.eye(4) if cf == df else tf.lookup(cf, df)
                 stats.registration = (f"reprojected {df} → {cf} with the depth CameraInfo"
                                       + ("" if cf == df else " and /tf_static"))
                 d_m = register_depth(d_m, K_d, T, K_c, (Wc, Hc))
-            return und_c(rgb, K_c, D_c), d_m, K_c
+            return und_c(rgb, K_c, D_c, model=model_c), d_m, K_c
 
         # pass 2 (streaming): only messages in flight between a pair's two halves are held
         info = {"source": "rosbag2", "bag": str(bag), "topics": stats.topics, "slop_s": slop, "every": every}

@@ -36,6 +36,7 @@ from collections import deque
 import numpy as np
 import rclpy
 from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.event_handler import PublisherEventCallbacks, SubscriptionEventCallbacks
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import (QoSProfile, QoSReliabilityPolicy, QoSDurabilityPolicy, QoSHistoryPolicy,
@@ -45,7 +46,9 @@ from sensor_msgs.msg import CameraInfo, Image
 from visualization_msgs.msg import MarkerArray
 
 from ..assets import model_path
-from ..camera import Undistorter, points_box
+import cv2
+
+from ..camera import Undistorter, points_box, scale_K
 from ..detect import PersonDetector, PersonFinder
 from ..estimator import PoseEstimator
 from ..skeleton import get_joint_set
@@ -105,6 +108,9 @@ PARAMS = {
     "publish_markers": (True, "publish the skeleton_markers MarkerArray"),
     "frame_prefix": ("", "prefix of the published TF frame names"),
     "marker_lifetime": (0.5, "marker lifetime, seconds"),
+    "min_image_size": (32, "images whose width or height is below this many pixels are dropped (too small for a person)"),
+    "max_image_size": (1920, "images larger than this many pixels on their longer side are downscaled first (K follows)"),
+    "camera_info_timeout": (5.0, "seconds of images without a valid camera_info before /diagnostics reports ERROR"),
     "warn_throttle": (5.0, "seconds between two identical bad-input warnings"),
     "stats_period": (10.0, "seconds between stats log lines and /diagnostics messages (0 = off)"),
 }
@@ -162,18 +168,21 @@ class PoseNode(Node):
         elif rel != "best_effort":
             raise ValueError(f"parameter reliability must be best_effort, reliable or system_default, got {rel!r}")
         self.info = {}
-        self.create_subscription(CameraInfo, "camera_info", lambda m: self._on_info("image", m), qos)
+        self._info_time: dict[str, float] = {}  # monotonic time of the last valid camera_info per stream
+        self._image_time = None  # monotonic time of the last image
+        self.drop_counts: dict[str, int] = {}  # dropped frames per reason (diagnostics)
+        self._sub(CameraInfo, "camera_info", lambda m: self._on_info("image", m), qos)
         tf_qos = QoSProfile(depth=100, reliability=QoSReliabilityPolicy.RELIABLE,
                             durability=QoSDurabilityPolicy.VOLATILE)
-        self.tf_pub = self.create_publisher(TFMessage, "/tf", tf_qos)
-        self.marker_pub = self.create_publisher(MarkerArray, "skeleton_markers", 10)
-        self.diag_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
-        self.hri_tracked_pub = self.create_publisher(IdsList, "/humans/bodies/tracked", 10)
+        self.tf_pub = self._pub(TFMessage, "/tf", tf_qos)
+        self.marker_pub = self._pub(MarkerArray, "skeleton_markers", 10)
+        self.diag_pub = self._pub(DiagnosticArray, "/diagnostics", 10)
+        self.hri_tracked_pub = self._pub(IdsList, "/humans/bodies/tracked", 10)
         self.hri_body_pubs: dict[str, tuple] = {}  # body id → (roi, skeleton2d) publishers
         if p["mode"] == "rgb":
-            self.create_subscription(Image, "image", lambda m: self._enqueue(m, None), qos)
+            self._sub(Image, "image", lambda m: self._enqueue(m, None), qos)
         else:
-            self.create_subscription(CameraInfo, "depth/camera_info", lambda m: self._on_info("depth", m), qos)
+            self._sub(CameraInfo, "depth/camera_info", lambda m: self._on_info("depth", m), qos)
             if message_filters is not None:
                 subs = [message_filters.Subscriber(self, Image, "image", qos_profile=qos),
                         message_filters.Subscriber(self, Image, "depth/image", qos_profile=qos)]
@@ -183,8 +192,8 @@ class PoseNode(Node):
                 sync_name = "message_filters.ApproximateTimeSynchronizer"
             else:
                 self.sync = ApproxPairSync(self._enqueue, p["queue_size"], p["slop"])
-                self.create_subscription(Image, "image", lambda m: self.sync.add(0, m), qos)
-                self.create_subscription(Image, "depth/image", lambda m: self.sync.add(1, m), qos)
+                self._sub(Image, "image", lambda m: self.sync.add(0, m), qos)
+                self._sub(Image, "depth/image", lambda m: self.sync.add(1, m), qos)
                 sync_name = "pipose_ros ApproxPairSync (message_filters not installed)"
             self.get_logger().info(f"rgbd mode: image/depth pairing by {sync_name}, slop {p['slop']} s")
         self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0}
@@ -200,6 +209,26 @@ class PoseNode(Node):
         if p["stats_period"] > 0:
             self.create_timer(p["stats_period"], self._log_stats)
 
+    # ---- QoS: say when the other side cannot be matched ---------------------------------
+    def _sub(self, msg_type, topic: str, cb, qos):
+        """create_subscription that logs an incompatible publisher (as `ros2 topic info -v` shows)."""
+        name = self.resolve_topic_name(topic)
+        ev = SubscriptionEventCallbacks(incompatible_qos=lambda info: self._warn(
+            f"qos-{name}", f"QoS mismatch on {name}: a publisher offers an incompatible "
+                           f"{info.last_policy_kind.name} (this subscription: {qos.reliability.name.lower()}, "
+                           f"{qos.durability.name.lower()}); no messages will arrive — set the `reliability` "
+                           f"parameter to match, see `ros2 topic info -v {name}`"))
+        return self.create_subscription(msg_type, topic, cb, qos, event_callbacks=ev)
+
+    def _pub(self, msg_type, topic: str, qos):
+        """create_publisher that logs an incompatible subscriber."""
+        name = self.resolve_topic_name(topic)
+        ev = PublisherEventCallbacks(incompatible_qos=lambda info: self._warn(
+            f"qos-{name}", f"QoS mismatch on {name}: a subscriber requests an incompatible "
+                           f"{info.last_policy_kind.name} than this node offers; it receives nothing — "
+                           f"see `ros2 topic info -v {name}`"))
+        return self.create_publisher(msg_type, topic, qos, event_callbacks=ev)
+
     # ---- input -------------------------------------------------------------------------
     def _warn(self, key: str, text: str) -> None:
         """Throttled warning, one throttle per problem ``key``."""
@@ -212,12 +241,14 @@ class PoseNode(Node):
     def _on_info(self, which: str, msg: CameraInfo) -> None:
         try:
             self.info[which] = camera_info_to_K(msg)
+            self._info_time[which] = time.monotonic()
         except ValueError as e:
             self.info.pop(which, None)
             topic = "camera_info" if which == "image" else "depth/camera_info"
             self._warn(f"info-{which}", f"ignoring {self.resolve_topic_name(topic)}: {e}; no estimate until a valid one arrives")
 
     def _enqueue(self, img: Image, depth: Image | None) -> None:
+        self._image_time = time.monotonic()
         with self._cv:
             self.stats["in"] += 1
             if self._pending is not None:
@@ -240,11 +271,11 @@ class PoseNode(Node):
             except Exception as e:  # keep the node alive; log what went wrong
                 if not rclpy.ok():  # shutting down: publishers are gone, nothing to report
                     return
-                self.stats["dropped"] += 1
-                self._warn(f"exc-{type(e).__name__}", f"frame dropped: {type(e).__name__}: {e}")
+                self._drop("exception", f"frame on {self.resolve_topic_name('image')}: {type(e).__name__}: {e}")
 
     def _drop(self, key: str, text: str) -> None:
         self.stats["dropped"] += 1
+        self.drop_counts[key] = self.drop_counts.get(key, 0) + 1
         self._warn(key, text + " (frame dropped)")
 
     def _process(self, img: Image, depth: Image | None) -> None:
@@ -252,18 +283,37 @@ class PoseNode(Node):
         if info is None:
             self._drop("no-info", f"no valid camera_info on {self.resolve_topic_name('camera_info')} yet")
             return
-        K, D, (w, h) = info
+        K, D, (w, h), model, info_frame = info
+        topic = self.resolve_topic_name("image")
+        frame = img.header.frame_id
+        if not frame:
+            self._drop("no-frame-id", f"image on {topic} has an empty frame_id: its skeleton would have no TF parent")
+            return
+        if info_frame and info_frame != frame:
+            self._warn("frame-mismatch", f"camera_info frame_id {info_frame!r} differs from the frame_id {frame!r} of "
+                                         f"the image on {topic}; publishing in the image's frame")
+        if min(int(img.width), int(img.height)) < self.p["min_image_size"]:
+            self._drop("too-small", f"image on {topic} is {img.width}x{img.height}, too small to hold a person "
+                                    f"(min_image_size {self.p['min_image_size']})")
+            return
         t_conv = time.perf_counter()
         try:
             rgb = image_to_rgb(img)
         except ValueError as e:
-            self._drop("bad-image", f"bad image on {self.resolve_topic_name('image')}: {e}")
+            self._drop("bad-image", f"bad image on {topic}: {e}")
             return
         if rgb.shape[1] != w or rgb.shape[0] != h:
-            self._drop("size", f"image is {rgb.shape[1]}x{rgb.shape[0]} but camera_info says {w}x{h}")
+            self._drop("size", f"image on {topic} is {rgb.shape[1]}x{rgb.shape[0]} but camera_info says {w}x{h}")
             return
+        if max(w, h) > self.p["max_image_size"]:
+            s = self.p["max_image_size"] / max(w, h)
+            nw, nh = max(1, round(w * s)), max(1, round(h * s))
+            self._warn("large", f"image on {topic} is {w}x{h}: downscaled to {nw}x{nh} first (max_image_size)")
+            rgb = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_AREA)
+            K = scale_K(K, nw / w, nh / h)
+            w, h = nw, nh
         if self.p["undistort"]:
-            rgb = self.undistorter(rgb, K, D)
+            rgb = self.undistorter(rgb, K, D, model=model)
         t_det = time.perf_counter()
         boxes, scores = None, None
         if self.detector is not None:
@@ -279,7 +329,7 @@ class PoseNode(Node):
             elif scores is not None:
                 s.score = scores[next(i for i, b in enumerate(boxes) if np.array_equal(b, s.box))]
         t_teacher = time.perf_counter()
-        teacher = self._teacher(depth, boxes) if depth is not None else None
+        teacher = self._teacher(depth, boxes, frame, (w, h)) if depth is not None else None
         if depth is not None:
             stage["teacher"] = (time.perf_counter() - t_teacher) * 1e3
         t_pub = time.perf_counter()
@@ -291,13 +341,17 @@ class PoseNode(Node):
         header = img.header
         if self.p["publish_tf"] and skels:
             st = stamp_ns(img)
-            if st > self._last_tf_stamp:
+            if st == 0:
+                self._warn("zero-stamp", f"image on {topic} has a zero stamp (is the driver setting stamps?): "
+                                         "TF not sent, markers only")
+            elif st > self._last_tf_stamp:
                 self._last_tf_stamp = st
                 tfs = skeleton_transforms(per_source["student"], header, self.joint_set,
                                           self.p["frame_prefix"], self.p["joint_min_confidence"])
                 self.tf_pub.publish(TFMessage(transforms=tfs))
             else:
-                self._warn("stamp", "image stamp not newer than the last published TF; TF not re-sent")
+                self._warn("stamp", f"image on {topic}: stamp not newer than the last published TF "
+                                    "(no TF_REPEATED_DATA): TF not re-sent, markers only")
         if self.p["publish_markers"]:
             self.marker_pub.publish(marker_array(per_source, header, self.joint_set,
                                                  self.p["marker_lifetime"], self.p["joint_min_confidence"],
@@ -332,25 +386,35 @@ class PoseNode(Node):
         for bid, s in bodies:
             if bid not in self.hri_body_pubs:
                 base = f"/humans/bodies/{bid}"
-                self.hri_body_pubs[bid] = (self.create_publisher(NormalizedRegionOfInterest2D, base + "/roi", 10),
-                                           self.create_publisher(Skeleton2D, base + "/skeleton2d", 10))
+                self.hri_body_pubs[bid] = (self._pub(NormalizedRegionOfInterest2D, base + "/roi", 10),
+                                           self._pub(Skeleton2D, base + "/skeleton2d", 10))
             roi_pub, sk_pub = self.hri_body_pubs[bid]
             roi_pub.publish(body_roi(s.box, w, h, header, s.score))
             sk_pub.publish(skeleton2d(s, w, h, header))
 
-    def _teacher(self, depth: Image, boxes) -> list:
+    def _teacher(self, depth: Image, boxes, frame: str, size: tuple[int, int]) -> list:
+        dtopic = self.resolve_topic_name("depth/image")
+        if depth.header.frame_id and depth.header.frame_id != frame:
+            self._warn("depth-frame", f"depth on {dtopic} is in frame {depth.header.frame_id!r}, the colour image in "
+                                      f"{frame!r}: unregistered depth, teacher skipped (register it to the colour camera)")
+            return []
         info = self.info.get("depth") or self.info.get("image")
-        K, D, (w, h) = info
+        K, D, (w, h), _, _ = info
         try:
             dm = image_to_depth_m(depth)
         except ValueError as e:
-            self._warn("bad-depth", f"bad depth on {self.resolve_topic_name('depth/image')}: {e}; teacher skipped")
+            self._warn("bad-depth", f"bad depth on {dtopic}: {e}; teacher skipped")
             return []
         if dm.shape != (h, w):
-            self._warn("depth-size", f"depth is {dm.shape[1]}x{dm.shape[0]} but its camera_info says {w}x{h}; teacher skipped")
+            self._warn("depth-size", f"depth on {dtopic} is {dm.shape[1]}x{dm.shape[0]} but its camera_info says "
+                                     f"{w}x{h}; teacher skipped")
             return []
+        if (w, h) != size:  # the colour image was downscaled (max_image_size): the same for the depth
+            dm = cv2.resize(dm, size, interpolation=cv2.INTER_NEAREST)
+            K = scale_K(K, size[0] / w, size[1] / h)
         if not np.isfinite(dm).any():
-            self._warn("depth-empty", "depth image has no valid pixel (all NaN/0); teacher skipped")
+            self._warn("depth-empty", f"depth on {dtopic} has no valid pixel (all 0, NaN, inf or negative); "
+                                      "teacher skipped")
             return []
         if boxes is not None and not boxes:
             return []
@@ -368,7 +432,14 @@ class PoseNode(Node):
         new_drops = s["dropped"] - s.get("dropped_reported", 0)
         s["dropped_reported"] = s["dropped"]
         st = DiagnosticStatus(name=f"{self.get_name()}: pose estimation", hardware_id=self.est.backend)
-        if s["in"] == 0:
+        now = time.monotonic()
+        info_age = now - self._info_time.get("image", -1e18)
+        if self._image_time is not None and now - self._image_time < 2 * self.p["stats_period"] + 1.0 \
+                and info_age > self.p["camera_info_timeout"]:
+            st.level = DiagnosticStatus.ERROR
+            st.message = (f"images arrive but no valid camera_info on {self.resolve_topic_name('camera_info')} "
+                          + ("ever" if info_age > 1e17 else f"for {info_age:.0f} s") + ": no estimates")
+        elif s["in"] == 0:
             st.level, st.message = DiagnosticStatus.WARN, "no image received yet"
         elif new_drops:
             st.level, st.message = DiagnosticStatus.WARN, f"{new_drops} frames dropped (bad input), see log"
@@ -378,6 +449,7 @@ class PoseNode(Node):
             ("frames_in", s["in"]), ("frames_out", s["out"]), ("skipped_newer_frame", s["skipped"]),
             ("dropped_bad_input", s["dropped"]), ("people_found", s["persons"]),
             *((f"{k}_p50_ms", f"{p50[k]:.1f}") for k in STAGES if self.stage_ms[k]),
+            *((f"dropped_{k}", n) for k, n in sorted(self.drop_counts.items())),
             ("backend", self.est.backend), ("mode", self.p["mode"]))]
         arr = DiagnosticArray(status=[st])
         arr.header.stamp = self.get_clock().now().to_msg()
