@@ -288,3 +288,44 @@ def test_catalogue_is_documented():
     for f, name in re.findall(r"`(test_[a-z_]+\.py)::(test_[a-z_]+)", doc):
         assert f"def {name}(" in (here / f).read_text(), (f, name)
     assert len(re.findall(r"^\| `", doc, re.M)) >= 40
+
+
+def test_parameters_validated_and_live_changes_applied(rgb_harness):
+    """Bad values are refused with a reason, read-only parameters stay as they are, and live ones
+    apply at once (publish_tf off: markers continue, no TF)."""
+    from rcl_interfaces.msg import ParameterType
+
+    h, s = rgb_harness
+    node = h.node
+    for name, value, why in (("min_confidence", 2.0, "range"), ("detector_every", 0, "range"),
+                             ("max_image_size", 10, "range"), ("mode", "rgbd", "read-only"),
+                             ("backend", "torch", "read-only"), ("min_confidence", "high", "type")):
+        r = node.set_parameters([Parameter(name, value=value)])[0]
+        assert not r.successful and why in r.reason.lower(), (name, r.reason)  # the reasons are rclpy's
+    assert node.get_parameter("mode").value == "rgb" and node.p["min_confidence"] == 0.0
+    d = node.describe_parameters(["min_confidence", "mode", "reliability"])
+    assert d[0].floating_point_range[0].to_value == 1.0 and not d[0].read_only and d[0].type == ParameterType.PARAMETER_DOUBLE
+    assert d[1].read_only and "rgbd" in d[1].additional_constraints
+    assert d[2].read_only and "system_default" in d[2].additional_constraints
+    assert node.set_parameters([Parameter("publish_tf", value=False)])[0].successful
+    try:
+        sec = s.send()
+        assert wait(lambda: _markers_for(h, sec), 10)
+        time.sleep(0.3)
+        assert not _tf_at(h, sec)
+    finally:
+        assert node.set_parameters([Parameter("publish_tf", value=True)])[0].successful
+    assert node.set_parameters([Parameter("min_confidence", value=0.0)])[0].successful and node.est.min_confidence == 0.0
+    sec = s.send()
+    assert wait(lambda: _tf_at(h, sec), 10)
+
+
+@pytest.mark.parametrize("name, value", [("mode", "rgbx"), ("backend", "tensorflow"), ("device", "gpu"),
+                                         ("detector_windows", [1.0, 0.0]), ("slop", -1.0)])
+def test_bad_parameter_at_start_is_one_clear_error(ros_ctx, tiny_checkpoints, name, value):
+    from pipose_ros.ros.node import PoseNode
+
+    with pytest.raises(Exception) as e:
+        PoseNode(parameter_overrides=[Parameter("checkpoint", value=str(tiny_checkpoints["student"])),
+                                      Parameter(name, value=value)])
+    assert name in str(e.value)

@@ -188,7 +188,7 @@ def test_diagnostics(ros_ctx, tiny_checkpoints):
 
 
 def test_nobody_gives_deleteall(ros_ctx, tiny_checkpoints):
-    h = Harness(tiny_checkpoints, "rgb", min_confidence=1.01)
+    h = Harness(tiny_checkpoints, "rgb", min_confidence=1.0)
     try:
         h.send(300.0)
         assert wait(lambda: _markers_for(h, 300.0))

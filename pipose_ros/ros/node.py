@@ -28,6 +28,7 @@ throttled warning naming the problem, the frame is dropped and counted, the node
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 import time
@@ -35,7 +36,7 @@ from collections import deque
 
 import numpy as np
 import rclpy
-from rcl_interfaces.msg import ParameterDescriptor
+from rcl_interfaces.msg import FloatingPointRange, IntegerRange, ParameterDescriptor, SetParametersResult
 from rclpy.event_handler import PublisherEventCallbacks, SubscriptionEventCallbacks
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
@@ -74,46 +75,87 @@ def default_model(name: str) -> str:
     return str(model_path(name))
 
 
+# name: (default, description, rules). Rules: "choices" or "range" (validated at start and on
+# every change, shown by `ros2 param describe`), "live": may change while running (applied at
+# once); every other parameter is read-only after start.
+LIVE = {"live": True}
 PARAMS = {
-    # name: (default, description)
-    "mode": ("rgb", "rgb: student on RGB only; rgbd: also the depth teacher on registered depth"),
+    "mode": ("rgb", "rgb: student on RGB only; rgbd: also the depth teacher on registered depth",
+             {"choices": ("rgb", "rgbd")}),
     "checkpoint": ("", "student model: a .pt checkpoint or its .onnx export; empty = the shipped "
-                       "models/pipose_student_kinect14"),
-    "teacher_checkpoint": ("", "depth teacher model (.pt or .onnx) for rgbd mode; empty = the shipped one"),
+                       "models/pipose_student_kinect14", {}),
+    "teacher_checkpoint": ("", "depth teacher model (.pt or .onnx) for rgbd mode; empty = the shipped one", {}),
     "backend": ("auto", "inference backend: auto (fastest that loads: TensorRT, ONNX Runtime CUDA, torch CUDA, "
-                        "ONNX Runtime CPU, torch CPU), onnxruntime, torch, tensorrt (pipose_ros.backends)"),
-    "device": ("auto", "auto (CUDA if present, else CPU), cpu, cuda, cuda:N"),
-    "joint_set": ("kinect14", "joint set of the checkpoint"),
-    "min_confidence": (0.1, "mean joint confidence below which no person is reported"),
-    "joint_min_confidence": (0.0, "joints below this confidence get no TF frame or marker"),
-    "slop": (0.05, "rgbd: max stamp difference between image and depth, seconds"),
-    "queue_size": (5, "rgbd: synchroniser queue per stream"),
-    "reliability": ("best_effort", "QoS reliability of the inputs: best_effort (SensorDataQoS), reliable, system_default"),
-    "undistort": (True, "undistort images whose camera_info has non-zero D"),
+                        "ONNX Runtime CPU, torch CPU), onnxruntime, torch, tensorrt (pipose_ros.backends)",
+                {"choices": ("auto", "onnxruntime", "torch", "tensorrt")}),
+    "device": ("auto", "auto (CUDA if present, else CPU), cpu, cuda, cuda:N", {"pattern": r"auto|cpu|cuda(:\d+)?"}),
+    "joint_set": ("kinect14", "joint set of the checkpoint", {"choices": ("kinect14",)}),
+    "min_confidence": (0.1, "mean joint confidence below which no person is reported", {"range": (0.0, 1.0), **LIVE}),
+    "joint_min_confidence": (0.0, "joints below this confidence get no TF frame or marker", {"range": (0.0, 1.0), **LIVE}),
+    "slop": (0.05, "rgbd: max stamp difference between image and depth, seconds", {"range": (0.0, 1.0)}),
+    "queue_size": (5, "rgbd: synchroniser queue per stream", {"range": (1, 100)}),
+    "reliability": ("best_effort", "QoS reliability of the inputs: best_effort (SensorDataQoS), reliable, system_default",
+                    {"choices": ("best_effort", "reliable", "system_default")}),
+    "undistort": (True, "undistort images whose camera_info has non-zero D", LIVE),
     "detector": ("auto", "person detector: blazepose (one crop per detected person, several people), "
                          "none (the whole image is one view, one person), auto (blazepose when the "
-                         "checkpoint was trained on person crops, else none)"),
-    "max_people": (4, "at most this many people per frame (detector on)"),
-    "detector_min_score": (0.5, "person detections below this score are ignored"),
+                         "checkpoint was trained on person crops, else none)", {"choices": ("auto", "blazepose", "none")}),
+    "max_people": (4, "at most this many people per frame (detector on)", {"range": (1, 32), **LIVE}),
+    "detector_min_score": (0.5, "person detections below this score are ignored", {"range": (0.0, 1.0), **LIVE}),
     "detector_windows": ([1.0, 0.6], "the detector also runs on square windows of these fractions of the image's "
                                      "short side (finds people far away or close together; [] = whole image only, "
-                                     "fastest; docs/BACKBONES.md)"),
+                                     "fastest; docs/BACKBONES.md)", {"each": (0.1, 1.0)}),
     "tracking": (True, "crops from each person's joints in the previous frame, and one detector run per frame "
-                       "cycling through the image and its windows (bounded cost); false = full detection every frame"),
+                       "cycling through the image and its windows (bounded cost); false = full detection every frame",
+                 LIVE),
     "detector_every": (3, "tracking: while people are tracked the detector runs on every n-th frame only (the frames "
-                          "between cost the crops alone); 1 = every frame"),
-    "track_max_age": (1.0, "seconds a body keeps its id while unseen (short occlusions)"),
-    "publish_hri": (True, "publish the ROS4HRI topics /humans/bodies/tracked, .../<id>/roi, .../<id>/skeleton2d"),
-    "publish_tf": (True, "publish body_<id> and <joint>_<id> TF frames"),
-    "publish_markers": (True, "publish the skeleton_markers MarkerArray"),
-    "frame_prefix": ("", "prefix of the published TF frame names"),
-    "marker_lifetime": (0.5, "marker lifetime, seconds"),
-    "min_image_size": (32, "images whose width or height is below this many pixels are dropped (too small for a person)"),
-    "max_image_size": (1920, "images larger than this many pixels on their longer side are downscaled first (K follows)"),
-    "camera_info_timeout": (5.0, "seconds of images without a valid camera_info before /diagnostics reports ERROR"),
-    "warn_throttle": (5.0, "seconds between two identical bad-input warnings"),
-    "stats_period": (10.0, "seconds between stats log lines and /diagnostics messages (0 = off)"),
+                          "between cost the crops alone); 1 = every frame", {"range": (1, 100), **LIVE}),
+    "track_max_age": (1.0, "seconds a body keeps its id while unseen (short occlusions)", {"range": (0.0, 60.0), **LIVE}),
+    "publish_hri": (True, "publish the ROS4HRI topics /humans/bodies/tracked, .../<id>/roi, .../<id>/skeleton2d", LIVE),
+    "publish_tf": (True, "publish body_<id> and <joint>_<id> TF frames", LIVE),
+    "publish_markers": (True, "publish the skeleton_markers MarkerArray", LIVE),
+    "frame_prefix": ("", "prefix of the published TF frame names", {}),
+    "marker_lifetime": (0.5, "marker lifetime, seconds", {"range": (0.0, 60.0), **LIVE}),
+    "min_image_size": (32, "images whose width or height is below this many pixels are dropped (too small for a "
+                           "person)", {"range": (1, 4096), **LIVE}),
+    "max_image_size": (1920, "images larger than this many pixels on their longer side are downscaled first (K "
+                             "follows)", {"range": (64, 16384), **LIVE}),
+    "camera_info_timeout": (5.0, "seconds of images without a valid camera_info before /diagnostics reports ERROR",
+                            {"range": (0.1, 3600.0), **LIVE}),
+    "warn_throttle": (5.0, "seconds between two identical bad-input warnings", {"range": (0.0, 3600.0), **LIVE}),
+    "stats_period": (10.0, "seconds between stats log lines and /diagnostics messages (0 = off)", {"range": (0.0, 3600.0)}),
 }
+
+
+def check_parameter(name: str, value) -> str | None:
+    """Why ``value`` is not allowed for the node parameter ``name`` (None when it is)."""
+    rules = PARAMS[name][2]
+    if "choices" in rules and value not in rules["choices"]:
+        return f"{name} must be one of {', '.join(map(str, rules['choices']))}, got {value!r}"
+    if "range" in rules and not rules["range"][0] <= value <= rules["range"][1]:
+        return f"{name} must be in [{rules['range'][0]}, {rules['range'][1]}], got {value!r}"
+    if "pattern" in rules and not re.fullmatch(rules["pattern"], str(value)):
+        return f"{name} must match {rules['pattern']}, got {value!r}"
+    if "each" in rules and not all(rules["each"][0] <= float(v) <= rules["each"][1] for v in value):
+        return f"every {name} value must be in [{rules['each'][0]}, {rules['each'][1]}], got {list(value)}"
+    return None
+
+
+def _descriptor(name: str) -> ParameterDescriptor:
+    default, desc, rules = PARAMS[name]
+    d = ParameterDescriptor(description=desc + ("" if rules.get("live") else " (read-only at run time)"),
+                            read_only=not rules.get("live", False))
+    if "choices" in rules:
+        d.additional_constraints = "one of: " + ", ".join(rules["choices"])
+    if "range" in rules:
+        lo, hi = rules["range"]
+        if isinstance(default, bool) or not isinstance(default, (int, float)):
+            pass
+        elif isinstance(default, int):
+            d.integer_range = [IntegerRange(from_value=int(lo), to_value=int(hi), step=1)]
+        else:
+            d.floating_point_range = [FloatingPointRange(from_value=float(lo), to_value=float(hi), step=0.0)]
+    return d
 
 
 # per-frame stages timed in the diagnostics (ms): image conversion + undistortion, person boxes,
@@ -126,12 +168,16 @@ class PoseNode(Node):
 
     def __init__(self, **kwargs):
         super().__init__("pose_node", **kwargs)
-        for name, (default, desc) in PARAMS.items():
-            self.declare_parameter(name, default, ParameterDescriptor(description=desc))
+        self._ready = False
+        self.add_on_set_parameters_callback(self._on_set_parameters)
+        for name, (default, _, _) in PARAMS.items():
+            self.declare_parameter(name, default, _descriptor(name))
         p = {n: self.get_parameter(n).value for n in PARAMS}
         self.p = p
-        if p["mode"] not in ("rgb", "rgbd"):
-            raise ValueError(f"parameter mode must be 'rgb' or 'rgbd', got {p['mode']!r}")
+        for name, value in p.items():  # overrides that skipped the callback (e.g. from a YAML file)
+            err = check_parameter(name, value)
+            if err:
+                raise ValueError(f"parameter {err}")
         self.joint_set = get_joint_set(p["joint_set"])
         ck = p["checkpoint"] or default_model("pipose_student_kinect14.pt")
         tck = None
@@ -145,8 +191,6 @@ class PoseNode(Node):
         det = p["detector"]
         if det == "auto":
             det = "blazepose" if self.est.meta.get("crop") else "none"
-        if det not in ("blazepose", "none"):
-            raise ValueError(f"parameter detector must be auto, blazepose or none, got {p['detector']!r}")
         self.detector = None
         if det == "blazepose":
             self.detector = PersonFinder(PersonDetector(min_score=p["detector_min_score"], max_people=p["max_people"],
@@ -165,8 +209,6 @@ class PoseNode(Node):
             qos.reliability = QoSReliabilityPolicy.RELIABLE
         elif rel == "system_default":
             qos.reliability = QoSReliabilityPolicy.SYSTEM_DEFAULT
-        elif rel != "best_effort":
-            raise ValueError(f"parameter reliability must be best_effort, reliable or system_default, got {rel!r}")
         self.info = {}
         self._info_time: dict[str, float] = {}  # monotonic time of the last valid camera_info per stream
         self._image_time = None  # monotonic time of the last image
@@ -206,8 +248,44 @@ class PoseNode(Node):
         self._running = True
         self._worker = threading.Thread(target=self._work, name="pipose_infer", daemon=True)
         self._worker.start()
+        self._ready = True
         if p["stats_period"] > 0:
             self.create_timer(p["stats_period"], self._log_stats)
+
+    # ---- parameters ----------------------------------------------------------------------
+    def _on_set_parameters(self, params) -> SetParametersResult:
+        """Validate every change (declaration included) against PARAMS' rules; once running, apply
+        the live ones at once (read-only ones are refused by their descriptor)."""
+        for prm in params:
+            if prm.name in PARAMS:
+                err = check_parameter(prm.name, prm.value)
+                if err:
+                    return SetParametersResult(successful=False, reason=err)
+        if self._ready:
+            for prm in params:
+                if prm.name in PARAMS:
+                    self._apply(prm.name, prm.value)
+                    self.get_logger().info(f"parameter {prm.name} set to {prm.value!r}")
+        return SetParametersResult(successful=True)
+
+    def _apply(self, name: str, value) -> None:
+        """A live parameter's new value, where the node keeps a copy of it."""
+        self.p[name] = value
+        if name == "min_confidence":
+            self.est.min_confidence = float(value)
+            if self.est.teacher is not None:
+                self.est.teacher.min_confidence = float(value)
+        elif name == "track_max_age":
+            self.tracker.max_age_s = float(value)
+        elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every"):
+            if name == "max_people":
+                self.detector.detector.max_people = int(value)
+            elif name == "detector_min_score":
+                self.detector.detector.min_score = float(value)
+            elif name == "tracking":
+                self.detector.tracking = bool(value)
+            else:
+                self.detector.every = int(value)
 
     # ---- QoS: say when the other side cannot be matched ---------------------------------
     def _sub(self, msg_type, topic: str, cb, qos):
