@@ -319,6 +319,19 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_soak(args) -> int:
+    """The live node under overload for minutes → docs/RELIABILITY.md section soak (tools/soak.py)."""
+    from .tools import soak
+
+    r = soak.soak(seconds=args.seconds, rate=args.rate, period=args.period)
+    for p in r.get("periods", []):
+        print({k: round(v, 1) for k, v in p.items()})
+    print("errors:", r.get("errors"), "exit code:", r.get("exit_code"), "targets:", r["ok"])
+    if not args.no_record:
+        soak.write(r, args.seconds, args.rate, str(args.out))
+    return 0 if r["ok"]["errors"] else 1
+
+
 def cmd_benchmark(args) -> int:
     """pipose vs MediaPipe Pose per backend + the live node → docs/BENCHMARKS.md (tools/bench.py)."""
     from .label import mediapipe_python
@@ -910,6 +923,15 @@ def main(argv: list[str] | None = None) -> int:
     dm.add_argument("--checkpoint", default="", help="student checkpoint (default: shipped)")
     dm.add_argument("--teacher", default="", help="teacher checkpoint (default: shipped)")
     dm.set_defaults(func=cmd_demo)
+
+    so = sub.add_parser("soak", help="the live node at 60 Hz input for minutes: RSS, latency per period, errors "
+                        "(docs/RELIABILITY.md)")
+    so.add_argument("--seconds", type=float, default=600.0)
+    so.add_argument("--rate", type=float, default=60.0, help="input frame rate, Hz")
+    so.add_argument("--period", type=float, help="seconds per reported period (default 60, or 1/6 of a short run)")
+    so.add_argument("--out", type=Path, default=Path("docs/RELIABILITY.md"))
+    so.add_argument("--no-record", action="store_true", help="print only")
+    so.set_defaults(func=cmd_soak)
 
     ex = sub.add_parser("export", help="checkpoint → ONNX for the onnxruntime / tensorrt backends (X.pt → X.onnx)")
     ex.add_argument("checkpoints", nargs="+", type=Path)

@@ -329,3 +329,16 @@ def test_bad_parameter_at_start_is_one_clear_error(ros_ctx, tiny_checkpoints, na
         PoseNode(parameter_overrides=[Parameter("checkpoint", value=str(tiny_checkpoints["student"])),
                                       Parameter(name, value=value)])
     assert name in str(e.value)
+
+
+def test_soak_30s_at_60hz():
+    """The CI-sized overload soak: 30 s of 60 Hz input to a node in its own process — it keeps
+    up its output, skips (newest frame only), keeps latency bounded, logs no error and exits
+    cleanly (the 10-minute run and its numbers: `pipose soak`, docs/RELIABILITY.md)."""
+    from pipose_ros.tools.soak import soak
+
+    r = soak(seconds=30, rate=60.0, period=10)
+    assert r["exit_code"] == 0 and not r["errors"], (r.get("errors"), r.get("log"))
+    assert len(r["periods"]) >= 3 and all(p["out_hz"] > 1.0 for p in r["periods"]), r["periods"]
+    assert r["skipped"] > 0 and r["frames_out"] > 0
+    assert all(p["latency_p95_ms"] < 2000 for p in r["periods"])  # bounded: no queue builds up

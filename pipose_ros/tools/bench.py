@@ -123,13 +123,15 @@ def _proc_rss_mb(pid: int) -> float:
 
 
 def live_node(python: str, params: dict, rgb: np.ndarray, rate: float = 30.0, seconds: float = 30.0,
-              settle: float = 5.0) -> dict:
+              settle: float = 5.0, period: float | None = None) -> dict:
     """Run ``pose_node`` (``python -m pipose_ros.ros.node``) in its own process and publish
     ``rgb`` (640×480 rgb8 + CameraInfo) at ``rate`` Hz for ``settle`` + ``seconds`` s.
 
     Returns: start-up (s from spawn to the first TF received), output rate (Hz), latency p50/p95
     (ms, image stamp → TF received), node CPU % (of one core) and RSS (MB) over the timed window,
-    frames published, and the node's last log lines."""
+    frames published, the node's log (``log``: last lines; ``errors``: lines with ERROR or a
+    traceback; ``exit_code``) and, with ``period`` s, the same numbers per period of the timed
+    window (``periods``, for the soak)."""
     import rclpy
     from rclpy.node import Node
     from sensor_msgs.msg import CameraInfo, Image
@@ -168,10 +170,12 @@ def live_node(python: str, params: dict, rgb: np.ndarray, rate: float = 30.0, se
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
                             cwd=tempfile.gettempdir())
     sent = 0
+    res: dict = {}
     try:
         t_next = time.time()
         first = t_end = cpu0 = None
         rss, t_rss = [], 0.0
+        periods, p_start = [], None
         while proc.poll() is None:
             now = time.time()
             if first is None and got:
@@ -182,6 +186,11 @@ def live_node(python: str, params: dict, rgb: np.ndarray, rate: float = 30.0, se
             if t_end is not None:
                 if cpu0 is None and now >= t_end - seconds:
                     cpu0, t0, n0, sent0 = _proc_cpu_s(proc.pid), now, len(got), sent
+                    p_start = (now, len(got), sent, cpu0)
+                if period and p_start and (now - p_start[0] >= period or now >= t_end):
+                    periods.append(_window(got[p_start[1]:], now - p_start[0], sent - p_start[2],
+                                           _proc_cpu_s(proc.pid) - p_start[3], _proc_rss_mb(proc.pid)))
+                    p_start = (now, len(got), sent, _proc_cpu_s(proc.pid))
                 if cpu0 is not None and now - t_rss >= 0.5:
                     rss.append(_proc_rss_mb(proc.pid))
                     t_rss = now
@@ -194,16 +203,11 @@ def live_node(python: str, params: dict, rgb: np.ndarray, rate: float = 30.0, se
             sent += 1
             t_next += 1.0 / rate
             time.sleep(max(0.0, t_next - time.time()))
-        res = {"startup_s": first, "published": sent}
+        res.update(startup_s=first, published=sent, periods=periods)
         if cpu0 is not None:
-            dt = time.time() - t0
-            window = [(s, r) for s, r in got[n0:]]
-            lat = [(r - s * 1e-9) * 1000.0 for s, r in window]
-            res.update(out_hz=len(window) / dt, in_hz=(sent - sent0) / dt,
-                       latency_p50_ms=float(np.median(lat)) if lat else float("nan"),
-                       latency_p95_ms=float(np.percentile(lat, 95)) if lat else float("nan"),
-                       cpu_percent=100.0 * (_proc_cpu_s(proc.pid) - cpu0) / dt,
-                       rss_mb=float(np.max(rss)) if rss else _proc_rss_mb(proc.pid))
+            w = _window(got[n0:], time.time() - t0, sent - sent0, _proc_cpu_s(proc.pid) - cpu0,
+                        float(np.max(rss)) if rss else _proc_rss_mb(proc.pid))
+            res.update(w)
     finally:
         stop.set()
         proc.send_signal(2)
@@ -216,8 +220,22 @@ def live_node(python: str, params: dict, rgb: np.ndarray, rate: float = 30.0, se
         if own:
             rclpy.try_shutdown()
         log.seek(0)
-        res["log"] = [ln.rstrip() for ln in log.readlines()[-6:]]
+        lines = [ln.rstrip() for ln in log.readlines()]
+        res["log"] = lines[-6:]
+        res["errors"] = [ln for ln in lines if "[ERROR]" in ln or "Traceback" in ln]
+        res["last_stats"] = next((ln for ln in reversed(lines) if "frames in" in ln), "")
+        res["exit_code"] = proc.returncode
     return res
+
+
+def _window(got: list[tuple[int, float]], dt: float, sent: int, cpu_s: float, rss_mb: float) -> dict:
+    """Output rate, latency p50/p95 (image stamp → TF received), input rate, CPU % and RSS of one
+    stretch of a live run."""
+    lat = [(r - s * 1e-9) * 1000.0 for s, r in got]
+    return {"seconds": dt, "out_hz": len(got) / dt, "in_hz": sent / dt,
+            "latency_p50_ms": float(np.median(lat)) if lat else float("nan"),
+            "latency_p95_ms": float(np.percentile(lat, 95)) if lat else float("nan"),
+            "cpu_percent": 100.0 * cpu_s / dt, "rss_mb": rss_mb}
 
 
 def run(n: int = 100, warmup: int = 10, backends=("onnxruntime", "torch"), mediapipe_python: str | None = None,
