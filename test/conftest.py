@@ -7,6 +7,12 @@ import pytest
 os.environ.setdefault("ROS_DOMAIN_ID", str(random.randint(101, 200)))
 os.environ["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
 os.environ.setdefault("RMW_IMPLEMENTATION", "rmw_fastrtps_cpp")
+# the transport the README recommends for camera images: shared memory segments that hold a whole
+# image (the default 512 kB segment sends larger images as UDP fragments, which best-effort
+# readers lose under load — a 640x320 test image was lost that way in a CI run)
+os.environ.setdefault("FASTDDS_DEFAULT_PROFILES_FILE",
+                      os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                   "config", "fastdds_large_data.xml"))
 
 
 @pytest.fixture(scope="session")
