@@ -350,22 +350,6 @@ def cmd_benchmark(args) -> int:
     return 0
 
 
-def _time_ms(f, n: int, warmup: int) -> tuple[float, float]:
-    """(p50, p95) wall-clock milliseconds of ``n`` calls of ``f()`` after ``warmup`` untimed ones."""
-    import time
-
-    import numpy as np
-
-    for _ in range(warmup):
-        f()
-    ts = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        f()
-        ts.append((time.perf_counter() - t0) * 1000)
-    return float(np.median(ts)), float(np.percentile(ts, 95))
-
-
 def _benchmark_render(args) -> None:
     """Synthetic RGB-D rendering throughput → docs/BENCHMARKS.md section and results.json render_fps."""
     from .data.generate import render_benchmark

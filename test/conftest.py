@@ -33,3 +33,12 @@ def tiny_checkpoints(tmp_path_factory):
                         {"note": "untrained, for tests"})
         out[kind] = p
     return out
+
+
+@pytest.fixture(scope="module")
+def ros_ctx():
+    """An rclpy context for the DDS tests of one module."""
+    rclpy = pytest.importorskip("rclpy")
+    rclpy.init()
+    yield
+    rclpy.try_shutdown()

@@ -191,13 +191,6 @@ def rgb_harness(ros_ctx, tiny_checkpoints):
     h.close()
 
 
-@pytest.fixture(scope="module")
-def ros_ctx():
-    rclpy.init()
-    yield
-    rclpy.try_shutdown()
-
-
 @pytest.mark.parametrize("case", RGB_CASES, ids=[c.name for c in RGB_CASES])
 def test_rgb_catalogue(rgb_harness, case):
     h, s = rgb_harness
@@ -205,7 +198,7 @@ def test_rgb_catalogue(rgb_harness, case):
 
 
 def test_large_image_skeleton_in_its_pixels_and_frame(rgb_harness):
-    """A downscaled large image: TF in the image's frame, 2D joints within the original size."""
+    """A downscaled large image: its skeleton's TF is in the image's own frame."""
     h, s = rgb_harness
     sec = s.send(Case("big", None, rgb=BIG, info=_info_with([], "", (2400, 1800), k=BIG_K)))
     assert wait(lambda: _tf_at(h, sec), 10)
@@ -285,7 +278,7 @@ def test_catalogue_is_documented():
     for c in depth.RGBD_CASES:
         assert f"test_rgbd_catalogue[{c.name}]" in doc, c.name
     here = Path(__file__).parent
-    for f, name in re.findall(r"`(test_[a-z_]+\.py)::(test_[a-z_]+)", doc):
+    for f, name in re.findall(r"`(test_[a-z0-9_]+\.py)::(test_[a-z0-9_]+)", doc):
         assert f"def {name}(" in (here / f).read_text(), (f, name)
     assert len(re.findall(r"^\| `", doc, re.M)) >= 40
 

@@ -43,13 +43,6 @@ RGBD_CASES = [
 
 
 @pytest.fixture(scope="module")
-def ros_ctx():
-    rclpy.init()
-    yield
-    rclpy.try_shutdown()
-
-
-@pytest.fixture(scope="module")
 def rgbd_harness(ros_ctx, tiny_checkpoints):
     h = Harness(tiny_checkpoints, "rgbd", min_confidence=0.0)
     s = Sender(h)

@@ -94,13 +94,6 @@ def _stamp_s(h):
     return h.stamp.sec + h.stamp.nanosec * 1e-9
 
 
-@pytest.fixture(scope="module")
-def ros_ctx():
-    rclpy.init()
-    yield
-    rclpy.try_shutdown()
-
-
 @pytest.fixture
 def rgb_node(ros_ctx, tiny_checkpoints):
     h = Harness(tiny_checkpoints, "rgb", min_confidence=0.0)

@@ -249,7 +249,7 @@ def run(n: int = 100, warmup: int = 10, backends=("onnxruntime", "torch"), media
     student = model_path("pipose_student_kinect14.pt")
     res: dict = {"pipose": {}, "parts": {}, "mediapipe": {}, "live": {}}
     det = PersonDetector()
-    res["parts"]["detector run (whole image → 224×224)"] = time_stream_fn(lambda: det.detect_pass(frames["1 person"], 0), n, warmup)
+    res["parts"]["detector run (whole image → 224×224)"] = time_calls(lambda: det.detect_pass(frames["1 person"], 0), n, warmup)
     for backend in backends:
         est = PoseEstimator.from_checkpoint(student, backend=backend, device="cpu")
         print(f"{backend}: {est.backend}", flush=True)
@@ -282,7 +282,7 @@ def run(n: int = 100, warmup: int = 10, backends=("onnxruntime", "torch"), media
     return res
 
 
-def time_stream_fn(f, n: int, warmup: int) -> dict:
+def time_calls(f, n: int, warmup: int) -> dict:
     """p50/p95/mean ms of ``n`` calls of ``f()`` after ``warmup`` untimed ones."""
     for _ in range(warmup):
         f()
