@@ -1,5 +1,4 @@
 """Dataset folder format, the versioned benchmark, canonical SPDH and the PI variants' maps."""
-import json
 
 import numpy as np
 import pytest

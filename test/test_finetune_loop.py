@@ -1,6 +1,5 @@
 """Issue 4: record → dataset → labels → fine-tune → evaluate, and the bag conversion's registration."""
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import pytest
 
 from pipose_ros.camera import project
 from pipose_ros.data.bag import TFTree, bag_to_dataset, register_depth
-from pipose_ros.data.folder import load_folder, read_folder
+from pipose_ros.data.folder import read_folder
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "pipose_ros.cli"]

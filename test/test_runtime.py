@@ -239,7 +239,6 @@ def test_config_defaults_in_one_place():
     node parameter with the node's default."""
     import yaml
 
-    from pipose_ros.cli import main  # noqa: F401 (the parser builds from the config module)
     from pipose_ros.train.config import TRAINING_SPDH, TrainConfig
 
     src = (PKG / "cli.py").read_text()

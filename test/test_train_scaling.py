@@ -1,5 +1,4 @@
 """Resumable training, the PI variants and the control, and DDP under torchrun (gloo, 2 CPU processes)."""
-import json
 import os
 import subprocess
 import sys
