@@ -97,6 +97,22 @@ def draw(rgb: np.ndarray, K: np.ndarray, skels: dict[str, np.ndarray], title: st
     return img
 
 
+def _set_node_parameter(node, name: str, value, target: str = "pose_node", timeout: float = 10.0) -> None:
+    """Set a parameter of the running pose_node through its parameter services; raises
+    RuntimeError when it is refused or the node does not answer."""
+    from rclpy.parameter import Parameter
+    from rclpy.parameter_client import AsyncParameterClient
+
+    client = AsyncParameterClient(node, target)
+    if not client.wait_for_services(timeout):
+        raise RuntimeError(f"{target}'s parameter services did not appear")
+    fut = client.set_parameters([Parameter(name, value=value)])
+    rclpy.spin_until_future_complete(node, fut, timeout_sec=timeout)
+    res = fut.result()
+    if res is None or not res.results[0].successful:
+        raise RuntimeError(f"setting {name} on {target} failed: {res.results[0].reason if res else 'no answer'}")
+
+
 class Recorder:
     """rclpy node that subscribes raw to the node's outputs, keeps them per image stamp and
     writes them to a rosbag2 with rosbags."""
@@ -316,6 +332,10 @@ def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
                 print(f"[{ph['name']}] frames in {st['frames_in']} out {st['frames_out']} "
                       f"(person in {st['person_reported_frames']}), latency p50 {st['latency_ms_p50']} ms "
                       f"p95 {st['latency_ms_p95']} ms", flush=True)
+            # the sequences are photographs shown at 1 Hz, not video: full detection on every frame
+            # (tracking mode follows people from frame to frame) — switched live, as a user would
+            # with `ros2 param set /pose_node tracking false`
+            _set_node_parameter(rec.node, "tracking", False)
             for name, seq in _people_sequences():
                 # slow enough for the node to process every frame (the check is on all of them)
                 sent = _publish_sequence(rec, seq, seq_rate, 1)
@@ -345,7 +365,8 @@ def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
             f = gen[i]
             frames.append({"rgb": f.rgb, "encoding": "bgr8", "K": f.K, "depth": f.depth_mm,
                            "gt": f.joints[0], "mask": f.in_image[0]})
-        proc = start_node("rgbd", params, env, out / "pose_node_rgbd.log")
+        # independent renders (4 views a scene), not video: full detection on every frame
+        proc = start_node("rgbd", {**params, "tracking": False}, env, out / "pose_node_rgbd.log")
         try:
             _wait_for_node(rec, proc)
             sent = _publish_sequence(rec, frames, synth_rate, 1)
