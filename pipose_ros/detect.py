@@ -273,8 +273,13 @@ class PersonFinder:
 
     ``tracking=False``: a full detection (:class:`PersonDetector`, all windows) every frame.
     ``tracking=True`` (like MediaPipe Pose's tracking mode): each person found in the previous
-    frame keeps a box from their 2D joints there (:func:`pipose_ros.camera.points_box`, the box
-    rule the networks were trained with), and the detector makes **one** run per frame, cycling
+    frame keeps a box — ``follow="detections"`` (default): the box they were estimated in, i.e.
+    their last detection, held until the detector sees them again (no feedback from the
+    student's joints, so a weak student cannot drag its own crop away; a moving person's box lags
+    until the next detection); ``follow="joints"``: the box of their 2D joints in the previous
+    frame (:func:`pipose_ros.camera.points_box`, the box rule the networks were trained with;
+    follows motion, but only as well as the student's 2D) — and the detector makes **one** run
+    per frame, cycling
     through the whole image and its windows (the whole image every other frame), to find people
     who arrive. A detection replaces the tracked box it overlaps most (IoU ≥ ``iou``; one
     detection, one tracked person, so two people standing close together stay two), which
@@ -293,12 +298,16 @@ class PersonFinder:
         iou: overlap above which a detection is the tracked person.
         same_iou: overlap above which two tracked boxes are one person.
         every: detector period in frames while people are tracked (tracking mode).
+        follow: ``detections`` or ``joints``, where a tracked person's next box comes from.
     """
 
     def __init__(self, detector: PersonDetector, tracking: bool = True, iou: float = 0.3, every: int = 1,
-                 same_iou: float = 0.85):
+                 same_iou: float = 0.85, follow: str = "detections"):
         if int(every) < 1:
             raise ValueError(f"every must be >= 1, got {every}")
+        if follow not in ("detections", "joints"):
+            raise ValueError(f"follow must be 'detections' or 'joints', got {follow!r}")
+        self.follow = follow
         self.detector = detector
         self.tracking = bool(tracking)
         self.iou = float(iou)
@@ -340,7 +349,8 @@ class PersonFinder:
             seen = None if s.box is None else self._confirmed.get(np.asarray(s.box, np.float64).tobytes())
             if seen is None or now - seen > 2 * n:
                 continue
-            b = np.clip(points_box(np.asarray(s.uv, np.float64)), 0, lim)
+            b = np.clip(np.asarray(s.box, np.float64) if self.follow == "detections"
+                        else points_box(np.asarray(s.uv, np.float64)), 0, lim)
             if b[2] - b[0] >= 4 and b[3] - b[1] >= 4:
                 tracked.append((b, float(np.mean(s.confidence)), seen))
         if tracked and out:  # each detection re-anchors at most one tracked person, the best overlap first

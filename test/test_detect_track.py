@@ -162,7 +162,7 @@ def test_tracking_mode_one_detector_run_per_frame_and_leavers_dropped(detector):
     real_pass = detector.detect_pass
     detector.detect_pass = lambda rgb, i: (runs.append(i), real_pass(rgb, i))[1]
     try:
-        f = PersonFinder(detector, tracking=True)
+        f = PersonFinder(detector, tracking=True, follow="joints")
         n = detector.passes(640, 320)
         boxes, _ = f(two)
         assert len(boxes) == 2 and runs == [0]
@@ -214,3 +214,26 @@ def test_tracking_mode_detector_period(detector):
             PersonFinder(detector, every=0)
     finally:
         detector.detect_pass = real_pass
+
+
+def test_tracking_follows_detections_or_joints(detector):
+    """follow=detections holds the box a person was estimated in (no feedback from the joints);
+    follow=joints takes the box of the previous joints."""
+    a = cv2.resize(skimage.data.astronaut(), (320, 320))
+    two = np.ascontiguousarray(np.concatenate([a, a[:, ::-1]], 1))
+    for follow in ("detections", "joints"):
+        f = PersonFinder(detector, tracking=True, every=2, follow=follow)
+        boxes, _ = f(two)
+        moved = []
+        for b in boxes:  # joints that drifted 40 px to the right of the crop they came from
+            s = _skeleton_in(b)
+            s.uv = s.uv + np.float32([40.0, 0.0])
+            moved.append(s)
+        held, _ = f(two, moved)  # a frame without a detector run
+        for b, s in zip(sorted(held, key=lambda b: b[0]), sorted(moved, key=lambda s: s.box[0])):
+            if follow == "detections":
+                assert np.allclose(b, np.clip(s.box, 0, [639, 319, 639, 319]))
+            else:
+                assert b[0] > s.box[0] + 20
+    with pytest.raises(ValueError):
+        PersonFinder(detector, follow="pixels")

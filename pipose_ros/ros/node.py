@@ -108,6 +108,10 @@ PARAMS = {
     "tracking": (True, "crops from each person's joints in the previous frame, and one detector run per frame "
                        "cycling through the image and its windows (bounded cost); false = full detection every frame",
                  LIVE),
+    "tracking_follow": ("detections", "tracking: a tracked person's next crop is their last detection box, held "
+                                      "until the detector sees them again (detections), or the box of their joints "
+                                      "in the previous frame (joints: follows motion as well as the student's 2D)",
+                        {"choices": ("detections", "joints"), **LIVE}),
     "detector_every": (3, "tracking: while people are tracked the detector runs on every n-th frame only (the frames "
                           "between cost the crops alone); 1 = every frame", {"range": (1, 100), **LIVE}),
     "track_max_age": (1.0, "seconds a body keeps its id while unseen (short occlusions)", {"range": (0.0, 60.0), **LIVE}),
@@ -195,7 +199,8 @@ class PoseNode(Node):
         if det == "blazepose":
             self.detector = PersonFinder(PersonDetector(min_score=p["detector_min_score"], max_people=p["max_people"],
                                                         window_scales=tuple(p["detector_windows"])),
-                                         tracking=p["tracking"], every=p["detector_every"])
+                                         tracking=p["tracking"], every=p["detector_every"],
+                                         follow=p["tracking_follow"])
         self._previous: list = []  # the last frame's skeletons (tracking mode)
         self.tracker = BodyTracker(max_age_s=p["track_max_age"], joint_set=self.joint_set)
         self.get_logger().info(f"person detector: {det}" + (f" (max {p['max_people']} people)" if self.detector else
@@ -277,13 +282,16 @@ class PoseNode(Node):
                 self.est.teacher.min_confidence = float(value)
         elif name == "track_max_age":
             self.tracker.max_age_s = float(value)
-        elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every"):
+        elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every",
+                                                    "tracking_follow"):
             if name == "max_people":
                 self.detector.detector.max_people = int(value)
             elif name == "detector_min_score":
                 self.detector.detector.min_score = float(value)
             elif name == "tracking":
                 self.detector.tracking = bool(value)
+            elif name == "tracking_follow":
+                self.detector.follow = str(value)
             else:
                 self.detector.every = int(value)
 
