@@ -32,6 +32,7 @@ import hashlib
 import json
 import logging
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -56,12 +57,26 @@ class Network(Protocol):
 
 
 def sha256(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
+    """Hex SHA-256 of a file's bytes (remembered while the file's size and mtime stay the same:
+    loading a model checks its export against the checkpoint more than once)."""
+    st = os.stat(path)
+    return _sha256(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def input_shape(meta: dict) -> tuple[int, int, int]:
+    """(C, H, W) of a network's input from its checkpoint metadata: 1 channel (normalised depth)
+    for a depth teacher, 3 (RGB) otherwise; H, W pixels."""
+    w, h = meta["input_size"]
+    return (1 if meta["model"]["kind"] == "teacher" else 3), int(h), int(w)
 
 
 def model_files(path: str | Path) -> tuple[Path, Path, Path]:
@@ -131,6 +146,13 @@ def onnx_meta(path: str | Path) -> dict:
         props = _metadata_props(path)
     except (IndexError, UnicodeDecodeError) as e:
         raise ValueError(f"{path} is not an ONNX model") from e
+    return meta_from_props(props, path)
+
+
+def meta_from_props(props: dict[str, str], path: str | Path) -> dict:
+    """The checkpoint metadata in an export's metadata_props (``{key: value}``).
+
+    Raises ``ValueError`` when they are not a pipose_ros export's."""
     if META_KEY not in props:
         raise ValueError(f"{path} is not a pipose_ros ONNX export (no '{META_KEY}' metadata)")
     return json.loads(props[META_KEY])

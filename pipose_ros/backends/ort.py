@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
 
 from ..spdh import SPDHConfig
-from . import CACHE, META_KEY, onnx_meta
+from . import CACHE, input_shape, meta_from_props, onnx_meta
 
 PROVIDERS = {
     "cpu": ["CPUExecutionProvider"],
@@ -43,10 +42,7 @@ class OrtNetwork:
         if missing:
             raise RuntimeError(f"ONNX Runtime here lacks {', '.join(missing)}")
         self.session = ort.InferenceSession(str(path), so, providers=self._options(plist, path))
-        props = self.session.get_modelmeta().custom_metadata_map
-        if META_KEY not in props:
-            raise ValueError(f"{path} is not a pipose_ros ONNX export (no '{META_KEY}' metadata)")
-        meta = json.loads(props[META_KEY])
+        meta = meta_from_props(self.session.get_modelmeta().custom_metadata_map, path)
         meta["spdh_config"] = SPDHConfig(**meta["spdh"])
         self.meta = meta
         self.parameters = int(meta.get("parameters", 0))
@@ -63,11 +59,13 @@ class OrtNetwork:
             if p == "TensorrtExecutionProvider":
                 cache = CACHE / "trt"
                 cache.mkdir(parents=True, exist_ok=True)
+                # the optimisation profile: 1–8 crops of the export's input shape
+                chw = "x".join(map(str, input_shape(onnx_meta(path))))
                 out.append((p, {"trt_fp16_enable": True, "trt_engine_cache_enable": True,
                                 "trt_engine_cache_path": str(cache),
-                                "trt_profile_min_shapes": f"image:1x{_shape(path)}",
-                                "trt_profile_opt_shapes": f"image:4x{_shape(path)}",
-                                "trt_profile_max_shapes": f"image:8x{_shape(path)}"}))
+                                "trt_profile_min_shapes": f"image:1x{chw}",
+                                "trt_profile_opt_shapes": f"image:4x{chw}",
+                                "trt_profile_max_shapes": f"image:8x{chw}"}))
             else:
                 out.append(p)
         return out
@@ -77,10 +75,3 @@ class OrtNetwork:
         uv, uz = self.session.run(["uv", "uz"], {"image": np.ascontiguousarray(x, self.input_dtype)})
         return uv.astype(np.float32, copy=False), uz.astype(np.float32, copy=False)
 
-
-def _shape(path) -> str:
-    """'CxHxW' of an export's input, from its metadata (for TensorRT's optimisation profile)."""
-    meta = onnx_meta(path)
-    w, h = meta["input_size"]
-    c = 1 if meta["model"]["kind"] == "teacher" else 3
-    return f"{c}x{h}x{w}"

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..backends import META_KEY, model_files, sha256
+from ..backends import META_KEY, input_shape, model_files, sha256
 from ..checkpoint import load_checkpoint
 from ..preprocess import depth_input, rgb_input
 from ..spdh import canonical_scale, decode
@@ -59,9 +59,7 @@ def export_onnx(ckpt: str | Path, out: str | Path | None = None, fp16: bool = Fa
     model, meta = load_checkpoint(ckpt)
     out = Path(out) if out else model_files(ckpt)[2 if fp16 else 1]
     out.parent.mkdir(parents=True, exist_ok=True)
-    w, h = meta["input_size"]
-    c = 1 if meta["model"]["kind"] == "teacher" else 3
-    x = torch.zeros(2, c, h, w)
+    x = torch.zeros(2, *input_shape(meta))
     tmp = out.with_name(out.name + ".tmp")
     with warnings.catch_warnings():
         # onnx2torch's BlazePose modules read their (constant) pads and resize scales as Python
@@ -97,11 +95,11 @@ def probe_input(meta: dict, batch: int = 3) -> tuple[np.ndarray, np.ndarray]:
     photo resized to the input; depth: a person-sized blob 2.5 m away on a wall 4 m away."""
     import cv2
 
-    w, h = meta["input_size"]
+    c, h, w = input_shape(meta)
     fx = 0.9 * w
     K = np.array([[fx, 0, (w - 1) / 2], [0, fx, (h - 1) / 2], [0, 0, 1]], np.float64)
     Kb = np.repeat(K[None], batch, 0)
-    if meta["model"]["kind"] == "teacher":
+    if c == 1:  # a depth teacher
         yy, xx = np.mgrid[0:h, 0:w]
         d = np.full((h, w), 4.0, np.float32)
         d[((xx - w / 2) / (0.18 * w)) ** 2 + ((yy - h / 2) / (0.45 * h)) ** 2 < 1] = 2.5

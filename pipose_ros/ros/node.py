@@ -151,11 +151,9 @@ def _descriptor(name: str) -> ParameterDescriptor:
                             read_only=not rules.get("live", False))
     if "choices" in rules:
         d.additional_constraints = "one of: " + ", ".join(rules["choices"])
-    if "range" in rules:
+    if "range" in rules:  # only on int and float parameters
         lo, hi = rules["range"]
-        if isinstance(default, bool) or not isinstance(default, (int, float)):
-            pass
-        elif isinstance(default, int):
+        if isinstance(default, int):
             d.integer_range = [IntegerRange(from_value=int(lo), to_value=int(hi), step=1)]
         else:
             d.floating_point_range = [FloatingPointRange(from_value=float(lo), to_value=float(hi), step=0.0)]
