@@ -3,6 +3,10 @@
     ros2 launch pipose_ros pose.launch.py image:=/camera/color/image_raw \\
         camera_info:=/camera/color/camera_info mode:=rgb rviz:=true
 
+pose_node is a managed (lifecycle) node: by default it configures and activates itself;
+``autostart:=false`` leaves it unconfigured for a lifecycle manager (nav2_lifecycle_manager, or
+``ros2 lifecycle set /pose_node configure`` then ``activate``).
+
 In rgbd mode also remap depth:=/camera/aligned_depth_to_color/image_raw and
 depth_info:=/camera/aligned_depth_to_color/camera_info (depth registered to the colour image).
 ``record:=true bag:=NAME`` also runs ``ros2 bag record -s mcap`` of the colour image, depth, both
@@ -16,7 +20,7 @@ from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument, ExecuteProcess
 from launch.conditions import IfCondition
 from launch.substitutions import LaunchConfiguration
-from launch_ros.actions import Node
+from launch_ros.actions import LifecycleNode, Node
 
 
 def generate_launch_description():
@@ -35,18 +39,22 @@ def generate_launch_description():
         DeclareLaunchArgument("checkpoint", default_value="",
                               description="student checkpoint ('' = the shipped one), e.g. a fine-tuned model"),
         DeclareLaunchArgument("namespace", default_value="", description="node namespace"),
+        DeclareLaunchArgument("autostart", default_value="true",
+                              description="configure and activate pose_node at start (false: stay unconfigured "
+                                          "for a lifecycle manager)"),
         DeclareLaunchArgument("rviz", default_value="false", description="start RViz with rviz/pose.rviz"),
         DeclareLaunchArgument("record", default_value="false",
                               description="also record image, depth, camera_infos, /tf_static (MCAP)"),
         DeclareLaunchArgument("bag", default_value="pipose_bag", description="bag folder when record:=true"),
     ]
-    node = Node(
+    node = LifecycleNode(
         package="pipose_ros", executable="pose_node", name="pose_node",
         namespace=LaunchConfiguration("namespace"), output="screen", emulate_tty=True,
         parameters=[LaunchConfiguration("params"), {"mode": LaunchConfiguration("mode"),
                                                     "device": LaunchConfiguration("device"),
                                                     "backend": LaunchConfiguration("backend"),
-                                                    "checkpoint": LaunchConfiguration("checkpoint")}],
+                                                    "checkpoint": LaunchConfiguration("checkpoint"),
+                                                    "autostart": LaunchConfiguration("autostart")}],
         remappings=[("image", LaunchConfiguration("image")),
                     ("camera_info", LaunchConfiguration("camera_info")),
                     ("depth/image", LaunchConfiguration("depth")),

@@ -66,3 +66,42 @@ def test_bigendian_depth_is_read(rgbd_harness):
     assert not h.node.recent_warnings
 
 
+
+
+def test_sync_starving_is_diagnosed_with_the_offset(rgbd_harness):
+    """Depth stamped 300 ms after its colour image (slop 50 ms): no pair forms; /diagnostics says
+    the synchroniser is starving, with the measured offset, and the log says so naming both
+    topics; good pairs clear it."""
+    import time
+
+    from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
+
+    h, s = rgbd_harness
+    got = []
+    sub = h.io.create_subscription(DiagnosticArray, "/diagnostics", got.append, 10)
+    try:
+        h.node._log_stats()  # the baseline of this period
+        h.node.recent_warnings.clear()
+        for _ in range(4):
+            frame = s.send(None, depth=False)  # image + camera_info only
+            d = depth_to_image(np.full((H, W), 2500, np.uint16))
+            d.header.frame_id = "test_camera_optical_frame"
+            d.header.stamp = rclpy.time.Time(seconds=frame + 0.3).to_msg()
+            h.pub_depth.publish(d)
+            time.sleep(0.1)
+        assert wait(lambda: h.node._raw_count["depth"] >= 2 and h.node._raw_count["image"] >= 2, 10)
+        h.node._log_stats()
+        assert wait(lambda: any(a.status[0].level == DiagnosticStatus.WARN and "sync starving" in a.status[0].message
+                                for a in got), 10), [a.status[0].message for a in got]
+        msg = next(a.status[0] for a in got if "sync starving" in a.status[0].message)
+        offset = float(next(v.value for v in msg.values if v.key == "sync_offset_ms"))
+        assert 250 <= offset <= 350 and "/image" in msg.message and "/depth/image" in msg.message, msg
+        assert any("sync starving" in w for w in h.node.recent_warnings)
+        for _ in range(2):
+            good = s.send(None, depth=True)
+        assert wait(lambda: _markers_for(h, good), 10)
+        got.clear()
+        h.node._log_stats()
+        assert wait(lambda: got, 10) and "sync starving" not in got[-1].status[0].message
+    finally:
+        h.io.destroy_subscription(sub)

@@ -1,5 +1,10 @@
 """``pose_node``: RGB (or RGB-D) images in, 3D skeletons out as TF frames and RViz markers.
 
+A managed (lifecycle) node: *configure* loads the model(s), *activate* subscribes, *deactivate*
+unsubscribes and keeps the model, *cleanup* releases it; ``autostart`` (default true) does
+configure + activate at start. ``ros2 lifecycle set /pose_node <transition>`` or any lifecycle
+manager drives it; a model that cannot be loaded fails configure with a one-line error.
+
 Subscriptions (relative, remappable): ``image`` + ``camera_info``; in ``rgbd`` mode also
 ``depth/image`` + ``depth/camera_info`` (depth paired with the image by
 message_filters.ApproximateTimeSynchronizer where installed, else
@@ -39,7 +44,7 @@ import rclpy
 from rcl_interfaces.msg import FloatingPointRange, IntegerRange, ParameterDescriptor, SetParametersResult
 from rclpy.event_handler import PublisherEventCallbacks, SubscriptionEventCallbacks
 from rclpy.executors import ExternalShutdownException
-from rclpy.node import Node
+from rclpy.lifecycle import LifecycleNode, TransitionCallbackReturn
 from rclpy.qos import (QoSProfile, QoSReliabilityPolicy, QoSDurabilityPolicy, QoSHistoryPolicy,
                        qos_profile_sensor_data)
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
@@ -77,9 +82,13 @@ def default_model(name: str) -> str:
 
 # name: (default, description, rules). Rules: "choices" or "range" (validated at start and on
 # every change, shown by `ros2 param describe`), "live": may change while running (applied at
-# once); every other parameter is read-only after start.
+# once), "start": read at start only (read-only descriptor); every other parameter is read at
+# configure and may change only while the node is unconfigured (lifecycle).
 LIVE = {"live": True}
+START = {"start": True}
 PARAMS = {
+    "autostart": (True, "configure and activate at start; false = stay unconfigured until a lifecycle manager or "
+                        "`ros2 lifecycle set /pose_node configure` / `activate` does it", START),
     "mode": ("rgb", "rgb: student on RGB only; rgbd: also the depth teacher on registered depth",
              {"choices": ("rgb", "rgbd")}),
     "checkpoint": ("", "student model: a .pt checkpoint or its .onnx export; empty = the shipped "
@@ -127,7 +136,8 @@ PARAMS = {
     "camera_info_timeout": (5.0, "seconds of images without a valid camera_info before /diagnostics reports ERROR",
                             {"range": (0.1, 3600.0), **LIVE}),
     "warn_throttle": (5.0, "seconds between two identical bad-input warnings", {"range": (0.0, 3600.0), **LIVE}),
-    "stats_period": (10.0, "seconds between stats log lines and /diagnostics messages (0 = off)", {"range": (0.0, 3600.0)}),
+    "stats_period": (10.0, "seconds between stats log lines and /diagnostics messages (0 = off)",
+                     {"range": (0.0, 3600.0), **START}),
 }
 
 
@@ -147,8 +157,9 @@ def check_parameter(name: str, value) -> str | None:
 
 def _descriptor(name: str) -> ParameterDescriptor:
     default, desc, rules = PARAMS[name]
-    d = ParameterDescriptor(description=desc + ("" if rules.get("live") else " (read-only at run time)"),
-                            read_only=not rules.get("live", False))
+    note = "" if rules.get("live") else (" (read at start only)" if rules.get("start") else
+                                         " (read at configure: change it while the node is unconfigured)")
+    d = ParameterDescriptor(description=desc + note, read_only=bool(rules.get("start")))
     if "choices" in rules:
         d.additional_constraints = "one of: " + ", ".join(rules["choices"])
     if "range" in rules:  # only on int and float parameters
@@ -165,18 +176,139 @@ def _descriptor(name: str) -> ParameterDescriptor:
 STAGES = ("convert", "detect", "crop", "network", "decode", "teacher", "publish", "total")
 
 
-class PoseNode(Node):
-    """The ROS 2 node; see the module docstring. Raises on start if a checkpoint is missing."""
+class PoseNode(LifecycleNode):
+    """The ROS 2 node, a managed (lifecycle) node; see the module docstring.
+
+    States (ROS 2 managed nodes, design.ros2.org/articles/node_lifecycle.html): *configure* reads
+    the parameters and loads the model(s), the detector and the publishers; *activate* creates
+    the subscriptions and starts the inference thread; *deactivate* stops both and keeps the
+    model; *cleanup* releases the model. A model that cannot be loaded fails the configure
+    transition with a one-line error (logged, on /diagnostics as ERROR, in
+    :attr:`configure_error`), and the node stays unconfigured. With ``autostart`` (default) the
+    node configures and activates itself at start. Raises ``ValueError`` at construction for a
+    parameter value its rules refuse.
+    """
 
     def __init__(self, **kwargs):
         super().__init__("pose_node", **kwargs)
-        self._ready = False
+        self._configured = False  # between a successful configure and cleanup
         self.add_on_set_parameters_callback(self._on_set_parameters)
         for name, (default, _, _) in PARAMS.items():
             self.declare_parameter(name, default, _descriptor(name))
-        p = {n: self.get_parameter(n).value for n in PARAMS}
-        self.p = p
-        for name, value in p.items():  # overrides that skipped the callback (e.g. from a YAML file)
+        self.p = {n: self.get_parameter(n).value for n in PARAMS}
+        for name, value in self.p.items():  # overrides that skipped the callback (e.g. from a YAML file)
+            err = check_parameter(name, value)
+            if err:
+                raise ValueError(f"parameter {err}")
+        self.joint_set = get_joint_set(self.p["joint_set"])
+        self.est = None  # the loaded model(s): set by configure, released by cleanup
+        self.detector = None
+        self.configure_error: str | None = None  # why the last configure failed (None: it did not)
+        self._last_warn: dict[str, float] = {}
+        self.recent_warnings: deque[str] = deque(maxlen=50)  # every warning, for tests / introspection
+        self._reset_counters()
+        self._subs: list = []
+        self._pubs: list = []  # lifecycle publishers, created by configure
+        self.hri_body_pubs: dict[str, tuple] = {}  # body id → (roi, skeleton2d) publishers
+        self._pending = None
+        self._cv = threading.Condition()
+        self._running = False
+        self._worker = None
+        self.diag_pub = self._pub(DiagnosticArray, "/diagnostics", 10)  # in every state (a failed configure too)
+        if self.p["stats_period"] > 0:
+            self.create_timer(self.p["stats_period"], self._log_stats)
+        if self.p["autostart"] and self.trigger_configure() == TransitionCallbackReturn.SUCCESS:
+            self.trigger_activate()
+
+    @property
+    def state(self) -> str:
+        """The lifecycle state's label: unconfigured, inactive, active or finalized."""
+        return self._state_machine.current_state[1]
+
+    def _reset_counters(self) -> None:
+        self.info = {}
+        self._info_time: dict[str, float] = {}  # monotonic time of the last valid camera_info per stream
+        self._image_time = None  # monotonic time of the last image
+        self.drop_counts: dict[str, int] = {}  # dropped frames per reason (diagnostics)
+        self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0}
+        self.stage_ms = {k: deque(maxlen=300) for k in STAGES}  # the last frames' per-stage times
+        self._last_tf_stamp = -1
+        self._previous: list = []  # the last frame's skeletons (tracking mode)
+        self._raw_stamps = {"image": deque(maxlen=30), "depth": deque(maxlen=30)}  # rgbd, before pairing
+        self._raw_count = {"image": 0, "depth": 0}
+        self._raw_reported = {"image": 0, "depth": 0, "pairs": 0}
+
+    # ---- lifecycle -----------------------------------------------------------------------
+    def on_configure(self, state) -> TransitionCallbackReturn:
+        """Read the parameters, load the model(s) and detector, create the publishers. A model
+        or parameter that cannot be used: one-line error, FAILURE (back to unconfigured)."""
+        self.p = {n: self.get_parameter(n).value for n in PARAMS}
+        try:
+            self._load()
+        except Exception as e:  # noqa: BLE001 - any load error fails the transition, with its reason
+            self.configure_error = f"configure failed: {type(e).__name__}: {e}".splitlines()[0]
+            self.get_logger().error(self.configure_error + " — the node stays unconfigured (fix the parameter, "
+                                    f"then `ros2 lifecycle set {self.get_fully_qualified_name()} configure`)")
+            self._release()
+            return TransitionCallbackReturn.FAILURE
+        self.configure_error = None
+        self._configured = True
+        return super().on_configure(state)
+
+    def on_activate(self, state) -> TransitionCallbackReturn:
+        """Subscribe and start the inference thread."""
+        ret = super().on_activate(state)  # lifecycle publishers first: the first frame can publish
+        self._reset_counters()
+        self._running = True
+        self._worker = threading.Thread(target=self._work, name="pipose_infer", daemon=True)
+        self._worker.start()
+        self._subscribe()
+        self.get_logger().info("active: subscribed to " + ", ".join(
+            self.resolve_topic_name(t) for t in (("image", "camera_info") if self.p["mode"] == "rgb" else
+                                                 ("image", "camera_info", "depth/image", "depth/camera_info"))))
+        return ret
+
+    def on_deactivate(self, state) -> TransitionCallbackReturn:
+        """Unsubscribe and stop the inference thread; the model stays loaded. Consumers are told
+        that nobody is tracked any more (empty ROS4HRI list, markers deleted)."""
+        self._unsubscribe()
+        self.stop()
+        ended = list(self.tracker.live_ids)
+        self.tracker = BodyTracker(max_age_s=self.p["track_max_age"], joint_set=self.joint_set)
+        self._previous = []
+        header = Image().header
+        header.stamp = self.get_clock().now().to_msg()
+        if self.p["publish_markers"] and ended:
+            self.marker_pub.publish(marker_array({}, header, self.joint_set, clear_all=True))
+        if self.p["publish_hri"]:
+            self.hri_tracked_pub.publish(ids_list([], header))
+        for pubs in self.hri_body_pubs.values():
+            for pub in pubs:
+                self.destroy_publisher(pub)
+        self.hri_body_pubs.clear()
+        return super().on_deactivate(state)
+
+    def on_cleanup(self, state) -> TransitionCallbackReturn:
+        """Release the model(s), the detector and the publishers."""
+        self._release()
+        return TransitionCallbackReturn.SUCCESS
+
+    def on_shutdown(self, state) -> TransitionCallbackReturn:
+        """From any state: stop, unsubscribe, release."""
+        self._unsubscribe()
+        self.stop()
+        self._release()
+        return TransitionCallbackReturn.SUCCESS
+
+    def on_error(self, state) -> TransitionCallbackReturn:
+        """An exception in a transition: release everything and go back to unconfigured."""
+        self.get_logger().error(f"lifecycle error in state {state.label}: releasing everything, now unconfigured")
+        return self.on_shutdown(state)
+
+    def _load(self) -> None:
+        """configure: the model(s), detector, tracker and publishers from ``self.p``."""
+        p = self.p
+        for name, value in p.items():
             err = check_parameter(name, value)
             if err:
                 raise ValueError(f"parameter {err}")
@@ -199,81 +331,92 @@ class PoseNode(Node):
                                                         window_scales=tuple(p["detector_windows"])),
                                          tracking=p["tracking"], every=p["detector_every"],
                                          follow=p["tracking_follow"])
-        self._previous: list = []  # the last frame's skeletons (tracking mode)
         self.tracker = BodyTracker(max_age_s=p["track_max_age"], joint_set=self.joint_set)
         self.get_logger().info(f"person detector: {det}" + (f" (max {p['max_people']} people)" if self.detector else
                                                              " (whole image, one person)"))
         self.undistorter = Undistorter()
+        tf_qos = QoSProfile(depth=100, reliability=QoSReliabilityPolicy.RELIABLE,
+                            durability=QoSDurabilityPolicy.VOLATILE)
+        self.tf_pub = self._pub(TFMessage, "/tf", tf_qos, managed=True)
+        self.marker_pub = self._pub(MarkerArray, "skeleton_markers", 10, managed=True)
+        self.hri_tracked_pub = self._pub(IdsList, "/humans/bodies/tracked", 10, managed=True)
+
+    def _release(self) -> None:
+        """cleanup: drop the model(s) and publishers (idempotent)."""
+        for pub in self._pubs:
+            self.destroy_lifecycle_publisher(pub)
+        self._pubs.clear()
+        self.est = None
+        self.detector = None
+        self._configured = False
+
+    def _input_qos(self) -> QoSProfile:
         qos = QoSProfile(history=QoSHistoryPolicy.KEEP_LAST, depth=qos_profile_sensor_data.depth,
                          reliability=qos_profile_sensor_data.reliability,
                          durability=qos_profile_sensor_data.durability)
-        rel = p["reliability"]
+        rel = self.p["reliability"]
         if rel == "reliable":
             qos.reliability = QoSReliabilityPolicy.RELIABLE
         elif rel == "system_default":
             qos.reliability = QoSReliabilityPolicy.SYSTEM_DEFAULT
-        self.info = {}
-        self._info_time: dict[str, float] = {}  # monotonic time of the last valid camera_info per stream
-        self._image_time = None  # monotonic time of the last image
-        self.drop_counts: dict[str, int] = {}  # dropped frames per reason (diagnostics)
-        self._sub(CameraInfo, "camera_info", lambda m: self._on_info("image", m), qos)
-        tf_qos = QoSProfile(depth=100, reliability=QoSReliabilityPolicy.RELIABLE,
-                            durability=QoSDurabilityPolicy.VOLATILE)
-        self.tf_pub = self._pub(TFMessage, "/tf", tf_qos)
-        self.marker_pub = self._pub(MarkerArray, "skeleton_markers", 10)
-        self.diag_pub = self._pub(DiagnosticArray, "/diagnostics", 10)
-        self.hri_tracked_pub = self._pub(IdsList, "/humans/bodies/tracked", 10)
-        self.hri_body_pubs: dict[str, tuple] = {}  # body id → (roi, skeleton2d) publishers
+        return qos
+
+    def _subscribe(self) -> None:
+        """activate: the input subscriptions (and the image/depth pairing in rgbd mode)."""
+        p, qos = self.p, self._input_qos()
+        self._subs.append(self._sub(CameraInfo, "camera_info", lambda m: self._on_info("image", m), qos))
         if p["mode"] == "rgb":
-            self._sub(Image, "image", lambda m: self._enqueue(m, None), qos)
+            self._subs.append(self._sub(Image, "image", lambda m: self._enqueue(m, None), qos))
+            return
+        self._subs.append(self._sub(CameraInfo, "depth/camera_info", lambda m: self._on_info("depth", m), qos))
+        if message_filters is not None:
+            subs = [message_filters.Subscriber(self, Image, "image", qos_profile=qos),
+                    message_filters.Subscriber(self, Image, "depth/image", qos_profile=qos)]
+            self.sync = message_filters.ApproximateTimeSynchronizer(subs, p["queue_size"], p["slop"])
+            self.sync.registerCallback(self._enqueue)
+            subs[0].registerCallback(lambda m: self._note_stamp("image", m))
+            subs[1].registerCallback(lambda m: self._note_stamp("depth", m))
+            self._subs += [s.sub for s in subs]
+            sync_name = "message_filters.ApproximateTimeSynchronizer"
         else:
-            self._sub(CameraInfo, "depth/camera_info", lambda m: self._on_info("depth", m), qos)
-            if message_filters is not None:
-                subs = [message_filters.Subscriber(self, Image, "image", qos_profile=qos),
-                        message_filters.Subscriber(self, Image, "depth/image", qos_profile=qos)]
-                self.sync = message_filters.ApproximateTimeSynchronizer(subs, p["queue_size"], p["slop"])
-                self.sync.registerCallback(self._enqueue)
-                self._subs = subs
-                sync_name = "message_filters.ApproximateTimeSynchronizer"
-            else:
-                self.sync = ApproxPairSync(self._enqueue, p["queue_size"], p["slop"])
-                self._sub(Image, "image", lambda m: self.sync.add(0, m), qos)
-                self._sub(Image, "depth/image", lambda m: self.sync.add(1, m), qos)
-                sync_name = "pipose_ros ApproxPairSync (message_filters not installed)"
-            self.get_logger().info(f"rgbd mode: image/depth pairing by {sync_name}, slop {p['slop']} s")
-        self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0}
-        self.stage_ms = {k: deque(maxlen=300) for k in STAGES}  # the last frames' per-stage times
-        self._last_warn: dict[str, float] = {}
-        self.recent_warnings: deque[str] = deque(maxlen=50)  # every warning, for tests / introspection
-        self._last_tf_stamp = -1
-        self._pending = None
-        self._cv = threading.Condition()
-        self._running = True
-        self._worker = threading.Thread(target=self._work, name="pipose_infer", daemon=True)
-        self._worker.start()
-        self._ready = True
-        if p["stats_period"] > 0:
-            self.create_timer(p["stats_period"], self._log_stats)
+            self.sync = ApproxPairSync(self._enqueue, p["queue_size"], p["slop"])
+            self._subs.append(self._sub(Image, "image", lambda m: (self._note_stamp("image", m), self.sync.add(0, m)),
+                                        qos))
+            self._subs.append(self._sub(Image, "depth/image",
+                                        lambda m: (self._note_stamp("depth", m), self.sync.add(1, m)), qos))
+            sync_name = "pipose_ros ApproxPairSync (message_filters not installed)"
+        self.get_logger().info(f"rgbd mode: image/depth pairing by {sync_name}, slop {p['slop']} s")
+
+    def _unsubscribe(self) -> None:
+        for sub in self._subs:
+            self.destroy_subscription(sub)
+        self._subs.clear()
 
     # ---- parameters ----------------------------------------------------------------------
     def _on_set_parameters(self, params) -> SetParametersResult:
-        """Validate every change (declaration included) against PARAMS' rules; once running, apply
-        the live ones at once (read-only ones are refused by their descriptor)."""
+        """Validate every change (declaration included) against PARAMS' rules. Live parameters
+        apply at once; the others are read when the node is configured, so they may change only
+        while it is unconfigured (start-only ones never: their descriptor is read-only)."""
         for prm in params:
             if prm.name in PARAMS:
                 err = check_parameter(prm.name, prm.value)
                 if err:
                     return SetParametersResult(successful=False, reason=err)
-        if self._ready:
-            for prm in params:
-                if prm.name in PARAMS:
-                    self._apply(prm.name, prm.value)
-                    self.get_logger().info(f"parameter {prm.name} set to {prm.value!r}")
+                if self._configured and not PARAMS[prm.name][2].get("live"):
+                    return SetParametersResult(successful=False, reason=(
+                        f"{prm.name} is read-only while the node is configured (read at configure): deactivate, "
+                        "cleanup, set it, configure, activate"))
+        for prm in params:
+            if prm.name in PARAMS and hasattr(self, "p"):
+                self._apply(prm.name, prm.value)
+                self.get_logger().info(f"parameter {prm.name} set to {prm.value!r}")
         return SetParametersResult(successful=True)
 
     def _apply(self, name: str, value) -> None:
-        """A live parameter's new value, where the node keeps a copy of it."""
+        """A parameter's new value; a live one also where the configured node keeps a copy."""
         self.p[name] = value
+        if not self._configured:
+            return
         if name == "min_confidence":
             self.est.min_confidence = float(value)
             if self.est.teacher is not None:
@@ -304,13 +447,18 @@ class PoseNode(Node):
                            f"parameter to match, see `ros2 topic info -v {name}`"))
         return self.create_subscription(msg_type, topic, cb, qos, event_callbacks=ev)
 
-    def _pub(self, msg_type, topic: str, qos):
-        """create_publisher that logs an incompatible subscriber."""
+    def _pub(self, msg_type, topic: str, qos, managed: bool = False):
+        """create_publisher that logs an incompatible subscriber; ``managed``: a lifecycle
+        publisher (publishes only while the node is active, destroyed by cleanup)."""
         name = self.resolve_topic_name(topic)
         ev = PublisherEventCallbacks(incompatible_qos=lambda info: self._warn(
             f"qos-{name}", f"QoS mismatch on {name}: a subscriber requests an incompatible "
                            f"{info.last_policy_kind.name} than this node offers; it receives nothing — "
                            f"see `ros2 topic info -v {name}`"))
+        if managed:
+            pub = self.create_lifecycle_publisher(msg_type, topic, qos, event_callbacks=ev)
+            self._pubs.append(pub)
+            return pub
         return self.create_publisher(msg_type, topic, qos, event_callbacks=ev)
 
     # ---- input -------------------------------------------------------------------------
@@ -333,6 +481,9 @@ class PoseNode(Node):
 
     def _enqueue(self, img: Image, depth: Image | None) -> None:
         self._image_time = time.monotonic()
+        if depth is not None:  # a pair formed: the offsets of interest are those after it
+            for q in self._raw_stamps.values():
+                q.clear()
         with self._cv:
             self.stats["in"] += 1
             if self._pending is not None:
@@ -505,8 +656,21 @@ class PoseNode(Node):
         return self.est.estimate_depth(dm, K, boxes)
 
     def _log_stats(self) -> None:
-        """Periodic stats: one log line and a diagnostic_msgs/DiagnosticArray on /diagnostics
-        (level WARN while frames are being dropped for bad input or no frame has arrived)."""
+        """Periodic stats: one log line and a diagnostic_msgs/DiagnosticArray on /diagnostics.
+        Levels: ERROR when configure failed or images arrive without a valid camera_info for
+        ``camera_info_timeout``; WARN while frames are dropped for bad input, no frame has
+        arrived, or (rgbd) images arrive but none pairs with a depth image within ``slop`` (with
+        the measured offset); STALE while unconfigured or inactive; else OK."""
+        st = DiagnosticStatus(name=f"{self.get_name()}: pose estimation",
+                              hardware_id=self.est.backend if self.est is not None else "")
+        if self.state != "active":
+            st.level = DiagnosticStatus.ERROR if self.configure_error else DiagnosticStatus.STALE
+            st.message = self.configure_error or f"{self.state} (lifecycle): not subscribed, no estimates"
+            st.values = [KeyValue(key="lifecycle_state", value=self.state)]
+            arr = DiagnosticArray(status=[st])
+            arr.header.stamp = self.get_clock().now().to_msg()
+            self.diag_pub.publish(arr)
+            return
         s = self.stats
         p50 = {k: float(np.median(v)) if v else float("nan") for k, v in self.stage_ms.items()}
         self.get_logger().info(
@@ -515,7 +679,7 @@ class PoseNode(Node):
             + ", ".join(f"{k} {p50[k]:.1f}" for k in STAGES if k != "total" and self.stage_ms[k]) + ")")
         new_drops = s["dropped"] - s.get("dropped_reported", 0)
         s["dropped_reported"] = s["dropped"]
-        st = DiagnosticStatus(name=f"{self.get_name()}: pose estimation", hardware_id=self.est.backend)
+        starving = self._sync_starving()
         now = time.monotonic()
         info_age = now - self._info_time.get("image", -1e18)
         if self._image_time is not None and now - self._image_time < 2 * self.p["stats_period"] + 1.0 \
@@ -523,6 +687,8 @@ class PoseNode(Node):
             st.level = DiagnosticStatus.ERROR
             st.message = (f"images arrive but no valid camera_info on {self.resolve_topic_name('camera_info')} "
                           + ("ever" if info_age > 1e17 else f"for {info_age:.0f} s") + ": no estimates")
+        elif starving:
+            st.level, st.message = DiagnosticStatus.WARN, starving
         elif s["in"] == 0:
             st.level, st.message = DiagnosticStatus.WARN, "no image received yet"
         elif new_drops:
@@ -530,21 +696,61 @@ class PoseNode(Node):
         else:
             st.level, st.message = DiagnosticStatus.OK, "ok"
         st.values = [KeyValue(key=k, value=str(v)) for k, v in (
+            ("lifecycle_state", self.state),
             ("frames_in", s["in"]), ("frames_out", s["out"]), ("skipped_newer_frame", s["skipped"]),
             ("dropped_bad_input", s["dropped"]), ("people_found", s["persons"]),
             *((f"{k}_p50_ms", f"{p50[k]:.1f}") for k in STAGES if self.stage_ms[k]),
             *((f"dropped_{k}", n) for k, n in sorted(self.drop_counts.items())),
+            *((("sync_offset_ms", f"{self._sync_offset_ms():.1f}"),) if self.p["mode"] == "rgbd" else ()),
             ("backend", self.est.backend), ("mode", self.p["mode"]))]
         arr = DiagnosticArray(status=[st])
         arr.header.stamp = self.get_clock().now().to_msg()
         self.diag_pub.publish(arr)
 
+    # ---- rgbd pairing: is the synchroniser starving? --------------------------------------
+    def _note_stamp(self, which: str, msg: Image) -> None:
+        """rgbd: remember the stamps of the last images and depth images as they arrive (before
+        pairing), to measure their offset when nothing pairs."""
+        self._raw_stamps[which].append(stamp_ns(msg))
+        self._raw_count[which] += 1
+
+    def _sync_offset_ms(self) -> float:
+        """Smallest |stamp(image) − stamp(depth)| over the arrivals since the last pair, ms (nan:
+        a stream was silent since)."""
+        a, b = list(self._raw_stamps["image"]), list(self._raw_stamps["depth"])
+        if not a or not b:
+            return float("nan")
+        return float(np.min(np.abs(np.subtract.outer(np.array(a, np.int64), np.array(b, np.int64))))) * 1e-6
+
+    def _sync_starving(self) -> str | None:
+        """rgbd: why no image/depth pair formed since the last stats period while images arrived
+        (None when pairs formed or nothing arrived); the reason is also logged, throttled."""
+        if self.p["mode"] != "rgbd":
+            return None
+        seen = dict(self._raw_count)
+        last = self._raw_reported
+        self._raw_reported = {**seen, "pairs": self.stats["in"]}
+        if seen["image"] == last["image"] or self.stats["in"] > last["pairs"]:
+            return None
+        img, dep = self.resolve_topic_name("image"), self.resolve_topic_name("depth/image")
+        if seen["depth"] == last["depth"]:
+            why = f"sync starving: images on {img} arrive but no depth on {dep}: no image/depth pair, no estimate"
+        else:
+            why = (f"sync starving: no image on {img} pairs with a depth image on {dep}: nearest stamps "
+                   f"{self._sync_offset_ms():.1f} ms apart, slop {self.p['slop'] * 1e3:.0f} ms (stamps from another "
+                   "clock, or a driver delay? raise `slop` or fix the stamps)")
+        self._warn("sync-starving", why)
+        return why
+
     def stop(self) -> None:
-        """Stop the inference thread (called on shutdown)."""
+        """Stop the inference thread (idempotent; deactivate and shutdown call it)."""
         with self._cv:
             self._running = False
+            self._pending = None
             self._cv.notify()
-        self._worker.join(timeout=5.0)
+        if self._worker is not None:
+            self._worker.join(timeout=5.0)
+            self._worker = None
 
 
 def main(args=None) -> int:
@@ -552,7 +758,11 @@ def main(args=None) -> int:
     rclpy.init(args=args)
     node = None
     try:
-        node = PoseNode()
+        try:
+            node = PoseNode()
+        except ValueError as e:  # a parameter its rules refuse: one line, no traceback
+            rclpy.logging.get_logger("pose_node").fatal(str(e))
+            return 1
         rclpy.spin(node)
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
@@ -561,6 +771,10 @@ def main(args=None) -> int:
         # its own SIGINT: ignore repeats so clean-up finishes without a traceback (exit 0)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         if node is not None:
+            # the shutdown transition publishes a transition event: only while the context lives
+            # (after Ctrl-C it is gone; destroy_node releases everything then)
+            if rclpy.ok() and node.state in ("unconfigured", "inactive", "active"):
+                node.trigger_shutdown()
             node.stop()
             node.destroy_node()
         rclpy.try_shutdown()
