@@ -396,6 +396,25 @@ def cmd_record(args) -> int:
     return record_main(args)
 
 
+def cmd_bag(args) -> int:
+    """pipose bag recover BAG [--out OUT]: a recording cut short → a complete rosbag2 folder."""
+    from .data.recover import needs_recovery, recover_bag
+    reason = needs_recovery(args.bag)
+    if reason is None and not args.force:
+        print(f"pipose bag recover: {args.bag} is complete (footer and metadata.yaml present); nothing to do "
+              "(--force copies it anyway)")
+        return 0
+    out = args.out or args.bag.with_name(args.bag.name.removesuffix(".mcap") + "_recovered")
+    try:
+        rep = recover_bag(args.bag, out, reason)
+    except (ValueError, FileExistsError, FileNotFoundError) as e:
+        print(f"pipose bag recover: {e}", file=sys.stderr)
+        return 2
+    print(rep.summary())
+    print(f"complete bag written to {out} (ros2 bag info / play, pipose dataset from-bag)")
+    return 0
+
+
 def cmd_dataset(args) -> int:
     """pipose dataset from-bag BAG OUT: rosbag2 → dataset folder (docs/DATASET.md)."""
     from .data.bag import bag_to_dataset
@@ -411,7 +430,7 @@ def cmd_dataset(args) -> int:
           f"(max |Δt| {st.max_dt_ms:.1f} ms, {st.unpaired_colour} colour images unpaired, "
           f"{st.bad_frames} bad), {written} frames written to {args.out}\nregistration: {st.registration}; "
           f"CameraInfo changes: {st.camera_info_changes}\n"
-          f"topics: {json.dumps(st.topics)}")
+          f"topics: {json.dumps(st.topics)}" + (f"\nrecovered: {st.recovered}" if st.recovered else ""))
     return 0 if written > 0 else 1
 
 
@@ -784,6 +803,16 @@ def main(argv: list[str] | None = None) -> int:
     br.add_argument("--out", type=Path, default=Path("docs/RECORDING.md"))
     br.add_argument("--note", default="", help="text appended after the machine description")
     br.set_defaults(func=cmd_bench_record)
+
+    bg = sub.add_parser("bag", help="rosbag2 tools: `pipose bag recover BAG` (a recording cut short → a complete bag)")
+    bsub = bg.add_subparsers(dest="bag_cmd", required=True)
+    bgr = bsub.add_parser("recover", help="a recording killed / cut by power loss or a full disk (no MCAP footer or "
+                                          "no metadata.yaml) → a complete bag with every message up to the last "
+                                          "complete chunk")
+    bgr.add_argument("bag", type=Path, help="rosbag2 folder or .mcap file")
+    bgr.add_argument("--out", type=Path, help="folder to create (default: BAG_recovered beside it)")
+    bgr.add_argument("--force", action="store_true", help="copy a complete bag too")
+    bgr.set_defaults(func=cmd_bag)
 
     ds = sub.add_parser("dataset", help="build a dataset folder: `pipose dataset from-bag BAG OUT`")
     dsub = ds.add_subparsers(dest="dataset_cmd", required=True)

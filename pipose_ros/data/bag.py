@@ -45,6 +45,7 @@ class BagStats:
     max_dt_ms: float = 0.0
     registration: str = ""
     camera_info_changes: int = 0
+    recovered: str = ""  # a bag cut short: what pipose_ros.data.recover recovered ("" = complete bag)
     topics: dict = field(default_factory=dict)
 
 
@@ -153,15 +154,45 @@ def bag_to_dataset(bag: str | Path, out: str | Path, image_topic: str | None = N
                    overwrite: bool = False, log=print) -> BagStats:
     """Convert ``bag`` (a rosbag2 folder, MCAP or sqlite3) into the dataset folder ``out``.
 
+    A recording that was cut short (killed, power loss, disk full: no MCAP footer or no
+    metadata.yaml) is first recovered up to its last complete chunk into a temporary folder
+    beside ``out`` (:func:`pipose_ros.data.recover.recover_bag`, the original is not touched);
+    ``log`` says so and :attr:`BagStats.recovered` keeps the summary.
+
     Args:
         slop: maximum |stamp(colour) − stamp(depth)|, seconds, for a pair.
         every: keep every n-th pair (recordings at 30 Hz are highly redundant).
     Returns: :class:`BagStats`. Raises ``ValueError`` (missing topics / CameraInfo, unregistered
-    depth without TF) and ``FileExistsError`` (``out`` has a dataset and not ``overwrite``).
+    depth without TF, nothing recoverable) and ``FileExistsError`` (``out`` has a dataset and
+    not ``overwrite``).
     """
-    from rosbags.highlevel import AnyReader
+    import shutil
+    import tempfile
+
+    from .recover import needs_recovery, recover_bag
 
     stats = BagStats()
+    reason = needs_recovery(bag)
+    if not reason:
+        return _convert(Path(bag), out, stats, image_topic, depth_topic, info_topic, depth_info_topic, slop, every,
+                        overwrite, log)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".pipose_recovered_", dir=Path(out).parent))
+    try:
+        rep = recover_bag(bag, tmp / "bag", reason)
+        stats.recovered = rep.summary()
+        log(f"note: {stats.recovered}; converting what is there")
+        return _convert(tmp / "bag", out, stats, image_topic, depth_topic, info_topic, depth_info_topic, slop, every,
+                        overwrite, log)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _convert(bag: Path, out, stats: BagStats, image_topic, depth_topic, info_topic, depth_info_topic, slop: float,
+             every: int, overwrite: bool, log) -> BagStats:
+    """bag_to_dataset on a readable bag."""
+    from rosbags.highlevel import AnyReader
+
     with AnyReader([Path(bag)]) as reader:
         conns = reader.connections
         image_topic, depth_topic, info_topic, depth_info_topic = _pick_topics(

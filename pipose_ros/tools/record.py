@@ -11,11 +11,20 @@ reliable, best effort otherwise (SensorDataQoS drivers); /tf_static is reliable 
 local. Message timestamps in the bag are the receive times (ns), as rosbag2 does; the header
 stamps stay inside the messages. Ctrl-C (or ``--duration``) closes the bag cleanly and prints
 per-topic counts.
+
+Crash safety (MCAP): every ``--sync-every`` seconds the pending chunk is closed, written and
+``fsync``-ed, so a recorder killed by SIGKILL or a power loss leaves an MCAP file whose complete
+chunks hold everything up to the last sync; ``pipose bag recover`` (and ``pipose dataset
+from-bag`` by itself) turns it into a complete bag (:mod:`pipose_ros.data.recover`). When the free
+space on the bag's file system falls below ``--min-free-mb`` the recording stops with an error and
+the bag is closed properly (valid); a write that fails anyway (disk full under us) stops it with
+the error and the file is recoverable up to its last complete chunk.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import threading
@@ -45,11 +54,18 @@ class BagRecorder:
         out: bag folder to create (must not exist unless ``overwrite``).
         topics: {topic: msgtype}, e.g. ``{"/camera/color/image_raw": "sensor_msgs/msg/Image"}``.
         storage: ``mcap`` (default) or ``sqlite3``.
+        sync_every_s: MCAP: close the pending chunk, flush and fsync at least this often (what a
+            SIGKILL or power loss can lose); 0 = only when rosbags closes a 1 MiB chunk.
+        min_free_mb: stop (bag closed, valid) when the file system has less free space than this.
     Raises: ``FileExistsError`` when ``out`` exists and not ``overwrite``.
+
+    After a stop for lack of space or a write error, :attr:`error` says why and :attr:`failed`
+    is set (the caller's loop ends on it).
     """
 
     def __init__(self, out: str | Path, topics: dict[str, str], storage: str = "mcap",
-                 overwrite: bool = False, node_name: str = "pipose_record"):
+                 overwrite: bool = False, node_name: str = "pipose_record", sync_every_s: float = 1.0,
+                 min_free_mb: float = 200.0):
         from rclpy.node import Node
         from rosbags.rosbag2 import StoragePlugin, Writer
         from rosbags.typesys import Stores, get_typestore
@@ -71,6 +87,12 @@ class BagRecorder:
         self.received = {t: 0 for t in topics}
         self.written = {t: 0 for t in topics}
         self.closed = False
+        self.sync_every_s = sync_every_s
+        self.min_free_bytes = int(min_free_mb * 1e6)
+        self.error: str | None = None
+        self.broken = False  # a write failed: the file is closed without its index
+        self.failed = threading.Event()
+        self.synced = 0  # fsyncs done
         import queue
         self.queue: "queue.Queue" = queue.Queue()  # unbounded: DDS callbacks never wait on the disk
         self.thread = threading.Thread(target=self._write_loop, name="bag_writer", daemon=True)
@@ -104,19 +126,74 @@ class BagRecorder:
 
     def _on(self, topic: str, raw: bytes) -> None:
         """DDS callback: stamp with the receive time and hand over to the writer thread."""
-        self.received[topic] += 1
-        if not self.closed:
+        if not self.closed:  # counted only while recording: after a clean stop received == written
+            self.received[topic] += 1
             self.queue.put((topic, time.time_ns(), raw))
 
     def _write_loop(self) -> None:
+        import queue
+        t_sync = t_space = time.monotonic()
+        dirty = False  # messages written since the last sync
         while True:
-            item = self.queue.get()
+            try:
+                item = self.queue.get(timeout=self.sync_every_s if self.sync_every_s > 0 else None)
+            except queue.Empty:  # idle: what is written so far goes to disk now, not at the next message
+                item = ()
             if item is None:
                 return
+            now = time.monotonic()
+            if not item or self.failed.is_set():  # (after an error nothing more is written: drain)
+                if dirty and not self.failed.is_set():
+                    dirty = False
+                    t_sync = now
+                    try:
+                        with self.lock:
+                            self._sync()
+                    except OSError as e:
+                        self._write_failed(e)
+                continue
             topic, stamp, raw = item
-            with self.lock:
-                self.writer.write(self.conn[topic], stamp, raw)
+            try:
+                if now - t_space >= 0.5:
+                    t_space = now
+                    free = shutil.disk_usage(self.out).free
+                    if free < self.min_free_bytes:
+                        self._fail(f"only {free / 1e6:.0f} MB free on the disk of {self.out} (--min-free-mb "
+                                   f"{self.min_free_bytes / 1e6:.0f}): recording stopped, the bag is closed and valid")
+                        continue
+                with self.lock:
+                    self.writer.write(self.conn[topic], stamp, raw)
+                    dirty = True
+                    if self.sync_every_s > 0 and now - t_sync >= self.sync_every_s:
+                        t_sync, dirty = now, False
+                        self._sync()
+            except OSError as e:
+                self._write_failed(e)
+                continue
             self.written[topic] += 1
+
+    def _write_failed(self, e: OSError) -> None:
+        self._fail(f"writing {self.out} failed: {e}: recording stopped; the bag holds everything up to its "
+                   f"last complete chunk — `pipose bag recover {self.out}` makes it a complete bag "
+                   "(`pipose dataset from-bag` does that by itself)", broken=True)
+
+    def _sync(self) -> None:
+        """MCAP: close the pending chunk (rosbags keeps it in memory until 1 MiB), flush, fsync —
+        after this the file holds every message written so far in complete chunks."""
+        st = self.writer.storage
+        if hasattr(st, "close_chunk"):  # rosbags' McapWriter (pinned in requirements.txt)
+            if st.chunk.bio.tell():
+                st.close_chunk()
+            st.bio.flush()
+            os.fsync(st.bio.fileno())
+            self.synced += 1
+
+    def _fail(self, why: str, broken: bool = False) -> None:
+        """Stop recording with an error; ``broken``: the file could not be written (no clean close)."""
+        self.error = why
+        self.broken = broken
+        self.failed.set()
+        self.node.get_logger().error(why)
 
     def close(self) -> dict:
         """Write what is queued, close the bag (idempotent); returns {"received": …,
@@ -126,8 +203,17 @@ class BagRecorder:
             self.queue.put(None)
             self.thread.join()
             with self.lock:
-                self.writer.close()
-        return {"received": dict(self.received), "written": dict(self.written), "bag": str(self.out)}
+                if self.broken:
+                    try:  # the disk refused a write: close the file without its index (recoverable)
+                        self.writer.abort()
+                    except OSError:
+                        pass
+                else:
+                    self.writer.close()
+        out = {"received": dict(self.received), "written": dict(self.written), "bag": str(self.out)}
+        if self.error:
+            out["error"] = self.error
+        return out
 
 
 def topics_from_args(a) -> dict[str, str]:
@@ -153,6 +239,11 @@ def add_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--storage", default="mcap", choices=["mcap", "sqlite3"])
     p.add_argument("--duration", type=float, default=0.0, help="stop after this many seconds (0 = Ctrl-C)")
     p.add_argument("--overwrite", action="store_true")
+    p.add_argument("--sync-every", type=float, default=1.0,
+                   help="MCAP: write and fsync the pending chunk at least every this many seconds — what a kill or "
+                        "power loss can lose (default %(default)s; 0 = every 1 MiB chunk only)")
+    p.add_argument("--min-free-mb", type=float, default=200.0,
+                   help="stop recording (bag closed, valid) when the disk has less free space (default %(default)s)")
 
 
 def main(args) -> int:
@@ -165,7 +256,8 @@ def main(args) -> int:
 
     rclpy.init()
     try:
-        rec = BagRecorder(args.out, topics_from_args(args), storage=args.storage, overwrite=args.overwrite)
+        rec = BagRecorder(args.out, topics_from_args(args), storage=args.storage, overwrite=args.overwrite,
+                          sync_every_s=args.sync_every, min_free_mb=args.min_free_mb)
     except FileExistsError as e:
         print(f"pipose record: {e}", file=sys.stderr)
         rclpy.shutdown()
@@ -176,7 +268,7 @@ def main(args) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     t_end = time.monotonic() + args.duration if args.duration > 0 else float("inf")
     try:
-        while not stop.is_set() and time.monotonic() < t_end and rclpy.ok():
+        while not stop.is_set() and not rec.failed.is_set() and time.monotonic() < t_end and rclpy.ok():
             ex.spin_once(timeout_sec=0.1)
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
@@ -190,6 +282,9 @@ def main(args) -> int:
         if n == 0:
             print(f"pipose record: nothing was recorded on {topic} (no publisher, or a QoS mismatch)", file=sys.stderr)
     print(json.dumps(stats))
+    if stats.get("error"):
+        print(f"pipose record: {stats['error']}", file=sys.stderr)
+        return 1
     return 0
 
 
