@@ -26,6 +26,10 @@ def _add_data_args(p: argparse.ArgumentParser, n_default: int, seed_default: int
     p.add_argument("--crops", action="store_true",
                    help="with --data: one sample per person, cropped around its box (a virtual camera)")
     p.add_argument("--max-frames", type=int, help="with --data: only the first N frames")
+    p.add_argument("--mix-data", type=Path, metavar="FOLDER",
+                   help="with --data: also train on samples of this (synthetic) folder, against forgetting")
+    p.add_argument("--mix-ratio", type=float, default=0.25,
+                   help="with --mix-data: fraction of the training samples drawn from it (default %(default)s)")
 
 
 def _crop_spec(args, seed: int = 0):
@@ -38,16 +42,41 @@ def _data(args):
         if getattr(args, "crops", False):
             from .data.crops import person_crops
             data, _ = person_crops(args.data, _crop_spec(args, getattr(args, "seed", 0)), max_frames=args.max_frames)
-            return data
-        from .data.folder import load_folder
-        return load_folder(args.data, net_wh=tuple(args.size))
+        else:
+            from .data.folder import load_folder
+            data = load_folder(args.data, net_wh=tuple(args.size))
+        if getattr(args, "mix_data", None):
+            data = _mixed(args, data)
+        return data
     from .data.dataset import synthetic_set
     return synthetic_set(args.data_seed, args.synthetic, net_wh=tuple(args.size), cache_dir=args.cache)
 
 
+def _mixed(args, own):
+    """``own`` plus samples of ``--mix-data`` so that they make ``--mix-ratio`` of the result
+    (drawn without replacement, seeded by ``--seed``; all of them when the folder is smaller)."""
+    import numpy as np
+
+    from .data.dataset import concat_sets
+    if not 0.0 <= args.mix_ratio < 1.0:
+        raise ValueError(f"--mix-ratio must be in [0, 1), got {args.mix_ratio}")
+    if getattr(args, "crops", False):
+        from .data.crops import person_crops
+        mix, _ = person_crops(args.mix_data, _crop_spec(args, getattr(args, "seed", 0)))
+    else:
+        from .data.folder import load_folder
+        mix = load_folder(args.mix_data, net_wh=tuple(args.size))
+    n = min(len(mix), round(len(own) * args.mix_ratio / (1.0 - args.mix_ratio)))
+    idx = np.sort(np.random.default_rng(getattr(args, "seed", 0)).choice(len(mix), n, replace=False))
+    print(f"training samples: {len(own)} from {args.data} + {n} from {args.mix_data} "
+          f"({100.0 * n / max(len(own) + n, 1):.0f} %)")
+    return concat_sets([own, mix.subset(idx)])
+
+
 def _data_name(args) -> str:
     if getattr(args, "data", None):
-        return f"folder {args.data}" + (" (person crops)" if getattr(args, "crops", False) else "")
+        return (f"folder {args.data}" + (" (person crops)" if getattr(args, "crops", False) else "")
+                + (f" + {args.mix_ratio:.0%} from {args.mix_data}" if getattr(args, "mix_data", None) else ""))
     return f"synthetic seed {args.data_seed}, {args.synthetic} frames, {args.size[0]}x{args.size[1]}"
 
 
@@ -396,6 +425,20 @@ def cmd_record(args) -> int:
     return record_main(args)
 
 
+def cmd_distill_demo(args) -> int:
+    """The distillation loop on the robot domain, measured (tools/distill_demo.py)."""
+    from .tools import distill_demo
+    res = distill_demo.run(args.work, frames=args.frames, rate=args.rate, every=args.every,
+                           test_frames=args.test_frames, steps=args.steps, mix_data=args.mix_data,
+                           mix_frames=args.mix_frames, mix_ratio=args.mix_ratio, student=args.student,
+                           teacher=args.teacher, mediapipe=False if args.no_mediapipe else None,
+                           batch_size=args.batch_size)
+    print(json.dumps(res["eval"], indent=1))
+    if not args.no_record:
+        distill_demo.write(res)
+    return 0
+
+
 def cmd_bag(args) -> int:
     """pipose bag recover BAG [--out OUT]: a recording cut short → a complete rosbag2 folder."""
     from .data.recover import needs_recovery, recover_bag
@@ -435,9 +478,22 @@ def cmd_dataset(args) -> int:
 
 
 def cmd_label(args) -> int:
-    """pipose label OUT: 3D joint labels from 2D keypoints + registered depth."""
+    """pipose label OUT: 3D joint labels from the depth teacher, or 2D keypoints + registered depth."""
     from .label import label_folder
     from .label.lift import LiftConfig
+    if args.teacher is not None:
+        from .label.teacher import TeacherLabelConfig, teacher_label_folder
+        tcfg = TeacherLabelConfig(min_confidence=args.min_confidence, joint_min_confidence=args.joint_min_confidence,
+                                  min_valid_depth=args.min_valid_depth)
+        try:
+            rep = teacher_label_folder(args.folder, args.teacher, tcfg, relabel=args.relabel)
+        except (ValueError, FileNotFoundError) as e:
+            print(f"pipose label: {e}", file=sys.stderr)
+            return 2
+        if args.json:
+            Path(args.json).write_text(json.dumps(rep, indent=1))
+        print(f"label report: {Path(args.folder) / 'label_report.json'}")
+        return 0 if rep["people_kept"] else 1
     cfg = LiftConfig(window_px=args.window, edge_m=args.edge_m, min_score=args.min_score)
     try:
         rep = label_folder(args.folder, keypoints=args.keypoints, evaluate=args.evaluate,
@@ -503,7 +559,10 @@ def cmd_data(args) -> int:
     from .data.generate import BENCHMARK_V2, preview, write_scenes
     spec = dict(BENCHMARK_V2, name=f"anny-s{args.data_seed}", stream_seed=args.data_seed, frames=args.synthetic,
                 width=args.width, ext="jpg")
-    out = args.out or (DEFAULT_CACHE / f"anny-s{args.data_seed}-n{args.synthetic}")
+    if args.domain != "train":  # (the training domain's spec stays as before: existing folders resume)
+        from .data.anny_scene import DOMAIN_PEOPLE
+        spec.update(name=f"anny-{args.domain}-s{args.data_seed}", domain=args.domain, **DOMAIN_PEOPLE[args.domain])
+    out = args.out or (DEFAULT_CACHE / f"{spec['name']}-n{args.synthetic}")
     fp = write_scenes(out, spec, workers=args.workers, shard_size=args.shard_size)
     preview(out, Path(out) / "preview.png")
     print(f"{args.synthetic} frames in {out} (fingerprint {fp}); contact sheet {Path(out) / 'preview.png'}")
@@ -804,6 +863,12 @@ def main(argv: list[str] | None = None) -> int:
     br.add_argument("--note", default="", help="text appended after the machine description")
     br.set_defaults(func=cmd_bench_record)
 
+    from .tools.distill_demo import add_args as distill_args
+    dd = sub.add_parser("distill-demo", help="the record → teacher labels → distil loop on a robot domain the models "
+                                             "never saw, before/after on its held-out frames (issue 13)")
+    distill_args(dd)
+    dd.set_defaults(func=cmd_distill_demo)
+
     bg = sub.add_parser("bag", help="rosbag2 tools: `pipose bag recover BAG` (a recording cut short → a complete bag)")
     bsub = bg.add_subparsers(dest="bag_cmd", required=True)
     bgr = bsub.add_parser("recover", help="a recording killed / cut by power loss or a full disk (no MCAP footer or "
@@ -828,8 +893,19 @@ def main(argv: list[str] | None = None) -> int:
     fb.add_argument("--overwrite", action="store_true")
     fb.set_defaults(func=cmd_dataset)
 
-    lb = sub.add_parser("label", help="3D joint labels for a dataset folder (MediaPipe 2D + depth lifting)")
+    lb = sub.add_parser("label", help="3D joint labels for a dataset folder: the depth teacher (--teacher CKPT) "
+                                      "or MediaPipe 2D + depth lifting")
     lb.add_argument("folder", type=Path)
+    lb.add_argument("--teacher", type=Path, help="label with this depth teacher (.pt/.onnx; person crops from "
+                                                 "BlazePose's detector, as in the node) instead of 2D keypoints")
+    from .label.teacher import TeacherLabelConfig
+    tl = TeacherLabelConfig()
+    lb.add_argument("--min-confidence", type=float, default=tl.min_confidence,
+                    help="--teacher: a person's mean joint confidence to keep them (default %(default)s)")
+    lb.add_argument("--joint-min-confidence", type=float, default=tl.joint_min_confidence,
+                    help="--teacher: joints under this confidence are masked (default %(default)s)")
+    lb.add_argument("--min-valid-depth", type=float, default=tl.min_valid_depth,
+                    help="--teacher: fraction of a person box with valid depth to label them (default %(default)s)")
     lb.add_argument("--keypoints", default="mediapipe",
                     help="mediapipe (default), gt (lift the folder's own GT 2D: measures the lifting) "
                          "or a JSONL file of your detector's 2D keypoints")
@@ -863,6 +939,9 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--workers", type=int, help="render processes (default: all cores)")
     d.add_argument("--shard-size", type=int, default=200, help="frames per shard (the unit of resuming)")
     d.add_argument("--capsules", action="store_true", help="the old capsule people (an .npz cache, issue 3)")
+    d.add_argument("--domain", default="train", choices=["train", "robot"],
+                   help="scene ranges: train (the training domain) or robot (the distillation demo's robot, "
+                        "pipose_ros.data.anny_scene.ROBOT)")
     d.set_defaults(func=cmd_data)
 
     r = sub.add_parser("spdh-roundtrip", help="measure the SPDH encode→decode error")

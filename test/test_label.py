@@ -56,3 +56,64 @@ def test_label_without_mediapipe_says_how_to_install(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="make label-env"):
         label_folder(tmp_path)
     assert "mediapipe==0.10.14" in INSTALL_HINT
+
+
+def _rgbd_folder(tmp_path):
+    """Three RGB-D frames: the astronaut photo with a depth 'person' at 1.6 m before a wall at
+    3 m; the same photo with no valid depth at all; a blank image (nobody to detect)."""
+    import cv2
+    import skimage.data
+
+    from pipose_ros.camera import intrinsics_from_fov
+    from pipose_ros.data.folder import FolderWriter
+
+    rgb = cv2.resize(skimage.data.astronaut(), (480, 480))
+    K = intrinsics_from_fov(480, 480, 60)
+    d = np.full((480, 480), 3000, np.uint16)
+    d[40:480, 60:420] = 1600
+    with FolderWriter(tmp_path / "ds") as w:
+        w.add(rgb, d, K)
+        w.add(rgb, np.zeros_like(d), K)
+        w.add(np.full_like(rgb, 128), d, K)
+    return tmp_path / "ds"
+
+
+def test_teacher_labels_people_crops_masks_and_report(tmp_path):
+    """pipose label --teacher: the shipped depth teacher labels the detected person on her crop
+    of the registered depth (box, per-joint confidence, visibility, label_source); the frame
+    without valid depth and the frame without a person are rejected with their reasons; the report
+    (label_report.json) counts them and holds the confidence histogram. Thresholds move the
+    masking: at joint_min_confidence 1.01 every joint is masked and the person rejected."""
+    from pipose_ros.assets import model_path
+    from pipose_ros.data.folder import frame_people, read_folder
+    from pipose_ros.label.teacher import TeacherLabelConfig, teacher_label_folder
+
+    root = _rgbd_folder(tmp_path)
+    teacher = model_path("pipose_teacher_kinect14.onnx")
+    cfg = TeacherLabelConfig(min_confidence=0.0, joint_min_confidence=0.0, min_joints=0)
+    rep = teacher_label_folder(root, teacher, cfg, progress=False, log=lambda s: None)
+    assert rep["frames"] == 3 and rep["people_kept"] == 1 and rep["frames_with_people"] == 1, rep
+    assert rep["rejected"] == {"frame: no person detected": 1, "person: under 30% valid depth in the box": 1}, rep
+    assert sum(rep["confidence_histogram"]["counts"]) == 14
+    _, recs = read_folder(root)
+    p = frame_people(recs[0], 14)
+    assert len(p) == 1 and p[0]["box"] is not None and len(p[0]["confidence"]) == 14
+    assert recs[0]["label_source"] == "teacher:pipose_teacher_kinect14.onnx"
+    z = p[0]["joints"][:, 2]
+    assert np.isfinite(z).all() and (np.abs(z - 1.6) < 1.0).all(), z  # near the person's surface
+    assert p[0]["visible"].any()
+    assert recs[1]["people"] == [] and recs[2]["people"] == []
+    assert (root / "label_report.json").exists() and (root / "frames.jsonl.bak").exists()
+
+    strict = TeacherLabelConfig(min_confidence=0.0, joint_min_confidence=1.01, min_joints=1)
+    rep = teacher_label_folder(root, teacher, strict, relabel=True, progress=False, log=lambda s: None)
+    assert rep["people_kept"] == 0 and rep["rejected"]["person: under 1 confident joints"] == 1
+
+
+def test_teacher_labels_refuse_a_student(tmp_path):
+    from pipose_ros.assets import model_path
+    from pipose_ros.label.teacher import teacher_label_folder
+
+    root = _rgbd_folder(tmp_path)
+    with pytest.raises(ValueError, match="not a depth teacher"):
+        teacher_label_folder(root, model_path("pipose_student_kinect14.onnx"), progress=False)

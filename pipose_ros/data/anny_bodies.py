@@ -159,8 +159,10 @@ class AnnyBodies:
         out[(out == HEAD) & (V[:, 2] > eye_z + 0.06)] = HAIR
         return out
 
-    def sample(self, rng: np.random.Generator, n: int, families: list[str] | None = None) -> list[Body]:
-        """``n`` random bodies: phenotypes across sex, age (teen to elder), height, weight, muscle."""
+    def sample(self, rng: np.random.Generator, n: int, families: list[str] | None = None,
+               palette=None) -> list[Body]:
+        """``n`` random bodies: phenotypes across sex, age (teen to elder), height, weight, muscle;
+        ``palette``: RGB base colours for shirts and trousers (None: any colour)."""
         torch = self.torch
         fams = families or [POSE_FAMILIES[i] for i in rng.choice(len(POSE_FAMILIES), n, p=_FAMILY_P)]
         ph = {
@@ -201,10 +203,10 @@ class AnnyBodies:
             else:
                 V[:, 2] -= zmin
                 J[:, 2] -= zmin
-            bodies.append(Body(V, self.faces, self._colors(rng), J, fams[b], seat))
+            bodies.append(Body(V, self.faces, self._colors(rng, palette), J, fams[b], seat))
         return bodies
 
-    def _colors(self, rng: np.random.Generator) -> np.ndarray:
+    def _colors(self, rng: np.random.Generator, palette=None) -> np.ndarray:
         """Per-vertex albedo: skin tone over the human range, shirt / trousers / shoes / hair with
         procedural cloth textures (stripes, checks, noise) in rest-pose coordinates."""
         V = self.rest_vertices
@@ -212,7 +214,7 @@ class AnnyBodies:
         t = rng.uniform(0, 1)  # skin tone, dark → light
         skin = np.array([60 + 185 * t, 38 + 160 * t, 28 + 140 * t]) * rng.uniform(0.92, 1.08, 3)
         cols = np.tile(skin, (len(V), 1))
-        shirt, pants = _cloth(rng), _cloth(rng, dark=0.5)
+        shirt, pants = _cloth(rng, palette=palette), _cloth(rng, dark=0.5, palette=palette)
         sleeves = rng.choice(["none", "short", "long"], p=[0.15, 0.4, 0.45])
         legs = rng.choice(["shorts", "long"], p=[0.2, 0.8])
         shirt_parts = [TORSO] + ([UPPERARM] if sleeves != "none" else []) + ([FOREARM] if sleeves == "long" else [])
@@ -231,9 +233,13 @@ class AnnyBodies:
         return np.clip(cols, 0, 255).astype(np.uint8)
 
 
-def _cloth(rng: np.random.Generator, dark: float = 0.0):
-    """(base colour float [3], texture function rest-vertices [N, 3] → brightness factor [N])."""
-    base = rng.uniform(0, 255, 3) * (1 - dark * rng.random())
+def _cloth(rng: np.random.Generator, dark: float = 0.0, palette=None):
+    """(base colour float [3], texture function rest-vertices [N, 3] → brightness factor [N]);
+    the base colour from ``palette`` (RGB rows, ±15 %) when given."""
+    if palette is not None:
+        base = np.asarray(palette[rng.integers(len(palette))], float) * rng.uniform(0.85, 1.15, 3)
+    else:
+        base = rng.uniform(0, 255, 3) * (1 - dark * rng.random())
     kind = rng.choice(["plain", "stripes", "checks", "noise"], p=[0.4, 0.25, 0.15, 0.2])
     f = rng.uniform(15, 60)
     amp = rng.uniform(0.2, 0.6)

@@ -44,6 +44,41 @@ NATIVE_RESOLUTIONS = ((640, 480), (848, 480), (1280, 720))
 PHOTOS = ("chelsea", "coffee", "rocket", "brick", "grass", "gravel", "hubble_deep_field")
 
 
+@dataclass(frozen=True)
+class Domain:
+    """What a stream of scenes draws from: ranges of the camera, people, lights, clothes and the
+    depth sensor. :data:`TRAIN` is the training domain (module docstring); :data:`ROBOT` is a
+    deliberately different one — the "user's robot" of the distillation demonstration (issue 13)."""
+
+    name: str = "train"
+    camera_height_m: tuple[float, float] = (0.4, 1.8)
+    pitch_deg: tuple[float, float] = (-30.0, 15.0)
+    hfov_deg: tuple[float, float] = (55.0, 90.0)
+    resolutions: tuple = NATIVE_RESOLUTIONS
+    wall_photos: bool = True  # back walls show real photographs (else procedural patterns only)
+    ambient: tuple[float, float] = (0.15, 0.5)
+    light_colour_min: tuple[float, float, float] = (0.8, 0.8, 0.8)  # directional light RGB, each in [min, 1]
+    light_intensity: tuple[float, float] = (1.5, 5.0)
+    cloth_palette: tuple | None = None  # shirt / trouser base colours drawn from these RGB (None: any colour)
+    sensor: str = "random"  # depth sensor: random (structured light or time of flight) or stereo
+
+
+TRAIN = Domain()
+# A mobile manipulator's head camera (RealSense-D435-like: 69° HFOV, 640×480, active IR stereo)
+# looking slightly down at 1–2 people at HRI distances in a dim, warm-lit room with plain walls,
+# the people in work clothes of a few colours. Every range differs from TRAIN or sits at its edge.
+ROBOT = Domain(name="robot", camera_height_m=(1.05, 1.25), pitch_deg=(-20.0, -8.0), hfov_deg=(68.0, 70.0),
+               resolutions=((640, 480),), wall_photos=False, ambient=(0.06, 0.16),
+               light_colour_min=(1.0, 0.75, 0.5), light_intensity=(0.8, 2.2),
+               cloth_palette=((235, 110, 20), (25, 55, 130), (45, 45, 48), (215, 205, 60), (30, 110, 60)),
+               sensor="stereo")
+DOMAINS = {"train": TRAIN, "robot": ROBOT}
+# people per scene of each domain (AnnyScenes arguments): the robot meets 1–2 people at 1–4.5 m,
+# sometimes behind a table or chair
+DOMAIN_PEOPLE = {"train": {"people": [1, 4], "dist_range_m": [0.8, 7.0], "occluder_prob": 0.5},
+                 "robot": {"people": [1, 2], "dist_range_m": [1.0, 4.5], "occluder_prob": 0.3}}
+
+
 @dataclass
 class SceneFrame:
     """One rendered frame.
@@ -227,15 +262,23 @@ def _renderer(W: int, H: int):
     return r
 
 
-def degrade_depth(rng: np.random.Generator, z: np.ndarray, K: np.ndarray, luminance: np.ndarray) -> np.ndarray:
+def degrade_depth(rng: np.random.Generator, z: np.ndarray, K: np.ndarray, luminance: np.ndarray,
+                  sensor: str = "random") -> np.ndarray:
     """Real-sensor degradations of a clean metric depth image (seed 002 §6; module docstring).
 
     Args:
         z: float [H, W] clean depth, metres, 0 = no surface.
         K: float [3, 3] intrinsics. luminance: float [H, W] 0–255 of the rendered colour
             (dark surfaces return little structured / modulated light).
+        sensor: ``random`` (structured light or time of flight, half each) or ``stereo`` (active
+            IR stereo: :func:`stereo_depth`).
     Returns: float64 [H, W] metres, 0 = invalid (before quantisation to millimetres).
+    Raises: ``ValueError`` for an unknown ``sensor``.
     """
+    if sensor == "stereo":
+        return stereo_depth(rng, z, K)
+    if sensor != "random":
+        raise ValueError(f"unknown depth sensor {sensor!r} (random, stereo)")
     H, W = z.shape
     valid = z > 0
     d = z + rng.standard_normal(z.shape, np.float32) * (0.0012 + 0.0019 * np.maximum(z - 0.4, 0) ** 2)
@@ -283,6 +326,40 @@ def degrade_depth(rng: np.random.Generator, z: np.ndarray, K: np.ndarray, lumina
     return d
 
 
+def stereo_depth(rng: np.random.Generator, z: np.ndarray, K: np.ndarray) -> np.ndarray:
+    """Active IR stereo (RealSense-D4xx-like) from a clean depth image: disparity d = b·f / z with
+    a 50 mm baseline at the rendered focal length, matching noise of 0.08 px (so depth noise
+    grows with z²: σ_z = z²·σ_d / (b·f)), subpixel quantisation to 1/16 px, the occlusion
+    shadow a near surface casts on the far one beside it (pixels the second camera cannot see:
+    left of each near object's left edge, as wide as the disparity step), a near limit at
+    0.28 m, a far limit where the disparity falls under 1 px, and a few random holes.
+
+    Args: z float [H, W] metres (0 = no surface); K float [3, 3]. Returns float64 [H, W] metres,
+    0 = invalid.
+    """
+    H, W = z.shape
+    bf = 0.05 * K[0, 0]
+    valid = z > 0.28
+    with np.errstate(divide="ignore", invalid="ignore"):
+        disp = np.where(valid, bf / np.where(valid, z, 1.0), 0.0)
+    # occlusion shadow: pixel x is hidden from the camera on the right when a pixel x + s has a
+    # disparity larger by more than s (a nearer surface that covers it in the other view)
+    shadow = np.zeros_like(valid)
+    for s_ in range(1, min(W - 1, int(np.ceil(disp.max())) + 1)):
+        shadow[:, :-s_] |= disp[:, s_:] - disp[:, :-s_] > s_
+    noisy = disp + rng.standard_normal(z.shape) * 0.08
+    noisy = np.round(noisy * 16) / 16
+    ok = valid & ~shadow & (noisy >= 1.0)
+    for _ in range(int(rng.integers(0, 4))):
+        cx, cy = rng.uniform(0, W), rng.uniform(0, H)
+        ax, ay = rng.uniform(2, 0.08 * W), rng.uniform(2, 0.08 * H)
+        yy, xx = np.ogrid[:H, :W]
+        ok &= ((xx - cx) / ax) ** 2 + ((yy - cy) / ay) ** 2 >= 1
+    ok &= rng.random(z.shape) >= 0.01
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ok, bf / np.where(ok, noisy, 1.0), 0.0)
+
+
 class AnnyScenes:
     """Deterministic generator of :class:`SceneFrame` (frame ``i`` of ``seed`` is always the same
     on one machine; another Mesa version may change shading by a grey level).
@@ -296,14 +373,16 @@ class AnnyScenes:
         seed: stream seed. width: render width in pixels (height follows the native aspect).
         people: (min, max) people per scene. dist_range: distance of each person's feet from
             the first camera along the floor, metres. occluder_prob: chance of furniture.
-        degrade: apply :func:`degrade_depth`. views: cameras per scene.
+        degrade: apply :func:`degrade_depth`. views: cameras per scene. domain: :class:`Domain`
+            (or its name in :data:`DOMAINS`): camera, light, clothing and sensor ranges.
     """
 
     def __init__(self, seed: int = 0, width: int = 320, people: tuple[int, int] = (1, 4),
                  dist_range: tuple[float, float] = (0.8, 7.0), occluder_prob: float = 0.5,
-                 degrade: bool = True, views: int = 4):
+                 degrade: bool = True, views: int = 4, domain: Domain | str = TRAIN):
         self.seed, self.width, self.people, self.views = seed, width, people, views
         self.dist_range, self.occluder_prob, self.degrade = dist_range, occluder_prob, degrade
+        self.domain = DOMAINS[domain] if isinstance(domain, str) else domain
         self._last: tuple[int, list] | None = None
 
     def __getitem__(self, index: int) -> SceneFrame:
@@ -317,15 +396,16 @@ class AnnyScenes:
         return self.render(np.random.default_rng([self.seed, g]))
 
     def _camera(self, rng: np.random.Generator, first: bool) -> dict:
-        nw, nh = NATIVE_RESOLUTIONS[rng.integers(len(NATIVE_RESOLUTIONS))]
+        dom = self.domain
+        nw, nh = dom.resolutions[rng.integers(len(dom.resolutions))]
         W = self.width
         H = int(round(W * nh / nw))
-        hfov = rng.uniform(55, 90)
+        hfov = rng.uniform(*dom.hfov_deg)
         K = intrinsics_from_fov(W, H, hfov)
         K[0, 2] += rng.uniform(-0.02, 0.02) * W
         K[1, 2] += rng.uniform(-0.02, 0.02) * H
         K[1, 1] = K[0, 0] * rng.uniform(0.99, 1.01)
-        cam_h, pitch = rng.uniform(0.4, 1.8), rng.uniform(-30, 15)
+        cam_h, pitch = rng.uniform(*dom.camera_height_m), rng.uniform(*dom.pitch_deg)
         yaw = 0.0 if first else rng.uniform(-15, 15)
         pos = np.zeros(2) if first else np.array([rng.uniform(-1, 1), rng.uniform(-1, 0.5)])
         p, y = np.deg2rad(pitch), np.deg2rad(yaw)
@@ -356,8 +436,9 @@ class AnnyScenes:
                 if all(np.linalg.norm(pos[:2] - q[:2]) > 0.6 for q in placed):
                     placed.append(pos)
                     break
-        bl = bodies().sample(rng, len(placed))
-        scene = pyrender.Scene(ambient_light=np.full(3, rng.uniform(0.15, 0.5)), bg_color=[0, 0, 0, 0])
+        dom = self.domain
+        bl = bodies().sample(rng, len(placed), palette=dom.cloth_palette)
+        scene = pyrender.Scene(ambient_light=np.full(3, rng.uniform(*dom.ambient)), bg_color=[0, 0, 0, 0])
         joints_w, verts_w = [], []
         for body, pos in zip(bl, placed):
             yaw = rng.uniform(0, 2 * np.pi)
@@ -378,7 +459,7 @@ class AnnyScenes:
         wall_h = rng.uniform(2.5, 4.0)
         ww = wall_y * 2 + 6
         scene.add(_quad(np.array([[-ww, wall_y, 0], [ww, wall_y, 0], [ww, wall_y, wall_h], [-ww, wall_y, wall_h]], float),
-                        _wall_texture(rng)))
+                        _wall_texture(rng) if dom.wall_photos else _procedural_texture(rng)))
         if rng.random() < 0.4:  # a side wall
             sx = rng.choice([-1, 1]) * rng.uniform(1.5, 5.0)
             scene.add(_quad(np.array([[sx, -3, 0], [sx, wall_y, 0], [sx, wall_y, wall_h], [sx, -3, wall_h]], float),
@@ -397,7 +478,8 @@ class AnnyScenes:
         for _ in range(int(rng.integers(1, 3))):
             az, el = rng.uniform(0, 2 * np.pi), rng.uniform(np.deg2rad(20), np.deg2rad(80))
             dvec = -np.array([np.cos(el) * np.cos(az), np.cos(el) * np.sin(az), np.sin(el)])
-            scene.add(pyrender.DirectionalLight(color=rng.uniform(0.8, 1.0, 3), intensity=rng.uniform(1.5, 5.0)),
+            scene.add(pyrender.DirectionalLight(color=rng.uniform(dom.light_colour_min, 1.0),
+                                                intensity=rng.uniform(*dom.light_intensity)),
                       pose=_look_pose(dvec))
         if rng.random() < 0.5:
             T = np.eye(4)
@@ -452,7 +534,7 @@ class AnnyScenes:
         img += rng.standard_normal(img.shape, np.float32) * np.float32(rng.uniform(1, 6))
         rgb = np.clip(img, 0, 255).astype(np.uint8)
         lum = color.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-        d = degrade_depth(rng, z, K, lum) if self.degrade else z
+        d = degrade_depth(rng, z, K, lum, self.domain.sensor) if self.degrade else z
         return SceneFrame(rgb=rgb, depth_mm=metres_to_mm16(d), K=K, joints=joints, visible=visible,
                           in_image=in_img, boxes=boxes, visible_fraction=vis_frac,
                           families=[b.family for b in bl], meta=dict(cam["meta"]))

@@ -62,10 +62,23 @@ class SampleSet:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         np.savez(path, **self.__dict__)
 
+    def subset(self, idx) -> "SampleSet":
+        """The samples at ``idx`` (int array or slice), copied."""
+        return SampleSet(**{k: np.asarray(v)[idx].copy() for k, v in self.__dict__.items()})
+
     @staticmethod
     def load(path: str | Path) -> "SampleSet":
         with np.load(path) as z:
             return SampleSet(**{k: z[k] for k in ("rgb", "depth_mm", "K", "joints", "visible", "in_image")})
+
+
+def concat_sets(sets: list[SampleSet]) -> SampleSet:
+    """One :class:`SampleSet` of all samples of ``sets`` in order. Raises ``ValueError`` when the
+    network input sizes (rgb shapes) differ."""
+    shapes = {s.rgb.shape[1:] for s in sets if len(s)}
+    if len(shapes) > 1:
+        raise ValueError(f"cannot mix samples of different input sizes: {sorted(shapes)}")
+    return SampleSet(**{k: np.concatenate([getattr(s, k) for s in sets]) for k in sets[0].__dict__})
 
 
 def _synth_one(args):

@@ -109,7 +109,7 @@ class FolderWriter:
                "joints": joints_to_json(joints), "visible": None if visible is None else [bool(v) for v in visible],
                "label_source": label_source}
         if people is not None:
-            rec["people"] = [_person_to_json(p) for p in people]
+            rec["people"] = [person_to_json(p) for p in people]
         if meta is not None:
             rec["meta"] = meta
         self._f.write(json.dumps(rec) + "\n")
@@ -134,7 +134,9 @@ class FolderWriter:
         self.close()
 
 
-def _person_to_json(p: dict) -> dict:
+def person_to_json(p: dict) -> dict:
+    """One person of a frame record (``people`` of frames.jsonl): ``joints`` float [J, 3] m (NaN
+    rows → null), ``visible`` bool [J], ``box`` float [4] px or None, other keys as given."""
     box = p.get("box")
     out = {"joints": joints_to_json(p["joints"]), "visible": [bool(v) for v in p["visible"]],
            "box": None if box is None or not np.isfinite(box).all() else [round(float(b), 2) for b in box]}

@@ -46,7 +46,7 @@ def _spec_scenes(spec: dict):
 
     return AnnyScenes(seed=spec["stream_seed"], width=spec["width"], people=tuple(spec["people"]),
                       dist_range=tuple(spec["dist_range_m"]), occluder_prob=spec["occluder_prob"],
-                      views=spec["views"])
+                      views=spec["views"], domain=spec.get("domain", "train"))
 
 
 def _render_shard(args) -> tuple[int, str, int]:

@@ -207,6 +207,7 @@ class PoseNode(LifecycleNode):
         self._last_warn: dict[str, float] = {}
         self.recent_warnings: deque[str] = deque(maxlen=50)  # every warning, for tests / introspection
         self._reset_counters()
+        self._last_tf_stamp = -1  # kept over re-activations: a TF stamp is never sent twice
         self._subs: list = []
         self._pubs: list = []  # lifecycle publishers, created by configure
         self.hri_body_pubs: dict[str, tuple] = {}  # body id → (roi, skeleton2d) publishers
@@ -232,7 +233,6 @@ class PoseNode(LifecycleNode):
         self.drop_counts: dict[str, int] = {}  # dropped frames per reason (diagnostics)
         self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0}
         self.stage_ms = {k: deque(maxlen=300) for k in STAGES}  # the last frames' per-stage times
-        self._last_tf_stamp = -1
         self._previous: list = []  # the last frame's skeletons (tracking mode)
         self._raw_stamps = {"image": deque(maxlen=30), "depth": deque(maxlen=30)}  # rgbd, before pairing
         self._raw_count = {"image": 0, "depth": 0}

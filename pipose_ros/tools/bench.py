@@ -223,7 +223,8 @@ def live_node(python: str, params: dict, rgb: np.ndarray, rate: float = 30.0, se
         lines = [ln.rstrip() for ln in log.readlines()]
         res["log"] = lines[-6:]
         res["errors"] = [ln for ln in lines if "[ERROR]" in ln or "Traceback" in ln]
-        res["last_stats"] = next((ln for ln in reversed(lines) if "frames in" in ln), "")
+        res["stats_lines"] = [ln for ln in lines if "frames in" in ln]  # every stats_period: per-stage p50
+        res["last_stats"] = res["stats_lines"][-1] if res["stats_lines"] else ""
         res["exit_code"] = proc.returncode
     return res
 

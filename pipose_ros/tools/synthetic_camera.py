@@ -2,10 +2,12 @@
 
 Publishes what a RealSense-style driver with aligned depth publishes — colour ``Image`` (rgb8),
 registered depth ``Image`` (16UC1 mm), both ``CameraInfo`` and the camera's /tf_static — from
-pre-rendered frames of :class:`pipose_ros.data.synthetic.SyntheticHumans`, looped at a fixed
-rate with fresh stamps. Use it to try the node, the recorder and the dataset tools without a
-camera; the recording benchmark and the end-to-end test use it. The ground-truth joints of each
-published stamp can be written to a JSONL file (``--gt``).
+pre-rendered frames of :class:`pipose_ros.data.synthetic.SyntheticHumans` (capsule people), or
+the frames of a dataset folder (``--folder``, e.g. Anny scenes of the robot domain rendered by
+``pipose data --domain robot``, read from disk one at a time), looped at a fixed rate with fresh
+stamps. Use it to try the node, the recorder and the dataset tools without a camera; the
+recording benchmark, the end-to-end tests and the distillation demonstration use it. The
+ground-truth joints of each published stamp can be written to a JSONL file (``--gt``).
 """
 
 from __future__ import annotations
@@ -54,20 +56,20 @@ class SyntheticCamera:
         ts.transform.rotation.z, ts.transform.rotation.w = -0.5, 0.5
         self.tf_pub.publish(TFMessage(transforms=[ts]))
         self.frame_id = frame_id
-        self.msgs = []
-        for f in frames:
-            h, w = f.rgb.shape[:2]
-            rgb = rgb_to_image(f.rgb)
-            dep = depth_to_image(f.depth_mm)
-            info = K_to_camera_info(f.K, w, h, frame_id=frame_id)
-            for m in (rgb, dep, info):
-                m.header.frame_id = frame_id
-            self.msgs.append((rgb, dep, info, f))
+        self.frames = frames  # a sequence; each frame is converted to messages when published
+        self.last_frame = None
         self.published = 0
 
     def publish_next(self) -> tuple[int, np.ndarray]:
-        """Publish the next frame with the current time; returns (stamp ns, GT joints [J, 3] m)."""
-        rgb, dep, info, f = self.msgs[self.published % len(self.msgs)]
+        """Publish the next frame with the current time; returns (stamp ns, GT joints m: [J, 3]
+        for one person, [P, J, 3] for a frame of several)."""
+        f = self.frames[self.published % len(self.frames)]
+        h, w = f.rgb.shape[:2]
+        rgb, dep = rgb_to_image(f.rgb), depth_to_image(f.depth_mm)
+        info = K_to_camera_info(f.K, w, h, frame_id=self.frame_id)
+        for m in (rgb, dep, info):
+            m.header.frame_id = self.frame_id
+        self.last_frame = f
         stamp = self.node.get_clock().now().to_msg()
         for m in (rgb, dep, info):
             m.header.stamp = stamp
@@ -81,6 +83,35 @@ class SyntheticCamera:
     def subscribers_ready(self, n: int = 1) -> bool:
         """True when every topic has at least ``n`` subscribers."""
         return all(p.get_subscription_count() >= n for p in self.pub.values())
+
+
+class FolderFrames:
+    """The frames of a dataset folder (docs/DATASET.md) as a sequence for :class:`SyntheticCamera`,
+    read from disk when indexed: ``rgb``, ``depth_mm``, ``K``, ``joints`` float [P, J, 3] m (NaN =
+    unknown), ``visible`` bool [P, J]. Raises ``FileNotFoundError`` for a missing folder."""
+
+    def __init__(self, root: str | Path):
+        from ..data.folder import read_folder
+
+        self.root = Path(root)
+        _, self.recs = read_folder(self.root)
+
+    def __len__(self) -> int:
+        return len(self.recs)
+
+    def __getitem__(self, i: int):
+        from types import SimpleNamespace
+
+        from ..data.folder import frame_people, read_frame
+        from ..skeleton import KINECT14
+
+        rec = self.recs[i]
+        rgb, dep = read_frame(self.root, rec)
+        people = frame_people(rec, len(KINECT14))
+        J = len(KINECT14)
+        joints = np.stack([p["joints"] for p in people]) if people else np.zeros((0, J, 3), np.float32)
+        vis = np.stack([p["visible"] for p in people]) if people else np.zeros((0, J), bool)
+        return SimpleNamespace(rgb=rgb, depth_mm=dep, K=np.asarray(rec["K"], float), joints=joints, visible=vis)
 
 
 def render_frames(n: int, width: int, height: int, seed: int = 500, workers: int = 2):
@@ -109,6 +140,8 @@ def add_args(p) -> None:
     p.add_argument("--rate", type=float, default=30.0, help="frames per second")
     p.add_argument("--size", type=int, nargs=2, default=(640, 480), metavar=("W", "H"))
     p.add_argument("--frames", type=int, default=20, help="distinct frames rendered, then looped")
+    p.add_argument("--folder", type=Path, help="publish the frames of this dataset folder (their size and K) instead "
+                                               "of rendering capsule people; --size and --frames are ignored")
     p.add_argument("--seed", type=int, default=500)
     p.add_argument("--count", type=int, default=0, help="publish this many frames then exit (0 = until Ctrl-C)")
     p.add_argument("--best-effort", action="store_true", help="SensorDataQoS instead of reliable")
@@ -123,7 +156,8 @@ def main(args) -> int:
     from rclpy.duration import Duration
     from rclpy.executors import ExternalShutdownException
 
-    frames = render_frames(args.frames, args.size[0], args.size[1], args.seed)
+    frames = FolderFrames(args.folder) if args.folder else render_frames(args.frames, args.size[0], args.size[1],
+                                                                         args.seed)
     rclpy.init()
     cam = SyntheticCamera(frames, reliable=not args.best_effort)
     gt = open(args.gt, "w") if args.gt else None
@@ -138,9 +172,15 @@ def main(args) -> int:
         while rclpy.ok() and (args.count == 0 or cam.published < args.count):
             stamp, joints = cam.publish_next()
             if gt:
-                f = cam.msgs[(cam.published - 1) % len(cam.msgs)][3]
-                gt.write(json.dumps({"stamp_ns": stamp, "joints": np.asarray(joints).round(4).tolist(),
-                                     "visible": [bool(v) for v in f.visible]}) + "\n")
+                f = cam.last_frame
+                if np.ndim(joints) == 2:  # one capsule person
+                    gt.write(json.dumps({"stamp_ns": stamp, "joints": np.asarray(joints).round(4).tolist(),
+                                         "visible": [bool(v) for v in f.visible]}) + "\n")
+                else:
+                    from ..data.folder import joints_to_json
+                    gt.write(json.dumps({"stamp_ns": stamp, "people": [
+                        {"joints": joints_to_json(j), "visible": [bool(v) for v in vis]}
+                        for j, vis in zip(joints, f.visible)]}) + "\n")
             t_next += period
             rclpy.spin_once(cam.node, timeout_sec=max(0.0, t_next - time.monotonic()))
             while time.monotonic() < t_next:

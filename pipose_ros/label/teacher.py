@@ -1,0 +1,185 @@
+"""``pipose label --teacher CKPT FOLDER``: 3D labels for an RGB-D dataset folder from the depth
+teacher (issue 13: distil on your own robot).
+
+Per frame, as in the node: BlazePose's person detector finds the people in the RGB image
+(:class:`pipose_ros.detect.PersonDetector`), each box becomes a crop of the registered depth (a
+virtual camera K_crop = S·K), and the depth teacher estimates each person's 3D joints in the
+camera optical frame (:meth:`pipose_ros.estimator.PoseEstimator.estimate_depth`). The teacher
+sees metric depth, so its labels are absolute 3D — what a MediaPipe-based labeller (2D keypoints
+lifted with depth at one pixel) cannot give for occluded or self-occluded joints.
+
+What is kept (every rule is counted in the label report, ``label_report.json`` in the folder):
+
+* a person is **rejected** when less than ``min_valid_depth`` of their box has valid depth
+  (the teacher would guess) or the teacher's mean joint confidence is under ``min_confidence``,
+  or fewer than ``min_joints`` joints are confident;
+* a joint under ``joint_min_confidence`` is **masked** (``null``: left out of every loss);
+* a kept joint is ``visible`` when it projects into the image and the measured depth there is
+  not more than ``occlusion_m`` in front of it (else something occludes it).
+
+Each labelled person is written to ``people`` of ``frames.jsonl`` with its ``box`` (the crop the
+student will be trained on), per-joint ``confidence`` and the detector's ``score``; the frame's
+``label_source`` is ``teacher:<checkpoint file name>``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..camera import project
+from ..data.folder import person_to_json, read_folder, read_frame, write_records
+from ..skeleton import KINECT14
+
+
+@dataclass
+class TeacherLabelConfig:
+    """Thresholds of :func:`teacher_label_folder` (defaults: the values this project uses)."""
+
+    min_confidence: float = 0.3  # mean joint confidence of a kept person
+    joint_min_confidence: float = 0.2  # a joint under it is masked (null)
+    min_joints: int = 6  # confident joints of a kept person
+    min_valid_depth: float = 0.3  # fraction of the person box with valid depth
+    occlusion_m: float = 0.25  # measured depth this much in front of a joint = occluded
+    max_people: int = 8
+    detector_min_score: float = 0.5
+
+
+def _visible(joints: np.ndarray, K: np.ndarray, depth_m: np.ndarray, occlusion_m: float) -> np.ndarray:
+    """bool [J]: in the image and not behind a nearer surface (5×5 median of the valid depth)."""
+    h, w = depth_m.shape
+    with np.errstate(invalid="ignore", divide="ignore"):
+        uv = project(np.nan_to_num(joints, nan=1.0), K)
+    vis = np.zeros(len(joints), bool)
+    for j, (u, v) in enumerate(uv):
+        if not np.isfinite(joints[j]).all() or not (0 <= u < w and 0 <= v < h) or joints[j, 2] <= 0:
+            continue
+        x0, y0 = int(u), int(v)
+        patch = depth_m[max(0, y0 - 2):y0 + 3, max(0, x0 - 2):x0 + 3]
+        patch = patch[np.isfinite(patch) & (patch > 0)]
+        vis[j] = patch.size == 0 or float(np.median(patch)) >= joints[j, 2] - occlusion_m
+    return vis
+
+
+def _box_valid_fraction(depth_m: np.ndarray, box) -> float:
+    h, w = depth_m.shape
+    x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
+    x1, y1 = min(w, int(np.ceil(box[2]))), min(h, int(np.ceil(box[3])))
+    if x1 <= x0 or y1 <= y0:
+        return 0.0
+    d = depth_m[y0:y1, x0:x1]
+    return float((np.isfinite(d) & (d > 0)).mean())
+
+
+def teacher_label_folder(root: str | Path, checkpoint: str | Path, cfg: TeacherLabelConfig | None = None,
+                         relabel: bool = False, backend: str = "auto", device: str = "auto",
+                         progress: bool = True, log=print) -> dict:
+    """Label the unlabelled frames of a dataset folder with the depth teacher (module docstring).
+
+    Args:
+        root: dataset folder (docs/DATASET.md) with registered depth.
+        checkpoint: depth teacher, ``.pt`` or ``.onnx`` (``kind: teacher``).
+        relabel: also label frames that already have labels (their old labels are replaced).
+    Returns: the label report (also written to ``root/label_report.json``): frames, people
+        detected / kept, joints kept / masked, rejections by reason, the per-joint confidence
+        histogram (10 bins over [0, 1]), the fraction of each joint kept, thresholds, seconds.
+    Raises: ``ValueError`` when the checkpoint is not a depth teacher; ``FileNotFoundError`` for a
+        missing folder or checkpoint.
+    """
+    from tqdm import tqdm
+
+    from ..detect import PersonDetector
+    from ..estimator import PoseEstimator
+
+    cfg = cfg or TeacherLabelConfig()
+    root, checkpoint = Path(root), Path(checkpoint)
+    info, recs = read_folder(root)
+    teacher = PoseEstimator.from_checkpoint(checkpoint, device, 0.0, backend=backend)
+    if teacher.kind != "teacher":
+        raise ValueError(f"{checkpoint} is a {teacher.kind} checkpoint, not a depth teacher")
+    det = PersonDetector(min_score=cfg.detector_min_score, max_people=cfg.max_people)
+    J = len(KINECT14.names)
+    todo = [r for r in recs if relabel or (r.get("joints") is None and r.get("people") is None)]
+    reasons: Counter = Counter()
+    conf_all: list[np.ndarray] = []
+    kept_per_joint = np.zeros(J)
+    rep = {"teacher": checkpoint.name, "frames": len(todo), "frames_with_people": 0, "people_detected": 0,
+           "people_kept": 0, "joints_kept": 0, "joints_masked": 0, "joints_visible": 0}
+    t0 = time.perf_counter()
+    for rec in tqdm(todo, desc="teacher labels", unit="frame", disable=not progress):
+        rgb, dmm = read_frame(root, rec)
+        K = np.asarray(rec["K"], float)
+        depth_m = dmm.astype(np.float32) * 1e-3
+        depth_m[dmm == 0] = np.nan
+        people = []
+        dets = det(rgb)
+        rep["people_detected"] += len(dets)
+        if not dets:
+            reasons["frame: no person detected"] += 1
+        boxes = []
+        for d in dets:
+            if _box_valid_fraction(depth_m, d.box) < cfg.min_valid_depth:
+                reasons[f"person: under {cfg.min_valid_depth:.0%} valid depth in the box"] += 1
+            else:
+                boxes.append((d.box, d.score))
+        skels = teacher.estimate_depth(depth_m, K, [b for b, _ in boxes]) if boxes else []
+        score_of = {tuple(np.round(b, 3)): sc for b, sc in boxes}
+        for s in skels:
+            box, score = s.box, score_of.get(tuple(np.round(s.box, 3)), 1.0)
+            conf = np.asarray(s.confidence, np.float32)
+            conf_all.append(conf)
+            ok = conf >= cfg.joint_min_confidence
+            if float(conf.mean()) < cfg.min_confidence:
+                reasons[f"person: teacher unsure (mean confidence < {cfg.min_confidence})"] += 1
+                continue
+            if int(ok.sum()) < cfg.min_joints:
+                reasons[f"person: under {cfg.min_joints} confident joints"] += 1
+                continue
+            joints = np.asarray(s.joints, np.float64).copy()
+            joints[~ok] = np.nan
+            vis = _visible(joints, K, depth_m, cfg.occlusion_m) & ok
+            people.append({"joints": joints, "visible": vis, "box": np.asarray(box, float),
+                           "confidence": [round(float(c), 3) for c in conf], "score": round(float(score), 3)})
+            rep["people_kept"] += 1
+            rep["joints_kept"] += int(ok.sum())
+            rep["joints_masked"] += int((~ok).sum())
+            rep["joints_visible"] += int(vis.sum())
+            kept_per_joint += ok
+        if people:
+            rep["frames_with_people"] += 1
+        rec["people"] = [person_to_json(p) for p in people]
+        rec["joints"], rec["visible"] = None, None
+        rec["label_source"] = f"teacher:{checkpoint.name}"
+    conf = np.concatenate(conf_all) if conf_all else np.zeros(0)
+    counts, edges = np.histogram(conf, bins=10, range=(0.0, 1.0))
+    rep.update({
+        "rejected": dict(reasons),
+        "confidence_histogram": {"edges": [round(float(e), 2) for e in edges], "counts": counts.tolist()},
+        "joint_kept_pct": {n: round(100.0 * k / max(rep["people_kept"], 1), 1)
+                           for n, k in zip(KINECT14.names, kept_per_joint)},
+        "thresholds": asdict(cfg), "backend": teacher.backend,
+        "seconds": round(time.perf_counter() - t0, 1)})
+    shutil.copyfile(root / "frames.jsonl", root / "frames.jsonl.bak")
+    write_records(root, recs)
+    (root / "label_report.json").write_text(json.dumps(rep, indent=1))
+    log(report_text(rep))
+    return rep
+
+
+def report_text(rep: dict) -> str:
+    """The label report as a few readable lines (the CLI prints them)."""
+    h = rep["confidence_histogram"]
+    peak = max(h["counts"]) or 1
+    bars = "\n".join(f"  {h['edges'][i]:.1f}–{h['edges'][i + 1]:.1f} {'#' * round(30 * c / peak):<30} {c}"
+                     for i, c in enumerate(h["counts"]))
+    rej = "\n".join(f"  {k}: {v}" for k, v in sorted(rep["rejected"].items())) or "  none"
+    return (f"teacher {rep['teacher']} ({rep['backend']}): {rep['frames']} frames, {rep['frames_with_people']} with "
+            f"labelled people; people detected {rep['people_detected']}, kept {rep['people_kept']}; joints kept "
+            f"{rep['joints_kept']} (visible {rep['joints_visible']}), masked {rep['joints_masked']}; "
+            f"{rep['seconds']} s\nrejected:\n{rej}\nper-joint teacher confidence:\n{bars}")
