@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .train.config import METRIC_Z_RANGE, TRAINING_SPDH, TrainConfig
+from .train.config import FINETUNE_LR, FINETUNE_WARMUP, METRIC_Z_RANGE, TRAINING_SPDH, TrainConfig
 
 DEFAULT_CACHE = Path.home() / ".cache" / "pipose_ros"
 
@@ -122,7 +122,9 @@ def cmd_train(args) -> int:
                        pretrained=args.backbone in PRETRAINED)
     if init_meta is not None and init_meta["model"]["kind"] == args.kind:
         mcfg = ModelConfig(**init_meta["model"])  # same architecture as the checkpoint
-    tcfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=args.lr, alpha=args.alpha,
+    lr = args.lr if args.lr is not None else (FINETUNE_LR if args.init else TrainConfig.lr)
+    warmup = args.warmup if args.warmup is not None else (FINETUNE_WARMUP if args.init else TrainConfig.warmup)
+    tcfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=lr, warmup=warmup, alpha=args.alpha,
                        alpha_ramp=args.alpha_ramp, fg_weight=args.fg_weight, pi_kind=args.pi_loss,
                        pi_sigmoid=args.pi_sigmoid, attention=args.attention, mask_weight=args.mask_weight,
                        seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask,
@@ -784,7 +786,12 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--z-range", type=float, nargs=2, metavar=("MIN", "MAX"),
                    help="uz depth-bin range, m (default 0.3 7.8 canonical, 0.5 6.2 metric)")
     t.add_argument("--batch-size", type=int, default=TrainConfig.batch_size)
-    t.add_argument("--lr", type=float, default=TrainConfig.lr)
+    t.add_argument("--lr", type=float, default=None,
+                   help=f"learning rate (default TrainConfig.lr = {TrainConfig.lr:g}; with --init FINETUNE_LR = "
+                        f"{FINETUNE_LR:g})")
+    t.add_argument("--warmup", type=float, default=None,
+                   help=f"fraction of steps with a linear learning-rate warm-up (default 0; with --init "
+                        f"FINETUNE_WARMUP = {FINETUNE_WARMUP:g})")
     t.add_argument("--alpha", type=float, default=TrainConfig.alpha,
                    help="L_PI weight (default: L_PI 14-25 %% of the loss at the start, docs/RESULTS.md)")
     t.add_argument("--fg-weight", type=float, default=TrainConfig.fg_weight,

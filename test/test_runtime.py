@@ -242,8 +242,10 @@ def test_config_defaults_in_one_place():
     from pipose_ros.train.config import TRAINING_SPDH, TrainConfig
 
     src = (PKG / "cli.py").read_text()
-    for flag, field in (("--alpha", "alpha"), ("--steps", "steps"), ("--lr", "lr"), ("--batch-size", "batch_size")):
+    for flag, field in (("--alpha", "alpha"), ("--steps", "steps"), ("--batch-size", "batch_size")):
         assert f'"{flag}", type=' in src and f"default=TrainConfig.{field}" in src, flag
+    assert "(FINETUNE_LR if args.init else TrainConfig.lr)" in src  # --lr: the one rule for its default
+    assert "(FINETUNE_WARMUP if args.init else TrainConfig.warmup)" in src
     assert "default=TRAINING_SPDH.sigma_mm" in src and TRAINING_SPDH.sigma_mm == 100.0
     assert TrainConfig().alpha == 20.0
     plan = yaml.safe_load((ROOT / "config" / "study.yaml").read_text())

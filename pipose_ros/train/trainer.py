@@ -1,6 +1,7 @@
 """Stage-1 depth teacher, stage-2 RGB student and RGB baseline training (seed 000 §3.1, §4.3).
 
-All three share one loop: Adam at ``lr`` with ×0.1 steps at 50 % and 75 % of training,
+All three share one loop: Adam at ``lr`` (after a linear warm-up over the first ``warmup``
+fraction of steps, when set — fine-tuning) with ×0.1 steps at 50 % and 75 % of training,
 L_PE on SPDH targets built on the batch (:func:`pipose_ros.train.targets.encode`), and for the student
 L_PI against the frozen teacher (kept in eval mode, gradients off) with weight α (optionally
 ramped up over the first ``alpha_ramp`` fraction of training, seed 001 §6.1).
@@ -170,8 +171,13 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
     if len(ds) // world < tcfg.batch_size:
         raise ValueError(f"{len(ds)} samples are fewer than one batch of {tcfg.batch_size} per process")
     opt = torch.optim.Adam(model.parameters(), lr=tcfg.lr)
-    sched = torch.optim.lr_scheduler.MultiStepLR(
-        opt, milestones=[int(tcfg.steps * 0.5), int(tcfg.steps * 0.75)], gamma=0.1)
+    milestones = [int(tcfg.steps * 0.5), int(tcfg.steps * 0.75)]
+    if tcfg.warmup > 0:  # linear warm-up over the first warmup·steps, then the same steps down
+        n_warm = max(1, int(tcfg.steps * tcfg.warmup))
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda s: min(1.0, (s + 1) / n_warm) * 0.1 ** sum(s >= m for m in milestones))
+    else:
+        sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=milestones, gamma=0.1)
     amp = dev.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=amp)
     step, epoch, skip, elapsed = 0, 0, 0, 0.0
@@ -255,7 +261,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
     model.eval()
     summary = {
         "kind": kind, "steps": tcfg.steps, "finished": finished, "batch_size": tcfg.batch_size,
-        "processes": world, "lr": tcfg.lr, "epochs": epoch, "train_samples": len(data),
+        "processes": world, "lr": tcfg.lr, "warmup": tcfg.warmup, "epochs": epoch, "train_samples": len(data),
         "wall_clock_s": round(wall, 1),
         "initial_pe": float(np.mean(hist["pe"][:5])), "final_pe": float(np.mean(hist["pe"][-tail:])),
         "final_pi": float(np.mean(hist["pi"][-tail:])), "final_mask": float(np.mean(hist["mask"][-tail:])),
