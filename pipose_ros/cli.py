@@ -488,8 +488,8 @@ def cmd_label(args) -> int:
         tcfg = TeacherLabelConfig(min_confidence=args.min_confidence, joint_min_confidence=args.joint_min_confidence,
                                   min_valid_depth=args.min_valid_depth)
         try:
-            rep = teacher_label_folder(args.folder, args.teacher, tcfg, relabel=args.relabel)
-        except (ValueError, FileNotFoundError) as e:
+            rep = teacher_label_folder(args.folder, args.teacher, tcfg, relabel=args.relabel, combine=args.combine)
+        except (RuntimeError, ValueError, FileNotFoundError) as e:
             print(f"pipose label: {e}", file=sys.stderr)
             return 2
         if args.json:
@@ -911,6 +911,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="--teacher: a person's mean joint confidence to keep them (default %(default)s)")
     lb.add_argument("--joint-min-confidence", type=float, default=tl.joint_min_confidence,
                     help="--teacher: joints under this confidence are masked (default %(default)s)")
+    lb.add_argument("--combine", action="store_true",
+                    help="--teacher: also run MediaPipe Pose and use its depth-lifted joints where it has them "
+                         "(more accurate where present, measured; needs make label-env)")
     lb.add_argument("--min-valid-depth", type=float, default=tl.min_valid_depth,
                     help="--teacher: fraction of a person box with valid depth to label them (default %(default)s)")
     lb.add_argument("--keypoints", default="mediapipe",

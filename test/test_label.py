@@ -117,3 +117,38 @@ def test_teacher_labels_refuse_a_student(tmp_path):
     root = _rgbd_folder(tmp_path)
     with pytest.raises(ValueError, match="not a depth teacher"):
         teacher_label_folder(root, model_path("pipose_student_kinect14.onnx"), progress=False)
+
+
+def test_combine_puts_mediapipe_joints_into_the_person_they_fall_on():
+    """--combine: MediaPipe's landmarks inside a teacher person's box replace that person's joints
+    where the depth lift is reliable (here: all but the two with low visibility); landmarks on
+    nobody's box become a person of their own; none at all change nothing."""
+    from collections import Counter
+
+    from pipose_ros.label.teacher import _merge_mediapipe
+
+    K = np.array([[300.0, 0, 160], [0, 300, 120], [0, 0, 1]])
+    depth = np.full((240, 320), 2.0, np.float32)
+
+    def teacher_person(box):
+        return {"joints": np.full((14, 3), 9.0), "visible": np.zeros(14, bool), "box": np.asarray(box, float)}
+
+    lm = np.zeros((33, 3))
+    lm[:, 0] = np.linspace(60, 100, 33)
+    lm[:, 1] = np.linspace(40, 200, 33)
+    lm[:, 2] = 0.9
+    lm[25:29, 2] = 0.1  # knees and ankles: not confident
+    people = [teacher_person([200, 20, 300, 230]), teacher_person([50, 30, 110, 220])]
+    counts = Counter()
+    _merge_mediapipe(people, lm.tolist(), depth, K, counts)
+    on = people[1]
+    assert (people[0]["joints"] == 9.0).all()  # the other person is untouched
+    replaced = np.array(on["from_mediapipe"])
+    assert replaced.sum() == counts["joints_from_mediapipe"] >= 8
+    assert np.allclose(on["joints"][replaced, 2], 2.0, atol=0.2) and (on["joints"][~replaced] == 9.0).all()
+    assert counts["people_with_mediapipe_joints"] == 1
+
+    alone = [teacher_person([200, 20, 300, 230])]
+    _merge_mediapipe(alone, lm.tolist(), depth, K, counts)
+    x0, _, x1, _ = alone[1]["box"]  # the box of its keypoints (grown a little)
+    assert len(alone) == 2 and counts["mediapipe_only_people"] == 1 and 30 < x0 < 62 and 90 < x1 < 130

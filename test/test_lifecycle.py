@@ -26,17 +26,10 @@ from visualization_msgs.msg import MarkerArray  # noqa: E402
 from pipose_ros.camera import intrinsics_from_fov  # noqa: E402
 from pipose_ros.msgs import K_to_camera_info, rgb_to_image  # noqa: E402
 
+from test_ros_node import wait  # noqa: E402
+
 W, H = 320, 240
 FRAME = "lifecycle_camera_optical_frame"
-
-
-def wait(cond, timeout=20.0):
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        if cond():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 class Manager:

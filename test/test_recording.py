@@ -21,6 +21,8 @@ from rosbags.highlevel import AnyReader  # noqa: E402
 from pipose_ros.data.recover import needs_recovery, recover_bag  # noqa: E402
 from pipose_ros.msgs import stamp_ns  # noqa: E402
 
+from test_ros_node import wait  # noqa: E402
+
 CLI = [sys.executable, "-m", "pipose_ros.cli"]
 IMAGE_TOPICS = ("/image", "/depth/image")
 
@@ -36,6 +38,19 @@ def _camera(tmp_path, count, rate, wait=True):
 def _recorder(tmp_path, *args, preexec=None):
     return subprocess.Popen(CLI + ["record", "bag", *args], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, preexec_fn=preexec)
+
+
+def _until_the_recorder_stops(tmp_path, *args, preexec=None):
+    """Record the camera (300 frames at 20 Hz) until the recorder stops by itself; the camera is
+    stopped then. Returns (process, stdout, stderr)."""
+    rec = _recorder(tmp_path, *args, preexec=preexec)
+    cam = _camera(tmp_path, 300, 20)
+    try:
+        out, err = rec.communicate(timeout=180)
+    finally:
+        cam.send_signal(signal.SIGINT)
+        cam.communicate(timeout=60)
+    return rec, out, err
 
 
 def _counts(bag: Path) -> dict[str, int]:
@@ -80,7 +95,7 @@ def test_sigkill_leaves_a_bag_recoverable_up_to_the_last_sync(tmp_path):
     rec = _recorder(tmp_path, "--sync-every", "0.5")
     cam = _camera(tmp_path, 200, 10)
     gt = tmp_path / "gt.jsonl"
-    assert _wait(lambda: gt.exists() and len(gt.read_text().splitlines()) >= 35, 120), cam.stderr
+    assert wait(lambda: gt.exists() and len(gt.read_text().splitlines()) >= 35, 120), cam.stderr
     t_kill = time.time_ns()
     rec.send_signal(signal.SIGKILL)
     rec.wait(timeout=30)
@@ -118,13 +133,7 @@ def test_low_disk_space_stops_with_a_valid_bag(tmp_path):
     """Less free space than --min-free-mb (set 3 MB under what is free now): the recorder stops
     by itself with a clear error (exit 1) and closes the bag properly — valid, counts match."""
     free_mb = shutil.disk_usage(tmp_path).free / 1e6
-    rec = _recorder(tmp_path, "--min-free-mb", f"{free_mb - 3:.1f}")
-    cam = _camera(tmp_path, 300, 20)
-    try:
-        out, err = rec.communicate(timeout=180)
-    finally:
-        cam.send_signal(signal.SIGINT)
-        cam.communicate(timeout=60)
+    rec, out, err = _until_the_recorder_stops(tmp_path, "--min-free-mb", f"{free_mb - 3:.1f}")
     assert rec.returncode == 1, err[-2000:]
     assert "MB free" in err and "recording stopped, the bag is closed and valid" in err, err[-2000:]
     stats = json.loads(out.strip().splitlines()[-1])
@@ -141,13 +150,7 @@ def test_write_error_stops_and_the_bag_is_recoverable(tmp_path):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (3_000_000, 3_000_000))
 
-    rec = _recorder(tmp_path, preexec=limit)
-    cam = _camera(tmp_path, 300, 20)
-    try:
-        out, err = rec.communicate(timeout=180)
-    finally:
-        cam.send_signal(signal.SIGINT)
-        cam.communicate(timeout=60)
+    rec, out, err = _until_the_recorder_stops(tmp_path, preexec=limit)
     assert rec.returncode == 1, err[-2000:]
     assert "File too large" in err and "pipose bag recover" in err, err[-2000:]
     bag = tmp_path / "bag"
@@ -155,15 +158,6 @@ def test_write_error_stops_and_the_bag_is_recoverable(tmp_path):
     rep = recover_bag(bag, tmp_path / "fixed")
     assert rep.messages["/image"] > 5 and rep.messages["/depth/image"] > 5, rep.summary()
     assert _counts(tmp_path / "fixed")["/image"] == rep.messages["/image"]
-
-
-def _wait(cond, timeout):
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        if cond():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_recover_refuses_what_is_not_a_recording(tmp_path):

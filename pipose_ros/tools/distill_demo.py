@@ -114,7 +114,7 @@ def label_error(folder: Path, gt_jsonl: Path, max_match_m: float = 0.5) -> dict:
     hips = [KINECT14.names.index("left_hip"), KINECT14.names.index("right_hip")]
     for rec in recs:
         people = gt.get(rec.get("stamp_ns"), [])
-        labs = frame_people(rec, J)
+        labs = [p for p in frame_people(rec, J) if np.isfinite(p["joints"]).all(1).any()]  # any joint labelled
         n_gt += sum(int(v.sum() >= 4) for _, v in people)
         n_lab += len(labs)
         visible_gt += sum(int(v.sum()) for _, v in people)
@@ -123,9 +123,15 @@ def label_error(folder: Path, gt_jsonl: Path, max_match_m: float = 0.5) -> dict:
             continue
         C = np.full((len(labs), len(people)), 1e3)
         for i, lab in enumerate(labs):
-            a = np.nanmean(lab["joints"][hips], 0) if np.isfinite(lab["joints"][hips]).any() else np.nanmean(lab["joints"], 0)
+            lj = lab["joints"]
+            known = np.isfinite(lj).all(1)
+            if not known.any():
+                continue  # nothing labelled: stays unmatched
+            a = lj[hips][known[hips]].mean(0) if known[hips].any() else lj[known].mean(0)
             for k, (g, _) in enumerate(people):
-                C[i, k] = np.linalg.norm(a - np.nanmean(g[hips], 0))
+                gk = np.isfinite(g).all(1)
+                if gk[hips].any():
+                    C[i, k] = np.linalg.norm(a - g[hips][gk[hips]].mean(0))
         ri, ci = linear_sum_assignment(C)
         unmatched += len(labs) - int(sum(C[i, k] <= max_match_m for i, k in zip(ri, ci)))
         for i, k in zip(ri, ci):
@@ -203,12 +209,23 @@ def run(work: Path, frames: int = 1800, rate: float = 15.0, every: int = 3, test
         S["train_mediapipe"] = _step(work, "train_mediapipe", lambda: train("mp", "ds_mp"))
         models["mediapipe_labels"] = work / "mp.pt"
 
+        def combined_labels():
+            shutil.rmtree(work / "ds_combined", ignore_errors=True)
+            shutil.copytree(work / "ds", work / "ds_combined")
+            _run(["label", work / "ds_combined", "--teacher", teacher_label, "--combine"], work, log)
+            rep = json.loads((work / "ds_combined" / "label_report.json").read_text())
+            return {"report": {k: rep.get(k) for k in ("people_kept", "rejected", "combined_with_mediapipe")},
+                    **label_error(work / "ds_combined", work / "stream_gt.jsonl")}
+        S["label_combined"] = _step(work, "label_combined", combined_labels)
+        S["train_combined"] = _step(work, "train_combined", lambda: train("combined", "ds_combined"))
+        models["combined_labels"] = work / "combined.pt"
+
     def evaluate():
         _run(["evaluate", *models.values(), "--data", work / "test", "--json", work / "eval.json"], work, log)
         ev = json.loads((work / "eval.json").read_text())
         return {name: {k: ev[str(p)].get(k) for k in ("mpjpe_cm", "pa_mpjpe_cm", "rr_mpjpe_cm", "map@10", "people",
                                                       "matched")} for name, p in models.items()}
-    res["eval"] = _step(work, "evaluate", evaluate)
+    res["eval"] = _step(work, "evaluate_" + "_".join(models), evaluate)  # (a new model set: evaluated again)
     return res
 
 
@@ -219,7 +236,8 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
     ev, S, c = res["eval"], res["steps"], res["config"]
     before = ev["before"]["mpjpe_cm"]
     rows = [("before the loop (shipped student)", "before"), ("teacher labels + L_PI (the loop)", "after"),
-            ("teacher labels, no L_PI (α = 0)", "no_pi"), ("MediaPipe labels + L_PI", "mediapipe_labels")]
+            ("teacher labels, no L_PI (α = 0)", "no_pi"), ("MediaPipe labels + L_PI", "mediapipe_labels"),
+            ("teacher + MediaPipe labels (`--combine`) + L_PI", "combined_labels")]
     L = ["## Measured: the loop on a robot of its own (`pipose distill-demo`)", "",
          f"{today()}, {machine()}. Robot domain: `pipose_ros.data.anny_scene.ROBOT` (head camera 1.05–1.25 m, "
          f"pitch −20…−8°, 69° HFOV, 640×480 rendered {c['width']} px wide, dim warm light, plain walls, work "
@@ -240,7 +258,8 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
     L += ["", "| labels (scored against the stream's ground truth afterwards) | people labelled / in GT | "
           "visible GT joints labelled | mean error (cm) | median (cm) |", "|---|---|---|---|---|"]
     for name, k in (("depth teacher (`pipose label --teacher`)", "label_teacher"),
-                    ("MediaPipe + depth (`pipose label`)", "label_mediapipe")):
+                    ("MediaPipe + depth (`pipose label`)", "label_mediapipe"),
+                    ("teacher + MediaPipe (`pipose label --teacher --combine`)", "label_combined")):
         if k in S:
             s = S[k]
             L.append(f"| {name} | {s['people_labelled']} / {s['people_in_gt']} | {s['visible_joints_labelled_pct']} % | "
@@ -258,8 +277,11 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
            "robot_domain.date": today(), "robot_domain.machine": machine(), "robot_domain.config": c,
            "robot_domain.label_teacher": {k: v for k, v in S["label_teacher"].items() if k != "report"},
            "robot_domain.seconds": {k: v["seconds"] for k, v in S.items()}}
-    if "label_mediapipe" in S:
-        upd["robot_domain.label_mediapipe"] = {k: v for k, v in S["label_mediapipe"].items() if k != "report"}
+    for k in ("label_mediapipe", "label_combined"):
+        if k in S:
+            upd[f"robot_domain.{k}"] = {a: v for a, v in S[k].items() if a != "report"}
+    if "combined_labels" in ev:
+        upd["robot_domain.combined_labels_mpjpe_cm"] = round(ev["combined_labels"]["mpjpe_cm"], 2)
     update_json(upd, out_json)
 
 
