@@ -264,7 +264,9 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
             s = S[k]
             L.append(f"| {name} | {s['people_labelled']} / {s['people_in_gt']} | {s['visible_joints_labelled_pct']} % | "
                      f"{s['label_error_cm']} | {s['label_median_cm']} |")
-    L += ["", "Time per step here: " + ", ".join(f"{k} {v['seconds']:.0f} s" for k, v in S.items()) + "."]
+    L += ["", "Time per step here: " + ", ".join(f"{k} {v['seconds']:.0f} s" for k, v in S.items())
+          + f", evaluate {ev.get('seconds', 0):.0f} s; the whole loop "
+          f"{(sum(v['seconds'] for v in S.values()) + ev.get('seconds', 0)) / 60:.0f} min."]
     after = ev["after"]["mpjpe_cm"]
     met = after <= 0.7 * before and all(after < ev[k]["mpjpe_cm"] for k in ("no_pi", "mediapipe_labels") if k in ev)
     L += ["", f"Target (issue 13): MPJPE at least 30 % lower than before ({0.7 * before:.1f} cm) and lower than "
@@ -276,7 +278,7 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
                                                       if "mediapipe_labels" in ev else None),
            "robot_domain.date": today(), "robot_domain.machine": machine(), "robot_domain.config": c,
            "robot_domain.label_teacher": {k: v for k, v in S["label_teacher"].items() if k != "report"},
-           "robot_domain.seconds": {k: v["seconds"] for k, v in S.items()}}
+           "robot_domain.seconds": {**{k: v["seconds"] for k, v in S.items()}, "evaluate": ev.get("seconds")}}
     for k in ("label_mediapipe", "label_combined"):
         if k in S:
             upd[f"robot_domain.{k}"] = {a: v for a, v in S[k].items() if a != "report"}
