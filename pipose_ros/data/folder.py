@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import cv2
@@ -223,8 +224,10 @@ def read_folder(root: str | Path) -> tuple[dict, list[dict]]:
 
 
 def write_records(root: str | Path, frames: list[dict]) -> None:
-    """Atomically replace ``frames.jsonl`` (used by ``pipose label``)."""
+    """Atomically replace ``frames.jsonl`` (used by ``pipose label``); the previous one is kept
+    as ``frames.jsonl.bak``."""
     p = Path(root) / "frames.jsonl"
+    shutil.copyfile(p, p.with_suffix(".jsonl.bak"))
     tmp = p.with_suffix(".jsonl.tmp")
     tmp.write_text("".join(json.dumps(r) + "\n" for r in frames))
     os.replace(tmp, p)

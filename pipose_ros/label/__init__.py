@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -54,9 +53,16 @@ def run_mediapipe_lines(root: Path, lines: list[str], python: str) -> list[dict]
     return [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
 
 
-def run_mediapipe(root: Path, rel_paths: list[str], python: str) -> dict[str, list | None]:
-    """MediaPipe landmarks for each image (see :mod:`.mediapipe_worker`); {path: landmarks|None}."""
-    return {d["path"]: d["landmarks"] for d in run_mediapipe_lines(root, rel_paths, python)}
+def run_mediapipe(root: Path, recs: list[dict], log=print) -> dict[str, list | None]:
+    """MediaPipe Pose on the RGB images of the frame records ``recs`` of the dataset folder
+    ``root`` (see :mod:`.mediapipe_worker`): {rgb path: 33 landmarks [[u, v, visibility], …] in
+    pixels, or None}. Raises ``RuntimeError`` with the install hint when MediaPipe is not
+    installed, or when the worker fails."""
+    py = mediapipe_python()
+    if py is None:
+        raise RuntimeError(INSTALL_HINT)
+    log(f"MediaPipe Pose ({py}) on {len(recs)} frames…")
+    return {d["path"]: d["landmarks"] for d in run_mediapipe_lines(root, [r["rgb"] for r in recs], py)}
 
 
 def _keypoints_file(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -94,11 +100,7 @@ def label_folder(root: str | Path, keypoints: str = "mediapipe", evaluate: bool 
     J = len(KINECT14.names)
     source = keypoints
     if keypoints == "mediapipe":
-        py = mediapipe_python()
-        if py is None:
-            raise RuntimeError(INSTALL_HINT)
-        log(f"MediaPipe Pose ({py}) on {len(todo)} frames…")
-        lms = run_mediapipe(root, [r["rgb"] for r in todo], py)
+        lms = run_mediapipe(root, todo, log)
         source = "mediapipe+depth"
     elif keypoints != "gt":
         kp = _keypoints_file(Path(keypoints))
@@ -156,6 +158,5 @@ def label_folder(root: str | Path, keypoints: str = "mediapipe", evaluate: bool 
                     "per_joint_median_cm": {KINECT14.names[j]: (float(np.median(v)) if v else None)
                                             for j, v in enumerate(per_joint)}})
     else:
-        shutil.copyfile(root / "frames.jsonl", root / "frames.jsonl.bak")
         write_records(root, recs)
     return rep

@@ -34,7 +34,6 @@ but covered 42 % of the visible joints against the teacher's 74 %.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -152,12 +151,8 @@ def teacher_label_folder(root: str | Path, checkpoint: str | Path, cfg: TeacherL
     todo = [r for r in recs if relabel or (r.get("joints") is None and r.get("people") is None)]
     lms, merged = {}, Counter()
     if combine:
-        from . import INSTALL_HINT, mediapipe_python, run_mediapipe
-        py = mediapipe_python()
-        if py is None:
-            raise RuntimeError(INSTALL_HINT)
-        log(f"MediaPipe Pose ({py}) on {len(todo)} frames…")
-        lms = run_mediapipe(root, [r["rgb"] for r in todo], py)
+        from . import run_mediapipe
+        lms = run_mediapipe(root, todo, log)
     reasons: Counter = Counter()
     conf_all: list[np.ndarray] = []
     kept_per_joint = np.zeros(J)
@@ -220,7 +215,6 @@ def teacher_label_folder(root: str | Path, checkpoint: str | Path, cfg: TeacherL
         "thresholds": asdict(cfg), "backend": teacher.backend,
         **({"combined_with_mediapipe": dict(merged)} if combine else {}),
         "seconds": round(time.perf_counter() - t0, 1)})
-    shutil.copyfile(root / "frames.jsonl", root / "frames.jsonl.bak")
     write_records(root, recs)
     (root / "label_report.json").write_text(json.dumps(rep, indent=1))
     log(report_text(rep))

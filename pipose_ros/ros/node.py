@@ -155,6 +155,15 @@ def check_parameter(name: str, value) -> str | None:
     return None
 
 
+def check_parameters(values: dict) -> None:
+    """Raise ``ValueError`` naming the first parameter in ``values`` ({name: value}) whose value
+    :func:`check_parameter` refuses."""
+    for name, value in values.items():
+        err = check_parameter(name, value)
+        if err:
+            raise ValueError(f"parameter {err}")
+
+
 def _descriptor(name: str) -> ParameterDescriptor:
     default, desc, rules = PARAMS[name]
     note = "" if rules.get("live") else (" (read at start only)" if rules.get("start") else
@@ -195,12 +204,9 @@ class PoseNode(LifecycleNode):
         self.add_on_set_parameters_callback(self._on_set_parameters)
         for name, (default, _, _) in PARAMS.items():
             self.declare_parameter(name, default, _descriptor(name))
+        # kept current by _on_set_parameters from here on (configure reads it)
         self.p = {n: self.get_parameter(n).value for n in PARAMS}
-        for name, value in self.p.items():  # overrides that skipped the callback (e.g. from a YAML file)
-            err = check_parameter(name, value)
-            if err:
-                raise ValueError(f"parameter {err}")
-        self.joint_set = get_joint_set(self.p["joint_set"])
+        check_parameters(self.p)  # overrides that skipped the callback (e.g. from a YAML file)
         self.est = None  # the loaded model(s): set by configure, released by cleanup
         self.detector = None
         self.configure_error: str | None = None  # why the last configure failed (None: it did not)
@@ -242,7 +248,6 @@ class PoseNode(LifecycleNode):
     def on_configure(self, state) -> TransitionCallbackReturn:
         """Read the parameters, load the model(s) and detector, create the publishers. A model
         or parameter that cannot be used: one-line error, FAILURE (back to unconfigured)."""
-        self.p = {n: self.get_parameter(n).value for n in PARAMS}
         try:
             self._load()
         except Exception as e:  # noqa: BLE001 - any load error fails the transition, with its reason
@@ -263,9 +268,7 @@ class PoseNode(LifecycleNode):
         self._worker = threading.Thread(target=self._work, name="pipose_infer", daemon=True)
         self._worker.start()
         self._subscribe()
-        self.get_logger().info("active: subscribed to " + ", ".join(
-            self.resolve_topic_name(t) for t in (("image", "camera_info") if self.p["mode"] == "rgb" else
-                                                 ("image", "camera_info", "depth/image", "depth/camera_info"))))
+        self.get_logger().info("active: subscribed to " + ", ".join(s.topic_name for s in self._subs))
         return ret
 
     def on_deactivate(self, state) -> TransitionCallbackReturn:
@@ -308,10 +311,6 @@ class PoseNode(LifecycleNode):
     def _load(self) -> None:
         """configure: the model(s), detector, tracker and publishers from ``self.p``."""
         p = self.p
-        for name, value in p.items():
-            err = check_parameter(name, value)
-            if err:
-                raise ValueError(f"parameter {err}")
         self.joint_set = get_joint_set(p["joint_set"])
         ck = p["checkpoint"] or default_model("pipose_student_kinect14.pt")
         tck = None
@@ -667,9 +666,7 @@ class PoseNode(LifecycleNode):
             st.level = DiagnosticStatus.ERROR if self.configure_error else DiagnosticStatus.STALE
             st.message = self.configure_error or f"{self.state} (lifecycle): not subscribed, no estimates"
             st.values = [KeyValue(key="lifecycle_state", value=self.state)]
-            arr = DiagnosticArray(status=[st])
-            arr.header.stamp = self.get_clock().now().to_msg()
-            self.diag_pub.publish(arr)
+            self._publish_diagnostics(st)
             return
         s = self.stats
         p50 = {k: float(np.median(v)) if v else float("nan") for k, v in self.stage_ms.items()}
@@ -703,7 +700,10 @@ class PoseNode(LifecycleNode):
             *((f"dropped_{k}", n) for k, n in sorted(self.drop_counts.items())),
             *((("sync_offset_ms", f"{self._sync_offset_ms():.1f}"),) if self.p["mode"] == "rgbd" else ()),
             ("backend", self.est.backend), ("mode", self.p["mode"]))]
-        arr = DiagnosticArray(status=[st])
+        self._publish_diagnostics(st)
+
+    def _publish_diagnostics(self, status: DiagnosticStatus) -> None:
+        arr = DiagnosticArray(status=[status])
         arr.header.stamp = self.get_clock().now().to_msg()
         self.diag_pub.publish(arr)
 

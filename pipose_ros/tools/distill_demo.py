@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -74,21 +73,14 @@ def _record(work: Path, stream: Path, rate: float, log: Path) -> dict:
     bag = work / "bag"
     if bag.exists():
         shutil.rmtree(bag)
+    from ..data.folder import read_folder
+    from .record import record_camera
+
+    n = len(read_folder(stream)[1])  # each frame published once
     with open(log, "a") as f:
-        rec = subprocess.Popen(CLI + ["record", str(bag)], cwd=work, stdout=subprocess.PIPE, stderr=f, text=True)
-        try:
-            from ..data.folder import read_folder
-            n = len(read_folder(stream)[1])  # each frame published once
-            cam_out = _run(["synthetic-camera", "--folder", stream, "--rate", rate, "--wait-subscribers", 60,
-                            "--gt", work / "stream_gt.jsonl", "--count", n], work, log)
-            time.sleep(2.0)
-        finally:
-            rec.send_signal(signal.SIGINT)
-            out, _ = rec.communicate(timeout=300)
-    if rec.returncode != 0:
-        raise RuntimeError(f"pipose record failed (exit {rec.returncode}), see {log}")
-    stats = json.loads(out.strip().splitlines()[-1])
-    cam = json.loads(cam_out.strip().splitlines()[-1])
+        stats, cam = record_camera(bag, ["--folder", stream, "--rate", rate, "--wait-subscribers", 60,
+                                         "--gt", work / "stream_gt.jsonl", "--count", n], cwd=work, stderr=f,
+                                   timeout=300)
     return {"published": cam["published"], "rate_hz": cam["rate_hz"], "written": stats["written"],
             "bag_mb": round(sum(p.stat().st_size for p in bag.iterdir()) / 1e6, 1)}
 
@@ -166,12 +158,13 @@ def run(work: Path, frames: int = 1800, rate: float = 15.0, every: int = 3, test
                             "steps": steps, "mix_ratio": mix_ratio, "batch_size": batch_size, "width": width,
                             "student": str(student), "teacher": str(teacher_pt)}, "steps": {}}
     S = res["steps"]
-    data = lambda out, n, seed, dom: _run(["data", "--domain", dom, "--synthetic", n, "--data-seed", seed,  # noqa: E731
-                                           "--out", out, "--width", width, "--workers", 2], work, log)
-    S["render_stream"] = _step(work, "render_stream", lambda: data(work / "stream", frames, 4100, "robot") and None)
-    S["render_test"] = _step(work, "render_test", lambda: data(work / "test", test_frames, 4200, "robot") and None)
+    def data(out: Path, n: int, seed: int, dom: str) -> None:
+        _run(["data", "--domain", dom, "--synthetic", n, "--data-seed", seed, "--out", out, "--width", width,
+              "--workers", 2], work, log)
+    S["render_stream"] = _step(work, "render_stream", lambda: data(work / "stream", frames, 4100, "robot"))
+    S["render_test"] = _step(work, "render_test", lambda: data(work / "test", test_frames, 4200, "robot"))
     if mix_data is None:
-        S["render_mix"] = _step(work, "render_mix", lambda: data(work / "mix", mix_frames, 4300, "train") and None)
+        S["render_mix"] = _step(work, "render_mix", lambda: data(work / "mix", mix_frames, 4300, "train"))
         mix_data = work / "mix"
     S["record"] = _step(work, "record", lambda: _record(work, work / "stream", rate, log))
     S["from_bag"] = _step(work, "from_bag", lambda: {"out": _run(["dataset", "from-bag", work / "bag", work / "ds",

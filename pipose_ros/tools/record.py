@@ -288,35 +288,56 @@ def main(args) -> int:
     return 0
 
 
+def record_camera(bag: Path, camera_args: list, record_args: tuple = (), env: dict | None = None,
+                  cwd: Path | None = None, stderr=None, timeout: float = 120.0) -> tuple[dict, dict]:
+    """Run ``pipose record BAG`` while ``pipose synthetic-camera CAMERA_ARGS`` publishes, each in
+    its own process; 2 s after the camera has finished the recorder gets Ctrl-C.
+
+    Args:
+        stderr: an open file for both processes' logs (None: kept for the error message).
+        timeout: seconds the recorder may take to close the bag after Ctrl-C.
+    Returns: (the recorder's summary, the camera's summary) — the JSON line each prints last
+        (``received``/``written`` per topic; ``published``, ``rate_hz``).
+    Raises: ``RuntimeError`` naming the process that failed (with the end of its log when kept).
+    """
+    import json
+    import signal
+    import subprocess
+
+    cli = [sys.executable, "-m", "pipose_ros.cli"]
+    err_to = stderr if stderr is not None else subprocess.PIPE
+    rec = subprocess.Popen(cli + ["record", str(bag), *map(str, record_args)], env=env, cwd=cwd,
+                           stdout=subprocess.PIPE, stderr=err_to, text=True)
+    try:
+        cam = subprocess.run(cli + ["synthetic-camera", *map(str, camera_args)], env=env, cwd=cwd,
+                             stdout=subprocess.PIPE, stderr=err_to, text=True)
+        time.sleep(2.0)
+    finally:
+        rec.send_signal(signal.SIGINT)
+        out, rec_err = rec.communicate(timeout=timeout)
+    for name, p, err in (("synthetic-camera", cam, cam.stderr), ("record", rec, rec_err)):
+        if p.returncode != 0:
+            raise RuntimeError(f"pipose {name} failed (exit {p.returncode})" + (f": {err[-1000:]}" if err else ""))
+    return json.loads(out.strip().splitlines()[-1]), json.loads(cam.stdout.strip().splitlines()[-1])
+
+
 def bench(seconds: float, rate: float, size: tuple[int, int], best_effort: bool, storage: str,
           workdir: Path, profile: Path | None = None) -> dict:
     """Publish ``pipose synthetic-camera`` for ``seconds`` at ``rate`` while ``pipose record``
     records it; returns published vs written per topic, bag size and the achieved rate."""
     import json
     import os
-    import signal
-    import subprocess
 
-    cli = [sys.executable, "-m", "pipose_ros.cli"]
     bag = workdir / "bench_bag"
     env = dict(os.environ)
     env.pop("FASTDDS_DEFAULT_PROFILES_FILE", None)
     if profile is not None:
         env["FASTDDS_DEFAULT_PROFILES_FILE"] = str(profile)
-    rec = subprocess.Popen(cli + ["record", str(bag), "--overwrite", "--storage", storage], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     n = int(seconds * rate)
-    cam_cmd = cli + ["synthetic-camera", "--size", str(size[0]), str(size[1]), "--frames", "10", "--count", str(n),
-                     "--rate", str(rate), "--wait-subscribers", "60", "--gt", str(workdir / "published.jsonl")] \
-        + (["--best-effort"] if best_effort else [])
-    cam = subprocess.run(cam_cmd, capture_output=True, text=True, env=env)
-    time.sleep(2.0)
-    rec.send_signal(signal.SIGINT)
-    out, err = rec.communicate(timeout=120)
-    if cam.returncode != 0 or rec.returncode != 0:
-        raise RuntimeError(f"bench failed: {cam.stderr[-1000:]} {err[-1000:]}")
-    stats = json.loads(out.strip().splitlines()[-1])
-    cam_out = json.loads(cam.stdout.strip().splitlines()[-1])
+    stats, cam_out = record_camera(
+        bag, ["--size", size[0], size[1], "--frames", 10, "--count", n, "--rate", rate, "--wait-subscribers", 60,
+              "--gt", workdir / "published.jsonl"] + (["--best-effort"] if best_effort else []),
+        ("--overwrite", "--storage", storage), env=env)
     published = cam_out["published"]
     size_mb = sum(f.stat().st_size for f in bag.iterdir()) / 1e6
     # which published stamps are missing from the bag, per topic (startup race or steady state?)
