@@ -164,10 +164,9 @@ class PersonDetector:
         path = Path(onnx_path) if onnx_path else model_path("blazepose/pose_detection.onnx")
         if not path.is_file():
             raise FileNotFoundError(f"{path} missing: run `make blazepose-onnx` (see docs/BACKBONES.md)")
-        so = ort.SessionOptions()
-        if threads:
-            so.intra_op_num_threads = int(threads)
-        self.session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+        from .backends.ort import session_options
+
+        self.session = ort.InferenceSession(str(path), session_options(threads), providers=["CPUExecutionProvider"])
         self.input_name = self.session.get_inputs()[0].name
         self.anchors = ssd_anchors()
         self.min_score = float(min_score)

@@ -17,6 +17,26 @@ PROVIDERS = {
 }
 
 
+def session_options(threads: int = 0):
+    """ONNX Runtime session options for a node that shares its cores.
+
+    Intra-op worker threads do not busy-wait between operators (``allow_spinning`` 0): with
+    spinning on, the student's and the detector's thread pools and the DDS receive threads fight
+    for 2 cores, and the live node of ``pipose benchmark`` fell from ~28 to ~17 Hz output, with
+    latency p95 ~77 → ~125 ms (measured 2026-11-30, docs/BENCHMARKS.md).
+
+    Args:
+        threads: intra-op threads (0 = ONNX Runtime's default, one per core).
+    """
+    so = ort.SessionOptions()
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if threads:
+        so.intra_op_num_threads = int(threads)
+    so.log_severity_level = 3
+    return so
+
+
 class OrtNetwork:
     """An exported model on ONNX Runtime.
 
@@ -32,11 +52,7 @@ class OrtNetwork:
     """
 
     def __init__(self, path: str | Path, providers: str = "cpu", threads: int = 0):
-        so = ort.SessionOptions()
-        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if threads:
-            so.intra_op_num_threads = threads
-        so.log_severity_level = 3
+        so = session_options(threads)
         plist = list(PROVIDERS[providers])
         missing = [p for p in plist[:-1] if p not in ort.get_available_providers()]
         if missing:
