@@ -257,3 +257,18 @@ def test_config_defaults_in_one_place():
     assert set(yaml_params) == set(params)
     for k, v in yaml_params.items():
         assert v == params[k] or (k in ("checkpoint", "teacher_checkpoint") and v == ""), k
+
+
+def test_onnxruntime_sessions_do_not_busy_wait():
+    """Student, teacher and detector sessions share the node's cores with DDS: their intra-op
+    threads must not spin (docs/BENCHMARKS.md, 2026-11-30: spinning halved the live output rate)."""
+    from pipose_ros.backends.ort import session_options
+    from pipose_ros.detect import PersonDetector
+
+    assert session_options().get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert session_options(3).intra_op_num_threads == 3
+    try:
+        det = PersonDetector()
+    except FileNotFoundError:
+        pytest.skip("BlazePose detector not converted (make blazepose-onnx)")
+    assert det.session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning") == "0"
