@@ -128,7 +128,7 @@ def cmd_train(args) -> int:
                        alpha_ramp=args.alpha_ramp, fg_weight=args.fg_weight, pi_kind=args.pi_loss,
                        pi_sigmoid=args.pi_sigmoid, attention=args.attention, mask_weight=args.mask_weight,
                        seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask,
-                       bg_dropout=args.bg_dropout)
+                       bg_dropout=args.bg_dropout, backbone_lr=args.backbone_lr)
     teacher = None
     if args.kind == "student":
         if not args.teacher:
@@ -789,6 +789,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--lr", type=float, default=None,
                    help=f"learning rate (default TrainConfig.lr = {TrainConfig.lr:g}; with --init FINETUNE_LR = "
                         f"{FINETUNE_LR:g})")
+    t.add_argument("--backbone-lr", type=float, default=TrainConfig.backbone_lr,
+                   help="backbones' learning rate as a fraction of --lr (0 = frozen; the SPDH head always at --lr): "
+                        "keeps what a backbone pretrained on real photos knows")
     t.add_argument("--warmup", type=float, default=None,
                    help=f"fraction of steps with a linear learning-rate warm-up (default 0; with --init "
                         f"FINETUNE_WARMUP = {FINETUNE_WARMUP:g})")

@@ -143,3 +143,29 @@ def test_estimator_canonical_camera_scales_depth_with_focal_length(tmp_path):
     K2[0, 0] = K2[1, 1] = 500.0
     a, b = est.estimate(rgb, K1)[0], est.estimate(rgb, K2)[0]
     assert np.allclose(b.joints[:, 2], 2 * a.joints[:, 2], rtol=1e-4) and np.allclose(a.uv, b.uv)
+
+
+def test_backbone_learning_rate_and_freezing():
+    """--backbone-lr: backbones at a fraction of the head's rate; 0 freezes them (no gradient,
+    batch norm kept in eval mode) while the SPDH head still learns."""
+    from pipose_ros.train.trainer import param_groups, train_mode
+
+    model = build_model(ModelConfig(kind="baseline"))
+    groups = param_groups(model, 1e-3, 0.1)
+    assert [g["lr"] for g in groups] == [1e-3, pytest.approx(1e-4)]
+    n_back = sum(p.numel() for p in model.backbone.parameters())
+    assert sum(p.numel() for p in groups[1]["params"]) == n_back
+    assert sum(p.numel() for g in groups for p in g["params"]) == sum(p.numel() for p in model.parameters())
+    with pytest.raises(ValueError):
+        param_groups(model, 1e-3, -1.0)
+
+    data = synthetic_set(32, 8, workers=1, progress=False)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    trained, s = train("baseline", data, ModelConfig(kind="baseline"), SPDHConfig(sigma_mm=100),
+                       TrainConfig(steps=3, batch_size=4, backbone_lr=0.0), init=model, log=lambda *_: None)
+    assert s["backbone_lr"] == 0.0
+    assert not any(p.requires_grad for p in trained.backbone.parameters())
+    changed = {k for k, v in trained.state_dict().items() if not torch.equal(v, before[k])}
+    assert changed and all(k.startswith("head.") for k in changed), sorted(changed)[:5]
+    train_mode(trained, 0.0)
+    assert trained.head.training and not trained.backbone.training

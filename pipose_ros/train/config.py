@@ -36,6 +36,7 @@ class TrainConfig:
     batch_size: int = 16
     lr: float = 1e-3
     warmup: float = 0.0  # fraction of steps over which the learning rate ramps up linearly from 0
+    backbone_lr: float = 1.0  # backbones' learning rate = backbone_lr × lr (0 = frozen; the head always at lr)
     alpha: float = 20.0  # L_PI weight: 20 puts L_PI at 14–25 % of the loss at the start (docs/RESULTS.md
     #                      "Loss balance"); 1 left it near 1 % (issue 10's student), i.e. almost no distillation
     fg_weight: float = 20.0  # L_PE foreground weight (0 = seed 000's plain masked MSE)

@@ -104,6 +104,42 @@ def _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a, opt, sch
     return l_pe.item(), l_pi.item(), l_mask.item()
 
 
+BACKBONES = ("backbone.", "rgb.", "hall.")  # parameter prefixes of F_depth / F_rgb / F_hall (model/nets.py)
+
+
+def param_groups(model: torch.nn.Module, lr: float, backbone_lr: float = 1.0) -> list[dict]:
+    """Adam parameter groups: the backbones (F_depth, F_rgb, F_hall) at ``backbone_lr`` × ``lr``,
+    everything else (the SPDH head) at ``lr``. ``backbone_lr`` 0 freezes the backbones
+    (``requires_grad`` off: no gradient is computed through them). The usual transfer-learning
+    knob for backbones pretrained on real images that should keep what they know (issue 10).
+    Raises ``ValueError`` for a negative ``backbone_lr``."""
+    if backbone_lr < 0:
+        raise ValueError(f"backbone_lr must be >= 0, got {backbone_lr}")
+    back, rest = [], []
+    for name, p in model.named_parameters():
+        if name.startswith(BACKBONES):
+            if backbone_lr == 0:
+                p.requires_grad_(False)
+            else:
+                back.append(p)
+        else:
+            rest.append(p)
+    groups = [{"params": rest, "lr": lr}]
+    if back:
+        groups.append({"params": back, "lr": lr * backbone_lr})
+    return groups
+
+
+def train_mode(model: torch.nn.Module, backbone_lr: float) -> None:
+    """``model.train()``, with frozen backbones (``backbone_lr`` 0) kept in eval mode so that
+    their batch-norm statistics stay the pretrained ones."""
+    model.train()
+    if backbone_lr == 0:
+        for name, m in model.named_children():
+            if name + "." in BACKBONES:
+                m.eval()
+
+
 def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConfig,
           tcfg: TrainConfig, teacher: torch.nn.Module | None = None,
           init: torch.nn.Module | None = None, device: str = "auto",
@@ -170,7 +206,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
                           bg_dropout=tcfg.bg_dropout if kind == "teacher" else 0.0)
     if len(ds) // world < tcfg.batch_size:
         raise ValueError(f"{len(ds)} samples are fewer than one batch of {tcfg.batch_size} per process")
-    opt = torch.optim.Adam(model.parameters(), lr=tcfg.lr)
+    opt = torch.optim.Adam(param_groups(model, tcfg.lr, tcfg.backbone_lr), lr=tcfg.lr)
     milestones = [int(tcfg.steps * 0.5), int(tcfg.steps * 0.75)]
     if tcfg.warmup > 0:  # linear warm-up over the first warmup·steps, then the same steps down
         n_warm = max(1, int(tcfg.steps * tcfg.warmup))
@@ -210,7 +246,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
                     "elapsed": elapsed + time.time() - t0, "hist": hist}, tmp)
         tmp.replace(resume_path)
 
-    model.train()
+    train_mode(model, tcfg.backbone_lr)
     t0 = time.time()
     last_val = None
     limit = min(tcfg.steps, stop_after if stop_after is not None else tcfg.steps)
@@ -241,7 +277,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
                 bar.set_postfix(pe=f"{np.mean(hist['pe'][-10:]):.3f}", pi=f"{np.mean(hist['pi'][-10:]):.4f}")
             if val is not None and rank == 0 and (step % val[1] == 0 or step == tcfg.steps):
                 last_val = _validate(model, kind, val[0], spdh_cfg, dev, step, elapsed + time.time() - t0, val_csv)
-                model.train()
+                train_mode(model, tcfg.backbone_lr)
                 log(f"step {step}: validation MPJPE {last_val['mpjpe_cm']:.2f} cm, mAP@10 {last_val['map@10']:.1f}")
             if tcfg.save_every and step % tcfg.save_every == 0 and step < tcfg.steps:
                 snapshot(resume_at)
@@ -261,7 +297,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
     model.eval()
     summary = {
         "kind": kind, "steps": tcfg.steps, "finished": finished, "batch_size": tcfg.batch_size,
-        "processes": world, "lr": tcfg.lr, "warmup": tcfg.warmup, "epochs": epoch, "train_samples": len(data),
+        "processes": world, "lr": tcfg.lr, "backbone_lr": tcfg.backbone_lr, "warmup": tcfg.warmup, "epochs": epoch, "train_samples": len(data),
         "wall_clock_s": round(wall, 1),
         "initial_pe": float(np.mean(hist["pe"][:5])), "final_pe": float(np.mean(hist["pe"][-tail:])),
         "final_pi": float(np.mean(hist["pi"][-tail:])), "final_mask": float(np.mean(hist["mask"][-tail:])),
