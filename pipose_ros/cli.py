@@ -134,7 +134,13 @@ def cmd_train(args) -> int:
         if not args.teacher:
             print("pipose train student: --teacher CHECKPOINT is required", file=sys.stderr)
             return 2
-        teacher, _ = load_checkpoint(args.teacher)
+        teacher, t_meta = load_checkpoint(args.teacher)
+        from .train.trainer import teacher_geometry
+        try:
+            teacher_geometry(teacher, t_meta["spdh_config"], spdh)
+        except ValueError as e:
+            print(f"pipose train student: {e}", file=sys.stderr)
+            return 2
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     resume = out.with_name(out.stem + ".partial.pt")
@@ -790,8 +796,8 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"learning rate (default TrainConfig.lr = {TrainConfig.lr:g}; with --init FINETUNE_LR = "
                         f"{FINETUNE_LR:g})")
     t.add_argument("--backbone-lr", type=float, default=TrainConfig.backbone_lr,
-                   help="backbones' learning rate as a fraction of --lr (0 = frozen; the SPDH head always at --lr): "
-                        "keeps what a backbone pretrained on real photos knows")
+                   help="learning rate of F_rgb / F_depth as a fraction of --lr (0 = frozen; the SPDH head and "
+                        "F_hall always at --lr): keeps what a backbone pretrained on real photos knows")
     t.add_argument("--warmup", type=float, default=None,
                    help=f"fraction of steps with a linear learning-rate warm-up (default 0; with --init "
                         f"FINETUNE_WARMUP = {FINETUNE_WARMUP:g})")

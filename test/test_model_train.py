@@ -169,3 +169,28 @@ def test_backbone_learning_rate_and_freezing():
     assert changed and all(k.startswith("head.") for k in changed), sorted(changed)[:5]
     train_mode(trained, 0.0)
     assert trained.head.training and not trained.backbone.training
+
+
+def test_student_learns_from_a_teacher_trained_at_another_crop_size():
+    """A 256×192 depth teacher teaches a 128×96 student: the teacher sees each crop resized to
+    its size, its features are resized to the student's grid for L_PI; depth normalisation must
+    agree (canonical f_c per pixel), else a clear error."""
+    from pipose_ros.train.trainer import teacher_geometry
+
+    teacher = build_model(ModelConfig(kind="teacher")).eval()
+    student_spdh = SPDHConfig(width=128, height=96, canonical_fx=100, sigma_mm=100)
+    with pytest.raises(ValueError, match="--canonical-fx 50"):
+        teacher_geometry(teacher, SPDHConfig(width=256, height=192, canonical_fx=100), student_spdh)
+    with pytest.raises(ValueError, match="aspect"):
+        teacher_geometry(teacher, SPDHConfig(width=256, height=256, canonical_fx=200), student_spdh)
+    teacher_geometry(teacher, SPDHConfig(width=256, height=192, canonical_fx=200), student_spdh)
+    seen = []
+    teacher.register_forward_pre_hook(lambda m, args: seen.append(tuple(args[0].shape[-2:])))
+    data = synthetic_set(33, 4, workers=1, progress=False)
+    student, s = train("student", data, ModelConfig(), student_spdh,
+                       TrainConfig(steps=2, batch_size=2, backbone_lr=0.0), teacher=teacher, log=lambda *_: None)
+    assert seen and set(seen) == {(192, 256)}
+    assert np.isfinite(s["final_pi"]) and s["final_pi"] > 0
+    # backbone_lr 0 freezes F_rgb; F_hall (it has to learn) still trains
+    assert not any(p.requires_grad for p in student.rgb.parameters())
+    assert all(p.requires_grad for p in student.hall.parameters())

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from tqdm import tqdm
 
 from ..checkpoint import pick_device
@@ -62,8 +63,41 @@ def _epoch_batches(n: int, bs: int, seed: int, epoch: int, rank: int, world: int
 
 
 def _teacher_input(teacher: torch.nn.Module, batch: dict, dev) -> torch.Tensor:
-    """Depth for the depth teacher; RGB for an RGB teacher (the control run, seed 001 §6.2.2)."""
-    return _model_input("baseline" if teacher.cfg.kind == "baseline" else "teacher", batch, dev)
+    """Depth for the depth teacher; RGB for an RGB teacher (the control run, seed 001 §6.2.2).
+
+    A teacher trained at another input size (``teacher.spdh``, set by :func:`teacher_geometry`)
+    gets the same crop resized to its size — the same virtual camera at another resolution
+    (nearest-neighbour for depth, area for RGB)."""
+    rgb = teacher.cfg.kind == "baseline"
+    x = _model_input("baseline" if rgb else "teacher", batch, dev)
+    t = getattr(teacher, "spdh", None)
+    if t is not None and tuple(x.shape[-2:]) != (t.height, t.width):
+        x = F.interpolate(x, size=(t.height, t.width), mode="area" if rgb else "nearest")
+    return x
+
+
+def teacher_geometry(teacher: torch.nn.Module, teacher_spdh: SPDHConfig, student_spdh: SPDHConfig) -> None:
+    """Let a frozen teacher trained at another crop size teach a student (e.g. a 96×96 depth
+    teacher, a 192×192 student): the teacher sees each crop resized to its own size, and its
+    distilled features are resized to the student's grid before L_PI (:func:`_step`).
+
+    Both must normalise depth alike: canonical SPDH with the same f_c per input pixel
+    (``canonical_fx / width``: e.g. 100 at 96 px and 200 at 192 px) and the same aspect ratio —
+    then a resized crop has exactly the depth values the teacher was trained on.
+
+    Raises:
+        ValueError: different aspect ratio, or a different canonical focal length per pixel.
+    """
+    t, s = teacher_spdh, student_spdh
+    if (t.width, t.height) != (s.width, s.height):
+        if abs(t.width / t.height - s.width / s.height) > 1e-6:
+            raise ValueError(f"teacher input {t.width}x{t.height} and student input {s.width}x{s.height} "
+                             "differ in aspect ratio")
+        if abs(t.canonical_fx / t.width - s.canonical_fx / s.width) > 1e-6:
+            raise ValueError(f"teacher canonical_fx {t.canonical_fx:g} at {t.width} px and student "
+                             f"{s.canonical_fx:g} at {s.width} px normalise depth differently: use "
+                             f"--canonical-fx {t.canonical_fx * s.width / t.width:g}")
+    teacher.spdh = t
 
 
 def _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a, opt, sched, scaler, amp):
@@ -90,8 +124,10 @@ def _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a, opt, sch
                 uvp = torch.stack([K[:, None, 0, 0] * joints[..., 0] / z + K[:, None, 0, 2],
                                    K[:, None, 1, 1] * joints[..., 1] / z + K[:, None, 1, 2]], -1)
                 att = attention_map(uvp, jmask, x.shape[-2], x.shape[-1])
-            l_pi = pi_loss(distill_features(t_out, stage), distill_features(out, stage),
-                           tcfg.pi_kind, tcfg.pi_sigmoid, attention=att)
+            f_t, f_s = distill_features(t_out, stage), distill_features(out, stage)
+            if f_t.shape[-2:] != f_s.shape[-2:]:  # a teacher at another crop size (teacher_geometry)
+                f_t = F.interpolate(f_t, size=f_s.shape[-2:], mode="bilinear", align_corners=False)
+            l_pi = pi_loss(f_t, f_s, tcfg.pi_kind, tcfg.pi_sigmoid, attention=att)
             loss = loss + a * l_pi
             if tcfg.mask_weight > 0:
                 l_mask = mask_loss(out["embedding"], batch["fg"].to(dev))
@@ -104,14 +140,16 @@ def _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a, opt, sch
     return l_pe.item(), l_pi.item(), l_mask.item()
 
 
-BACKBONES = ("backbone.", "rgb.", "hall.")  # parameter prefixes of F_depth / F_rgb / F_hall (model/nets.py)
+BACKBONES = ("backbone.", "rgb.")  # parameter prefixes of F_depth / F_rgb (model/nets.py); F_hall is "hall."
 
 
 def param_groups(model: torch.nn.Module, lr: float, backbone_lr: float = 1.0) -> list[dict]:
-    """Adam parameter groups: the backbones (F_depth, F_rgb, F_hall) at ``backbone_lr`` × ``lr``,
-    everything else (the SPDH head) at ``lr``. ``backbone_lr`` 0 freezes the backbones
-    (``requires_grad`` off: no gradient is computed through them). The usual transfer-learning
-    knob for backbones pretrained on real images that should keep what they know (issue 10).
+    """Adam parameter groups: the backbones that see their input as it is (F_depth of the
+    teacher and of the baseline's ``backbone``, the student's F_rgb) at ``backbone_lr`` × ``lr``;
+    everything else — the SPDH head and the student's F_hall, which has to learn to hallucinate
+    depth features — at ``lr``. ``backbone_lr`` 0 freezes those backbones (``requires_grad``
+    off: no gradient is computed through them). The usual transfer-learning knob for backbones
+    pretrained on real images that should keep what they know (issue 10).
     Raises ``ValueError`` for a negative ``backbone_lr``."""
     if backbone_lr < 0:
         raise ValueError(f"backbone_lr must be >= 0, got {backbone_lr}")
