@@ -665,7 +665,15 @@ def cmd_realcheck_2d(args) -> int:
     """2D PCK@0.2 on real labelled photos, the student and MediaPipe Pose full on the same boxes."""
     from .estimator import PoseEstimator
     from .label import mediapipe_python
-    from .label.realcheck2d import run
+    from .label.realcheck2d import pretrained_heatmaps, run
+    if args.blazepose_heatmaps:
+        res = pretrained_heatmaps(args.folder, args.blazepose_heatmaps)
+        res["command"] = "pipose " + " ".join(sys.argv[1:])
+        for size, r in res["sizes"].items():
+            print(f"BlazePose GHUM heatmaps (pretrained, no training), {size}x{size} crops: "
+                  f"PCK@0.2 {r['pck02']:.1f} % ({res['people']} people)")
+        _write_json(args.json, res)
+        return 0
     est = PoseEstimator.from_checkpoint(args.checkpoint, device="cpu", min_confidence=0.0)
     py = mediapipe_python()
     if py is None:
@@ -1002,6 +1010,9 @@ def main(argv: list[str] | None = None) -> int:
     r2.add_argument("--checkpoint", type=Path, default=Path("models/pipose_student_kinect14.pt"))
     r2.add_argument("--json", type=Path)
     r2.add_argument("--record", action="store_true", help="write the numbers to docs/results.json and docs/RESULTS.md")
+    r2.add_argument("--blazepose-heatmaps", type=int, nargs="+", metavar="SIZE",
+                    help="instead: PCK@0.2 of the pretrained BlazePose heatmaps (no training) on SIZE x SIZE "
+                         "person crops — what a crop size leaves of the backbone's knowledge")
     r2.set_defaults(func=cmd_realcheck_2d)
 
     sh = sub.add_parser("ship-teacher", help="ship a depth-teacher run as models/pipose_teacher_kinect14.pt "

@@ -72,3 +72,42 @@ def test_run_scores_an_estimator_on_the_boxes(tmp_path):
 
     res = run(tmp_path, Perfect(load_people(tmp_path)))
     assert res["people"] == 2 and res["student"]["pck02"] == 100.0 and res["mediapipe_full"] is None
+
+
+def test_pretrained_heatmaps_maps_heatmap_peaks_back_to_the_photo(tmp_path, monkeypatch):
+    """--blazepose-heatmaps: a landmark's heatmap arg-max (stride 4, in the person's crop) lands
+    at the right photo pixel and is scored with the labels (fake network: every peak at the
+    centre cell; the left shoulder is labelled there, the right hip far away)."""
+    import torch
+
+    from pipose_ros.camera import CropView
+    from pipose_ros.label import realcheck2d
+    from pipose_ros.model import backbones
+
+    class Fake(torch.nn.Module):
+        OUT_CHANNELS = 48 + 39
+
+        def forward(self, x):
+            b, _, h, w = x.shape
+            f = torch.zeros(b, self.OUT_CHANNELS, h // 4, w // 4)
+            f[:, :, h // 8, w // 8] = 1.0
+            return f, []
+
+    monkeypatch.setattr(backbones, "BlazePoseBackbone", Fake)
+    (tmp_path / "coco").mkdir()
+    cv2.imwrite(str(tmp_path / "coco" / "a.jpg"), np.full((200, 160, 3), 90, np.uint8))
+    box = [40, 40, 60, 120]  # x, y, w, h
+    view = CropView.around([40, 40, 100, 160], 64, 64, scale=1.25)
+    centre = view.to_source(np.array([(8 + 0.5) * 4 - 0.5, (8 + 0.5) * 4 - 0.5]))
+    kp = np.zeros((17, 3))
+    kp[5] = (*centre, 2)   # left shoulder: at the peak
+    kp[12] = (95, 155, 2)  # right hip: far from it
+    (tmp_path / "coco" / "test_coco.json").write_text(json.dumps({
+        "images": [{"id": 1, "file_name": "a.jpg"}],
+        "annotations": [{"image_id": 1, "keypoints": kp.ravel().tolist(), "num_keypoints": 2, "iscrowd": 0,
+                         "bbox": box}]}))
+    res = realcheck2d.pretrained_heatmaps(tmp_path, sizes=(64,))
+    assert res["people"] == 1
+    pj = res["sizes"][64]["per_joint"]
+    assert pj["left_shoulder"] == 100.0 and pj["right_hip"] == 0.0 and pj["neck"] is None
+    assert res["sizes"][64]["pck02"] == 50.0
