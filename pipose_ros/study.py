@@ -438,6 +438,12 @@ def _record_synth_v2(ck: dict, v2: dict, role: str) -> None:
     ck["training"]["eval_synth_v2"] = ev
 
 
+def _backbone_lr(t: dict) -> str:
+    """" (F_rgb frozen)" / " (F_rgb ×0.1)" from a training summary's ``backbone_lr`` (1 or absent: "")."""
+    b = t.get("backbone_lr", 1.0)
+    return "" if b == 1.0 else (" (F_rgb / F_depth frozen)" if b == 0 else f" (F_rgb / F_depth ×{b:g})")
+
+
 def _epochs(t: dict) -> float:
     """Epochs of a run from its training summary: steps × batch / training samples."""
     return t.get("steps", 0) * t.get("batch_size", 0) / max(1, t.get("train_samples", 1))
@@ -507,13 +513,26 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
     ``models/pipose_student_kinect14.pt`` — the node's default — and, when given, the RGB
     baseline run of the same recipe as ``models/pipose_rgb_baseline_kinect14.pt``, each with its
     measured numbers from ``results_json`` (``synth_v2.student_*`` / ``synth_v2.baseline_*``,
-    ``real_2d.*``) added to the training summary; rewrites the RGB section of
+    ``real_2d.*``) added to the training summary — only numbers recorded for that very checkpoint
+    (their ``*checkpoint`` key), others show as "—"; rewrites the RGB section of
     ``models/MODEL_CARD.md`` (replacing issue 3's study section, whose checkpoints these replace).
     Raises ``ValueError`` when a run is not of the expected kind."""
     import torch
 
     js = json.loads(Path(results_json).read_text()) if Path(results_json).exists() else {}
-    v2, r2, real = js.get("synth_v2", {}), js.get("real_2d", {}), js.get("real_depth_frame", {})
+    v2, r2, real = dict(js.get("synth_v2", {})), js.get("real_2d", {}), js.get("real_depth_frame", {})
+
+    def same(recorded, run) -> bool:  # a record without a checkpoint is taken as this run's
+        return recorded is None or Path(str(recorded)).resolve() == Path(run).resolve()
+
+    # numbers recorded for another checkpoint (an earlier run) are not this run's: left out ("—")
+    for role, run in (("student", student_run), ("baseline", baseline_run)):
+        if run is not None and not same(v2.get(f"{role}_checkpoint"), run):
+            v2 = {k: v for k, v in v2.items() if not k.startswith(role + "_")}
+    if not same(r2.get("checkpoint"), student_run):
+        r2 = {}
+    if not same(real.get("student_checkpoint"), student_run):
+        real = {k: v for k, v in real.items() if not k.startswith("student_")}
     shipped, cks = [], {}
     for role, run in (("student", student_run), ("baseline", baseline_run)):
         if run is None:
@@ -556,7 +575,7 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
     for role, c in cks.items():
         tr, vv = c["training"], c["training"].get("validation") or {}
         L.append(f"| {role} | {tr.get('steps')} × {tr.get('batch_size')} | "
-                 f"{_epochs(tr):.2f} | {tr.get('lr')} | "
+                 f"{_epochs(tr):.2f} | {tr.get('lr')}{_backbone_lr(tr)} | "
                  f"{tr.get('wall_clock_s', 0) / 60:.0f} min ({tr.get('device')}, {tr.get('machine')}) | "
                  f"{tr.get('initial_pe', 0):.0f} → {tr.get('final_pe', 0):.0f} | {tr.get('final_pi', 0):.3g} | "
                  f"{f(vv.get('mpjpe_cm'))} cm / {f(vv.get('map@10'), '.1f')} % |")

@@ -101,6 +101,18 @@ def test_ship_student_writes_numbers_and_card(tmp_path, tiny_checkpoints):
     assert "| student | 20.50 cm | 31.0 % |" in card and "PCK@0.2 student **61.2 %**" in card
     with pytest.raises(ValueError, match="not a student"):
         study.ship_student(tiny_checkpoints["teacher"], None, models, rj)
+    # numbers recorded for another checkpoint are not put on this one
+    rj.write_text(json.dumps({"synth_v2": {"student_mpjpe_cm": 20.5, "student_checkpoint": "/elsewhere/old.pt",
+                                           "baseline_mpjpe_cm": 22.0,
+                                           "baseline_checkpoint": str(tiny_checkpoints["baseline"])},
+                              "real_2d": {"pck02": 61.2, "people": 17, "checkpoint": "/elsewhere/old.pt"}}))
+    study.ship_student(tiny_checkpoints["student"], tiny_checkpoints["baseline"], models, rj)
+    _, meta = load_checkpoint(models / "pipose_student_kinect14.pt")
+    assert meta["training"]["eval"]["mpjpe_cm"] is None and "eval_real_2d" not in meta["training"]
+    _, meta = load_checkpoint(models / "pipose_rgb_baseline_kinect14.pt")
+    assert meta["training"]["eval"]["mpjpe_cm"] == 22.0
+    card = (models / "MODEL_CARD.md").read_text()
+    assert "| student | — cm |" in card and "PCK@0.2 student **— %**" in card
 
 
 def test_table_v2_gap_closed_from_recorded_rows(tmp_path, monkeypatch):
