@@ -68,7 +68,7 @@ def test_record_dataset_label_finetune_evaluate(tmp_path):
     assert np.median(errs) < 0.08, np.median(errs)  # lifted labels within a few cm of the truth
 
     _run(["train", "student", "--data", "ds", "--init", str(REPO / "models/pipose_student_kinect14.pt"),
-          "--teacher", str(REPO / "models/pipose_teacher_capsule_kinect14.pt"), "--steps", "2", "--batch-size", "4",
+          "--teacher", str(REPO / "models/pipose_teacher_kinect14.pt"), "--steps", "2", "--batch-size", "4",
           "--out", "ft.pt"], tmp_path)
     assert (tmp_path / "ft.log.csv").read_text().count("\n") == 3
     _run(["evaluate", "--data", "ds", "ft.pt", "--json", "ev.json"], tmp_path)
