@@ -439,7 +439,8 @@ def _record_synth_v2(ck: dict, v2: dict, role: str) -> None:
 
 
 def _backbone_lr(t: dict) -> str:
-    """" (F_rgb frozen)" / " (F_rgb ×0.1)" from a training summary's ``backbone_lr`` (1 or absent: "")."""
+    """" (F_rgb / F_depth frozen)" / " (F_rgb / F_depth ×0.1)" from a training summary's
+    ``backbone_lr`` (1 or absent: "")."""
     b = t.get("backbone_lr", 1.0)
     return "" if b == 1.0 else (" (F_rgb / F_depth frozen)" if b == 0 else f" (F_rgb / F_depth ×{b:g})")
 

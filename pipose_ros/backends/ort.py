@@ -22,8 +22,8 @@ def session_options(threads: int = 0):
 
     Intra-op worker threads do not busy-wait between operators (``allow_spinning`` 0): with
     spinning on, the student's and the detector's thread pools and the DDS receive threads fight
-    for 2 cores, and the live node of ``pipose benchmark`` fell from ~28 to ~17 Hz output, with
-    latency p95 ~77 → ~125 ms (measured 2026-11-30, docs/BENCHMARKS.md).
+    for 2 cores: the live node of ``pipose benchmark`` gave 17.5 Hz output and latency p95 127 ms
+    with spinning on, 26.2 Hz and 83 ms with it off (2026-11-30, 2 CPU cores, docs/BENCHMARKS.md).
 
     Args:
         threads: intra-op threads (0 = ONNX Runtime's default, one per core).

@@ -159,20 +159,15 @@ def run(folder: str | Path, estimator, mediapipe_python: str | None = None) -> d
             "per_person": per}
 
 
-# BlazePose GHUM landmark index of each KINECT14 joint (its 33 landmarks; neck: none)
-BLAZEPOSE33 = {"nose": 0, "left_shoulder": 11, "right_shoulder": 12, "left_elbow": 13, "right_elbow": 14,
-               "left_wrist": 15, "right_wrist": 16, "left_hip": 23, "right_hip": 24, "left_knee": 25,
-               "right_knee": 26, "left_ankle": 27, "right_ankle": 28}
-
-
 def pretrained_heatmaps(folder: str | Path, sizes=(96, 128, 160, 192, 256), scale: float = 1.25) -> dict:
     """PCK@0.2 of BlazePose GHUM's own joint heatmaps — the pretrained network, no training —
     on square person crops of each size in ``sizes`` (pixels, multiples of 32): how much of what
     the pretrained backbone knows about real people survives a given crop size (issue 10).
 
     Each labelled person's crop is :meth:`pipose_ros.camera.CropView.around` its box (``scale``
-    × the larger side, as the student's crops); a joint is the arg-max of its landmark's heatmap
-    (stride 4), mapped back to the photo. Returns {"people": n, "sizes": {size: {pck02,
+    × the larger side, as the student's crops); each of the 33 landmarks is the arg-max of its
+    heatmap (stride 4), mapped back to the photo, and the joints come from the landmarks as
+    MediaPipe's do (:func:`pipose_ros.label.lift.mediapipe_to_joints`). Returns {"people": n, "sizes": {size: {pck02,
     per_joint}}}. Needs the converted BlazePose network (``make blazepose-onnx``) and torch.
     """
     import cv2
@@ -181,6 +176,7 @@ def pretrained_heatmaps(folder: str | Path, sizes=(96, 128, 160, 192, 256), scal
     from ..camera import CropView
     from ..model.backbones import BlazePoseBackbone
     from ..preprocess import rgb_input
+    from .lift import mediapipe_to_joints
 
     net = BlazePoseBackbone().eval()
     people = [p for p in load_people(folder) if torso_size(p["uv"], p["valid"])]
@@ -194,13 +190,11 @@ def pretrained_heatmaps(folder: str | Path, sizes=(96, 128, 160, 192, 256), scal
             view = CropView.around(p["box"], size, size, scale=scale)
             with torch.no_grad():
                 f, _ = net(torch.from_numpy(rgb_input(view.image(images[p["image"]])[None])))
-            hm = f[0, BlazePoseBackbone.OUT_CHANNELS - 39:].numpy()  # the 39 heatmaps, stride 4
+            hm = f[0, BlazePoseBackbone.OUT_CHANNELS - 39:].numpy()  # 39 heatmaps (33 landmarks first), stride 4
             h, w = hm.shape[1:]
-            pred = np.full((len(KINECT14.names), 2), np.nan)
-            for j, n in enumerate(KINECT14.names):
-                if n in BLAZEPOSE33:
-                    y, x = divmod(int(np.argmax(hm[BLAZEPOSE33[n]])), w)
-                    pred[j] = view.to_source(np.array([(x + 0.5) * size / w - 0.5, (y + 0.5) * size / h - 0.5]))
+            y, x = np.divmod(hm[:33].reshape(33, -1).argmax(1), w)
+            uv = view.to_source(np.stack([(x + 0.5) * size / w - 0.5, (y + 0.5) * size / h - 0.5], -1))
+            pred, _ = mediapipe_to_joints(np.concatenate([uv, np.ones((33, 1))], 1))
             rows.append(pck(pred, p["uv"], p["valid"], torso_size(p["uv"], p["valid"])))
         out[int(size)] = _summary(np.array(rows))
     return {"people": len(people), "threshold": "0.2 x torso (left shoulder - right hip)", "crop_scale": scale,
