@@ -13,7 +13,9 @@ joint, seed 000): without boxes, at most one skeleton per image. With ``boxes`` 
 from a detector, x0, y0, x1, y1 pixels), each box becomes a crop — a virtual camera with
 K_crop = S·K (:class:`pipose_ros.camera.CropView`, ``shared/DESIGN.md``) — the crops run as one
 batch and each gives at most one skeleton, already in the image's optical frame. A skeleton is
-returned only when its mean joint confidence reaches ``min_confidence``.
+returned only when its mean joint confidence reaches ``min_confidence``, and near-copies of
+a more confident skeleton (one person given two boxes by the detector) are dropped
+(:func:`pipose_ros.skeleton.suppress_duplicates`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 from .backends import Network, open_network
 from .camera import CropView, Letterbox, validate_K
 from .preprocess import depth_input, rgb_input
-from .skeleton import Skeleton
+from .skeleton import Skeleton, suppress_duplicates
 from .spdh import canonical_scale, decode
 
 
@@ -40,9 +42,12 @@ class PoseEstimator:
         net: a :class:`pipose_ros.backends.Network` (its ``meta`` is the checkpoint metadata).
         min_confidence: mean uv-peak confidence below which no skeleton is reported.
         teacher: optional network of a depth teacher for :meth:`estimate_depth`.
+        same_person: pose-NMS threshold of :func:`pipose_ros.skeleton.suppress_duplicates`
+            (median 2D joint distance / joint-extent diagonal; 0 keeps every skeleton).
     """
 
-    def __init__(self, net: Network, min_confidence: float = 0.1, teacher: Network | None = None):
+    def __init__(self, net: Network, min_confidence: float = 0.1, teacher: Network | None = None,
+                 same_person: float = 0.05):
         self.net = net
         meta = net.meta
         self.meta = meta
@@ -52,10 +57,11 @@ class PoseEstimator:
         self.input_w, self.input_h = meta["input_size"]
         self.norm = meta["normalisation"]
         self.min_confidence = float(min_confidence)
+        self.same_person = float(same_person)
         self.timing: dict[str, float] = {}  # ms per stage of the last call: crop, network, decode
         self.teacher = None
         if teacher is not None:
-            self.teacher = PoseEstimator(teacher, min_confidence)
+            self.teacher = PoseEstimator(teacher, min_confidence, same_person=same_person)
         elif self.kind == "teacher":
             self.teacher = self
 
@@ -110,7 +116,7 @@ class PoseEstimator:
             box = None if boxes is None else np.asarray(boxes[i], np.float64)
             out.append(Skeleton(joints=d["joints"][i].astype(np.float32), confidence=conf,
                                 names=list(self.names), uv=uv, box=box))
-        return out
+        return suppress_duplicates(out, self.same_person)
 
     def estimate(self, rgb: np.ndarray, K: np.ndarray, boxes=None) -> list[Skeleton]:
         """3D skeletons from one RGB image.
@@ -122,7 +128,8 @@ class PoseEstimator:
                 image is one view (seed 000's setting).
         Returns:
             list of :class:`Skeleton` (at most one per view; in box order, boxes whose skeleton is
-            under ``min_confidence`` left out, each skeleton's ``box`` = its box); joints float32
+            under ``min_confidence`` or a near-copy of a more confident one left out, each
+            skeleton's ``box`` = its box); joints float32
             [J, 3] metres in the camera optical frame, confidence float32 [J] in [0, 1].
         Raises:
             ValueError: wrong shape/dtype, empty image, unusable K or box, or a depth-only checkpoint.

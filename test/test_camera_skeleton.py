@@ -3,7 +3,7 @@ import pytest
 
 from pipose_ros.camera import (Letterbox, Undistorter, backproject, crop_K, depth_to_metres, flip_K,
                                intrinsics_from_fov, metres_to_mm16, project, scale_K, validate_K)
-from pipose_ros.skeleton import KINECT14, flip_joints_x, get_joint_set
+from pipose_ros.skeleton import KINECT14, Skeleton, flip_joints_x, get_joint_set, suppress_duplicates
 
 
 def test_joint_set():
@@ -119,3 +119,25 @@ def test_undistorter_fisheye_model_moves_points_back():
         ys, xs = np.nonzero(out > 64)
         err = np.hypot(xs.mean() - ideal[0, 0], ys.mean() - ideal[0, 1]) if xs.size else np.inf
         assert (err < 2.0) == ok, (model, err)
+
+
+def _person(uv, conf):
+    uv = np.asarray(uv, np.float32)
+    return Skeleton(joints=np.ones((len(uv), 3), np.float32), confidence=np.full(len(uv), conf, np.float32),
+                    names=list(KINECT14.names), uv=uv)
+
+
+def test_suppress_duplicates_keeps_one_skeleton_per_person():
+    """Pose NMS: a near-copy (one person, two detector boxes) goes, the more confident copy stays;
+    a second person beside the first, and one half hiding behind them, stay; order is kept."""
+    rng = np.random.default_rng(3)
+    a = rng.uniform([100, 50], [180, 350], (14, 2))  # a person ~300 px tall: diagonal ~310 px
+    diag = np.hypot(*(a.max(0) - a.min(0)))
+    copy = a + rng.normal(0, 0.01 * diag, a.shape)  # median offset ~1 % of the diagonal
+    beside = a + [0.3 * diag, 0]
+    behind = a + [0.12 * diag, 0.02 * diag]  # overlapping people: measured ≥ 0.1 apart on a real frame
+    sk = [_person(copy, 0.4), _person(beside, 0.5), _person(a, 0.6), _person(behind, 0.3)]
+    out = suppress_duplicates(sk, 0.05)
+    assert [s.confidence[0] for s in out] == pytest.approx([0.5, 0.6, 0.3])  # the 0.4 copy dropped
+    assert len(suppress_duplicates(sk, 0.0)) == 4  # switched off
+    assert len(suppress_duplicates(sk, 0.2)) == 2  # a loose threshold merges the half-hidden person too

@@ -234,6 +234,25 @@ def test_backends_give_the_same_skeletons(tiny_checkpoints, tmp_path):
         assert np.abs(x.joints - y.joints).max() < 1e-3 and np.abs(x.uv - y.uv).max() < 1e-2
 
 
+def test_estimator_reports_one_person_given_two_boxes():
+    """The shipped student on the astronaut photo with her box given twice (a detector's
+    duplicate) reports one skeleton; with pose NMS off (same_person = 0), two identical ones."""
+    from skimage import data
+
+    from pipose_ros.estimator import PoseEstimator
+    from pipose_ros.ros.node import default_model
+
+    rgb = data.astronaut()
+    K = intrinsics_from_fov(512, 512, 60)
+    box = np.array([120.0, 20.0, 420.0, 500.0])
+    est = PoseEstimator.from_checkpoint(default_model("pipose_student_kinect14.pt"), "cpu", 0.0)
+    one = est.estimate(rgb, K, [box, box + 2.0])
+    est.same_person = 0.0
+    two = est.estimate(rgb, K, [box, box + 2.0])
+    assert len(one) == 1 and len(two) == 2
+    assert np.abs(one[0].uv - two[0].uv).max() < 1e-3 or np.abs(one[0].uv - two[1].uv).max() < 1e-3
+
+
 def test_config_defaults_in_one_place():
     """The CLI's training defaults are TrainConfig's and TRAINING_SPDH's; pose.yaml lists every
     node parameter with the node's default."""

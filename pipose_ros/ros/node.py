@@ -101,6 +101,9 @@ PARAMS = {
     "joint_set": ("kinect14", "joint set of the checkpoint", {"choices": ("kinect14",)}),
     "min_confidence": (0.1, "mean joint confidence below which no person is reported", {"range": (0.0, 1.0), **LIVE}),
     "joint_min_confidence": (0.0, "joints below this confidence get no TF frame or marker", {"range": (0.0, 1.0), **LIVE}),
+    "same_person": (0.05, "pose NMS: a skeleton whose 2D joints lie within this fraction of a more confident one's "
+                          "size (median distance / joint-extent diagonal) is the same person and is dropped (one "
+                          "person given two detector boxes); 0 = off", {"range": (0.0, 1.0), **LIVE}),
     "slop": (0.05, "rgbd: max stamp difference between image and depth, seconds", {"range": (0.0, 1.0)}),
     "queue_size": (5, "rgbd: synchroniser queue per stream", {"range": (1, 100)}),
     "reliability": ("best_effort", "QoS reliability of the inputs: best_effort (SensorDataQoS), reliable, system_default",
@@ -318,6 +321,9 @@ class PoseNode(LifecycleNode):
             tck = p["teacher_checkpoint"] or default_model("pipose_teacher_kinect14.pt")
         self.est = PoseEstimator.from_checkpoint(ck, p["device"], p["min_confidence"], tck, backend=p["backend"],
                                                  logger=self.get_logger().info)
+        for est in (self.est, self.est.teacher):
+            if est is not None:
+                est.same_person = float(p["same_person"])
         self.get_logger().info(
             f"loaded {ck} ({self.est.meta['model']['kind']}, input {self.est.input_w}x{self.est.input_h}; "
             f"{self.est.backend})" + (f"; teacher {tck}" if tck else ""))
@@ -416,10 +422,9 @@ class PoseNode(LifecycleNode):
         self.p[name] = value
         if not self._configured:
             return
-        if name == "min_confidence":
-            self.est.min_confidence = float(value)
-            if self.est.teacher is not None:
-                self.est.teacher.min_confidence = float(value)
+        if name in ("min_confidence", "same_person"):
+            for est in {id(e): e for e in (self.est, self.est.teacher) if e is not None}.values():
+                setattr(est, name, float(value))
         elif name == "track_max_age":
             self.tracker.max_age_s = float(value)
         elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every",
