@@ -718,6 +718,15 @@ def cmd_ship_teacher(args) -> int:
     return 0
 
 
+def _steps(checkpoint) -> str:
+    """"steps × batch" of a recorded checkpoint's training summary ("—" when it is gone)."""
+    if not checkpoint or not Path(checkpoint).is_file():
+        return "—"
+    import torch
+    t = torch.load(checkpoint, map_location="cpu", weights_only=True).get("training", {})
+    return f"{t.get('steps', '?')} × {t.get('batch_size', '?')}"
+
+
 def cmd_table_v2(args) -> int:
     """The PI table on pipose-synth-v2 from the recorded rows (``synth_v2.<row>_*`` in
     docs/results.json): MPJPE / mAP@10 per row and the share of the baseline → teacher gap that
@@ -736,15 +745,18 @@ def cmd_table_v2(args) -> int:
          f"`pipose table-v2` — {today()}, from the rows recorded by `pipose evaluate --record synth_v2.<row>` "
          "(ground-truth boxes; each row's command and checkpoint are in docs/results.json). One seed per row "
          "unless stated; rows not run are marked so.", "",
-         "| row | MPJPE (cm) | mAP@10 (%) | PA-MPJPE (cm) | gap closed (%) | checkpoint |", "|---|---|---|---|---|---|"]
+         "| row | MPJPE (cm) | mAP@10 (%) | PA-MPJPE (cm) | RR-MPJPE (cm) | gap closed (%) | training steps × batch | "
+         "checkpoint |", "|---|---|---|---|---|---|---|---|"]
     fmt = lambda v, f=".2f": "not run" if v is None else format(v, f)  # noqa: E731
     for key, label in rows:
         g = gap(key) if key not in ("teacher", "baseline") else None
+        ck = v2.get(key + "_checkpoint")
         L.append(f"| {label} | {fmt(v2.get(key + '_mpjpe_cm'))} | {fmt(v2.get(key + '_map10'), '.1f')} | "
-                 f"{fmt(v2.get(key + '_pa_mpjpe_cm'))} | {'—' if g is None else g} | "
-                 f"`{v2.get(key + '_checkpoint', '—')}` |")
-    L += ["", "Gap closed = (baseline − row) / (baseline − teacher) on MPJPE. Target (issue 10): student ≤ 12 cm, "
-          "the student closes ≥ 67 % of the gap and the control less, ≥ 3 seeds for the main rows."]
+                 f"{fmt(v2.get(key + '_pa_mpjpe_cm'))} | {fmt(v2.get(key + '_rr_mpjpe_cm'))} | "
+                 f"{'—' if g is None else g} | {_steps(ck)} | `{ck or '—'}` |")
+    L += ["", "Gap closed = (baseline − row) / (baseline − teacher) on MPJPE. RR-MPJPE: root-relative (neck "
+          "aligned), where the privileged depth shows without the absolute-depth error. Target (issue 10): "
+          "student ≤ 12 cm, the student closes ≥ 67 % of the gap and the control less, ≥ 3 seeds for the main rows."]
     update_json({"synth_v2.gap_closed_pct": gap("student"), "synth_v2.gap_closed_control_pct": gap("control"),
                  "synth_v2.gap_closed_hall_only_pct": gap("hall_only")})
     update_md_section("synth_v2.table", "\n".join(L))

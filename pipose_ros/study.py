@@ -581,10 +581,11 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
                  f"{tr.get('initial_pe', 0):.0f} → {tr.get('final_pe', 0):.0f} | {tr.get('final_pi', 0):.3g} | "
                  f"{f(vv.get('mpjpe_cm'))} cm / {f(vv.get('map@10'), '.1f')} % |")
     L += ["", f"Learning curves: `{curves_png}`." if curves_png else "", "", "### Metrics (docs/RESULTS.md)",
-          "| model | pipose-synth-v2 MPJPE (GT boxes) | mAP@10 | PA-MPJPE |", "|---|---|---|---|"]
+          "| model | pipose-synth-v2 MPJPE (GT boxes) | mAP@10 | PA-MPJPE | RR-MPJPE (root-relative) |",
+          "|---|---|---|---|---|"]
     for role in ("teacher", "baseline", "student"):
         L.append(f"| {role} | {f(v2.get(role + '_mpjpe_cm'))} cm | {f(v2.get(role + '_map10'), '.1f')} % | "
-                 f"{f(v2.get(role + '_pa_mpjpe_cm'))} cm |")
+                 f"{f(v2.get(role + '_pa_mpjpe_cm'))} cm | {f(v2.get(role + '_rr_mpjpe_cm'))} cm |")
     L += ["", f"Real labelled photos (`pipose realcheck-2d`, {r2.get('people')} people, same boxes for every method): "
           f"PCK@0.2 student **{f(r2.get('pck02'), '.1f')} %**, MediaPipe Pose full {f(r2.get('mediapipe_full_pck02'), '.1f')} %. "
           "Targets (issue 10): synth-v2 MPJPE ≤ 12 cm; PCK@0.2 within 5 points of MediaPipe full.", "",

@@ -120,10 +120,11 @@ def test_table_v2_gap_closed_from_recorded_rows(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "results.json").write_text(json.dumps({"synth_v2": {
-        "teacher_mpjpe_cm": 20.0, "baseline_mpjpe_cm": 40.0, "student_mpjpe_cm": 30.0, "student_map10": 12.5}}))
+        "teacher_mpjpe_cm": 20.0, "baseline_mpjpe_cm": 40.0, "student_mpjpe_cm": 30.0, "student_map10": 12.5,
+        "student_pa_mpjpe_cm": 9.0, "student_rr_mpjpe_cm": 15.25, "student_checkpoint": "gone.pt"}}))
     assert main(["table-v2"]) == 0
     js = json.loads((tmp_path / "docs" / "results.json").read_text())["synth_v2"]
     assert js["gap_closed_pct"] == 50.0 and js["gap_closed_control_pct"] is None
     md = (tmp_path / "docs" / "RESULTS.md").read_text()
-    assert "| F_rgb ‖ F_hall (L_PE + L_PI), the student | 30.00 | 12.5 |" in md and "| 50.0 |" in md
+    assert "| F_rgb ‖ F_hall (L_PE + L_PI), the student | 30.00 | 12.5 | 9.00 | 15.25 | 50.0 | — | `gone.pt` |" in md
     assert "RGB-teacher control (F_rgb ‖ F_hall distilled from the RGB baseline) | not run" in md

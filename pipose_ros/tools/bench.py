@@ -253,6 +253,7 @@ def run(n: int = 100, warmup: int = 10, backends=("onnxruntime", "torch"), media
     res["parts"]["detector run (whole image → 224×224)"] = time_calls(lambda: det.detect_pass(frames["1 person"], 0), n, warmup)
     for backend in backends:
         est = PoseEstimator.from_checkpoint(student, backend=backend, device="cpu")
+        res["student_input"] = f"{est.input_w}×{est.input_h}"
         print(f"{backend}: {est.backend}", flush=True)
         box = np.array([80.0, 0.0, 560.0, 479.0])
         for k in (1, 4):
@@ -307,7 +308,7 @@ def _write(res: dict, n: int, warmup: int, live_seconds: float, out: str, mach: 
          f"person = the astronaut photo; 4 people = the real Kinect frame of the README's real RGB-D check "
          f"(central 4:3 part), or four astronauts when it is not in the cache; {n} timed frames "
          f"after {warmup} warm-up frames per row. pipose = person finder + student on all crops as one batch + SPDH "
-         f"decoding, as in the node (shipped student `pipose_student_kinect14`, 96×96 crops).", "",
+         f"decoding, as in the node (shipped student `pipose_student_kinect14`, {res.get('student_input', '?')} crops).", "",
          "| pipeline | backend | frame | crops / frame | detector runs / frame | p50 (ms) | p95 (ms) | mean (ms) |",
          "|---|---|---|---|---|---|---|---|"]
     for (mode, backend, key), r in res["pipose"].items():
