@@ -151,6 +151,37 @@ class PoseEstimator:
         self.timing = {"crop": (time.perf_counter() - t0) * 1e3}
         return self._skeletons(self._run(x, K_net), views, boxes)
 
+    def estimate_people(self, rgb: np.ndarray, K: np.ndarray, boxes, max_people: int) -> list[Skeleton]:
+        """Up to ``max_people`` skeletons from candidate boxes ordered best first (a detector's).
+
+        The first ``max_people`` boxes run as one batch. When some of them give no skeleton —
+        under ``min_confidence``, or a near-copy of another (one person given two boxes, removed by
+        :func:`pipose_ros.skeleton.suppress_duplicates`) — the next candidates run in a second
+        batch to fill the freed places, so a duplicate box does not push a real person out of the
+        ``max_people`` limit; a frame without such losses costs one batch, as :meth:`estimate`.
+
+        Args:
+            rgb, K: as :meth:`estimate`.
+            boxes: float [P, 4] pixels (x0, y0, x1, y1), best first; P may exceed ``max_people``.
+            max_people: at most this many skeletons (≥ 1).
+        Returns:
+            list of :class:`Skeleton` (≤ ``max_people``), in candidate order.
+        Raises:
+            ValueError: as :meth:`estimate`, or ``max_people`` < 1.
+        """
+        if int(max_people) < 1:
+            raise ValueError(f"max_people must be >= 1, got {max_people}")
+        boxes = [np.asarray(b, np.float64) for b in boxes]
+        n = int(max_people)
+        skels = self.estimate(rgb, K, boxes[:n]) if boxes else []
+        timing = dict(self.timing)
+        if len(skels) < n and len(boxes) > n:
+            more = self.estimate(rgb, K, boxes[n:2 * n - len(skels)])
+            timing = {k: timing.get(k, 0.0) + self.timing.get(k, 0.0) for k in set(timing) | set(self.timing)}
+            skels = suppress_duplicates(skels + more, self.same_person)[:n]  # keeps candidate order
+        self.timing = timing
+        return skels
+
     def estimate_depth(self, depth_m: np.ndarray, K: np.ndarray, boxes=None) -> list[Skeleton]:
         """3D skeletons from one depth image with the depth teacher (seed 000 §3.1.1).
 

@@ -253,6 +253,30 @@ def test_estimator_reports_one_person_given_two_boxes():
     assert np.abs(one[0].uv - two[0].uv).max() < 1e-3 or np.abs(one[0].uv - two[1].uv).max() < 1e-3
 
 
+def test_estimate_people_fills_a_place_freed_by_a_duplicate_box():
+    """Two astronauts side by side, candidates [her box, the same box again, the other one] and
+    max_people 2: the duplicate is suppressed and the next candidate fills its place — both
+    people come back, where the first two boxes alone give one."""
+    import cv2
+    from skimage import data
+
+    from pipose_ros.estimator import PoseEstimator
+    from pipose_ros.ros.node import default_model
+
+    a = cv2.resize(data.astronaut(), (320, 320), interpolation=cv2.INTER_AREA)
+    rgb = np.ascontiguousarray(np.concatenate([a, a[:, ::-1]], 1))
+    K = intrinsics_from_fov(640, 320, 60)
+    left, right = np.array([70.0, 10.0, 270.0, 319.0]), np.array([370.0, 10.0, 570.0, 319.0])
+    est = PoseEstimator.from_checkpoint(default_model("pipose_student_kinect14.pt"), "cpu", 0.0)
+    assert len(est.estimate(rgb, K, [left, left + 2.0])) == 1
+    got = est.estimate_people(rgb, K, [left, left + 2.0, right], max_people=2)
+    assert len(got) == 2
+    assert {int(s.box[0]) for s in got} in ({70, 370}, {72, 370})
+    assert len(est.estimate_people(rgb, K, [left, right, left + 2.0], max_people=1)) == 1
+    with pytest.raises(ValueError):
+        est.estimate_people(rgb, K, [left], max_people=0)
+
+
 def test_config_defaults_in_one_place():
     """The CLI's training defaults are TrainConfig's and TRAINING_SPDH's; pose.yaml lists every
     node parameter with the node's default."""

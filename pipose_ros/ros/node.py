@@ -332,7 +332,9 @@ class PoseNode(LifecycleNode):
             det = "blazepose" if self.est.meta.get("crop") else "none"
         self.detector = None
         if det == "blazepose":
-            self.detector = PersonFinder(PersonDetector(min_score=p["detector_min_score"], max_people=p["max_people"],
+            # twice max_people candidate boxes: estimate_people fills places a duplicate box or an
+            # unconfident crop freed with the next candidates (still at most max_people people)
+            self.detector = PersonFinder(PersonDetector(min_score=p["detector_min_score"], max_people=2 * p["max_people"],
                                                         window_scales=tuple(p["detector_windows"])),
                                          tracking=p["tracking"], every=p["detector_every"],
                                          follow=p["tracking_follow"])
@@ -430,7 +432,7 @@ class PoseNode(LifecycleNode):
         elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every",
                                                     "tracking_follow"):
             if name == "max_people":
-                self.detector.detector.max_people = int(value)
+                self.detector.detector.max_people = 2 * int(value)
             elif name == "detector_min_score":
                 self.detector.detector.min_score = float(value)
             elif name == "tracking":
@@ -559,7 +561,10 @@ class PoseNode(LifecycleNode):
             boxes, scores = self.detector(rgb, self._previous)
         t_est = time.perf_counter()
         self.est.timing = {}
-        skels = self.est.estimate(rgb, K, boxes) if boxes is None or boxes else []
+        if boxes is None:
+            skels = self.est.estimate(rgb, K)
+        else:
+            skels = self.est.estimate_people(rgb, K, boxes, self.p["max_people"]) if boxes else []
         stage = {"convert": (t_det - t_conv) * 1e3, "detect": (t_est - t_det) * 1e3, **self.est.timing}
         self._previous = skels
         for s in skels:
@@ -568,7 +573,9 @@ class PoseNode(LifecycleNode):
             elif scores is not None:
                 s.score = scores[next(i for i, b in enumerate(boxes) if np.array_equal(b, s.box))]
         t_teacher = time.perf_counter()
-        teacher = self._teacher(depth, boxes, frame, (w, h)) if depth is not None else None
+        # the teacher sees the boxes of the people the student reports (not the spare candidates)
+        t_boxes = None if boxes is None else [s.box for s in skels]
+        teacher = self._teacher(depth, t_boxes, frame, (w, h)) if depth is not None else None
         if depth is not None:
             stage["teacher"] = (time.perf_counter() - t_teacher) * 1e3
         t_pub = time.perf_counter()

@@ -66,11 +66,13 @@ def _stats(ts: list[float]) -> dict:
 
 
 def time_stream(est: PoseEstimator, finder: PersonFinder | None, rgb: np.ndarray, K: np.ndarray, n: int,
-                warmup: int, boxes=None) -> dict:
+                warmup: int, boxes=None, max_people: int = 4) -> dict:
     """Per-frame wall clock of the node's pipeline on a stream of ``rgb`` (see the module
-    docstring). ``finder`` None: the fixed ``boxes`` every frame (the network part alone).
-    Returns p50/p95/mean ms, mean crops and skeletons per frame, detector runs per frame."""
-    runs = [0]
+    docstring). ``finder`` None: the fixed ``boxes`` every frame (the network part alone);
+    with a finder (its detector keeping 2 × ``max_people`` candidates, as the node's),
+    :meth:`PoseEstimator.estimate_people` as in the node.
+    Returns p50/p95/mean ms, mean crops run and skeletons per frame, detector runs per frame."""
+    runs, ran = [0], [0]
     if finder is not None:
         real = finder.detector.detect_pass
 
@@ -78,20 +80,31 @@ def time_stream(est: PoseEstimator, finder: PersonFinder | None, rgb: np.ndarray
             runs[0] += 1
             return real(img, i)
         finder.detector.detect_pass = counted
+    real_estimate = est.estimate
+
+    def counted_estimate(img, K_, b=None):  # crops that really ran (estimate_people may add a batch)
+        ran[0] += 1 if b is None else len(b)
+        return real_estimate(img, K_, b)
+    est.estimate = counted_estimate
     prev, ts, crops, people = [], [], [], []
     try:
         for i in range(n + warmup):
+            ran[0] = 0
             if i == warmup:
                 runs[0] = 0
             t0 = time.perf_counter()
-            b = finder(rgb, prev)[0] if finder is not None else boxes
-            prev = est.estimate(rgb, K, b) if b else []
+            if finder is not None:  # as the node: spare candidate boxes, at most max_people people
+                b = finder(rgb, prev)[0]
+                prev = est.estimate_people(rgb, K, b, max_people) if b else []
+            else:
+                prev = est.estimate(rgb, K, boxes) if boxes else []
             dt = (time.perf_counter() - t0) * 1000.0
             if i >= warmup:
                 ts.append(dt)
-                crops.append(len(b))
+                crops.append(ran[0])
                 people.append(len(prev))
     finally:
+        del est.estimate  # the instance attribute goes, the method is back
         if finder is not None:
             finder.detector.detect_pass = real
     return {**_stats(ts), "crops": float(np.mean(crops)), "people": float(np.mean(people)),
@@ -265,7 +278,7 @@ def run(n: int = 100, warmup: int = 10, backends=("onnxruntime", "torch"), media
             if backend != backends[0] and "default" not in mode:
                 continue
             for key, rgb in frames.items():
-                finder = PersonFinder(PersonDetector(), **finder_kw)
+                finder = PersonFinder(PersonDetector(max_people=8), **finder_kw)  # the node's, max_people 4
                 r = time_stream(est, finder, rgb, K, n, warmup)
                 res["pipose"][(mode, backend, key)] = r
                 print(mode, backend, key, {k: round(v, 2) for k, v in r.items()}, flush=True)
