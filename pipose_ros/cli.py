@@ -606,7 +606,7 @@ def cmd_realcheck_depth(args) -> int:
     student = PoseEstimator.from_checkpoint(args.student, device="cpu", min_confidence=0.0) if args.student else None
     K4 = args.K or (RGBD_POSE3D_K if args.rgbd_pose3d else None)
     res = realcheck_depth(args.folder, est, K4=K4, block=args.block, out_png=args.png,
-                          min_confidence=args.min_confidence, student=student)
+                          min_confidence=args.min_confidence, student=student, box_scales=args.box_scales)
     res["command"] = "pipose " + " ".join(sys.argv[1:])
     res["checkpoint"] = str(args.teacher)
     for r in res["people"]:
@@ -619,6 +619,9 @@ def cmd_realcheck_depth(args) -> int:
             print(f"person {r['id']}: student (RGB) neck distance {r.get('student_root')}")
         print(f"student root distance: median relative error {res['student_root_rel_error_pct']} % over "
               f"{res['student_root_people']} people (target ≤ 15 %)")
+        for f, r in res["student_root_by_box_scale"].items():
+            print(f"boxes x{f}: student root distance signed error % per person {r['signed_error_pct']}, "
+                  f"median |error| {r['median_abs_error_pct']} %")
     _write_json(args.json, res)
     if args.record:
         from .report import machine, today, update_json, update_md_section
@@ -1010,6 +1013,9 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--student", type=Path, help="also the RGB student on the colour image: its absolute root "
                     "distance against the depth-lifted pseudo ground truth")
     rd.add_argument("--min-confidence", type=float, default=0.1)
+    rd.add_argument("--box-scales", type=float, nargs="+", default=(), metavar="F",
+                    help="with --student: also with every person box grown/shrunk by each factor (sensitivity "
+                         "of the absolute distance to the detector's box size)")
     rd.add_argument("--png", type=Path, default=Path("demo_out/realcheck_depth.png"))
     rd.add_argument("--json", type=Path)
     rd.add_argument("--record", action="store_true", help="write the numbers to docs/results.json and docs/RESULTS.md")

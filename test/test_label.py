@@ -152,3 +152,12 @@ def test_combine_puts_mediapipe_joints_into_the_person_they_fall_on():
     _merge_mediapipe(alone, lm.tolist(), depth, K, counts)
     x0, _, x1, _ = alone[1]["box"]  # the box of its keypoints (grown a little)
     assert len(alone) == 2 and counts["mediapipe_only_people"] == 1 and 30 < x0 < 62 and 90 < x1 < 130
+
+
+def test_scale_boxes_grows_about_the_centre():
+    from pipose_ros.label.realcheck import scale_boxes
+    b = np.array([[10.0, 20.0, 30.0, 60.0], [0.0, 0.0, 4.0, 2.0]])
+    out = scale_boxes(b, 1.5)
+    assert out.shape == (2, 4)
+    assert np.allclose(out[0], [5.0, 10.0, 35.0, 70.0]) and np.allclose(out[1], [-1.0, -0.5, 5.0, 2.5])
+    assert np.allclose(scale_boxes(b, 1.0), b)

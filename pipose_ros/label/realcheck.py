@@ -111,8 +111,17 @@ def detect_people(image_path: Path, python: str, min_joints: int = 8) -> list[di
     return kept
 
 
+def scale_boxes(boxes: np.ndarray, factor: float) -> np.ndarray:
+    """Boxes float [P, 4] (x0, y0, x1, y1 pixels) grown (``factor`` > 1) or shrunk about their
+    centres; the same array shape."""
+    b = np.asarray(boxes, np.float64).reshape(-1, 4)
+    c, half = (b[:, :2] + b[:, 2:]) / 2, (b[:, 2:] - b[:, :2]) / 2 * float(factor)
+    return np.concatenate([c - half, c + half], 1)
+
+
 def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_png: str | Path | None = None,
-                    min_confidence: float = 0.1, python: str | None = None, student=None) -> dict:
+                    min_confidence: float = 0.1, python: str | None = None, student=None,
+                    box_scales=()) -> dict:
     """Run the depth teacher on a real RGB-D frame and score it (module docstring).
 
     Args:
@@ -126,7 +135,10 @@ def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_
         on the colour image with the same boxes, and each person's row gets ``student_root``: the
         neck's distance from the camera, student (RGB only) vs pseudo ground truth, and the
         relative error in % (the absolute-3D check of issue 10); ``student_root_rel_error_pct``
-        is the median over people.
+        is the median over people. ``box_scales`` (with ``student``): the same check with every
+        person box grown or shrunk by each factor — ``student_root_by_box_scale``: factor →
+        {per-person signed error %, median absolute error %}; a crop is a virtual camera, so an
+        ideal network's distance would not move with the box (it does with ours: docs/RESULTS.md).
     Raises: FileNotFoundError (missing images, no K), RuntimeError (no MediaPipe).
     """
     folder = Path(folder)
@@ -205,7 +217,23 @@ def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_
                 row["student_root"] = {"distance_m": round(d_s, 3), "pseudo_gt_m": round(d_gt, 3),
                                        "rel_error_pct": round(100 * abs(d_s - d_gt) / d_gt, 1)}
                 root_err.append(row["student_root"]["rel_error_pct"])
+    by_scale = {}
+    if student is not None and people:
+        for f in box_scales:
+            ss = student.estimate(cv2.cvtColor(color, cv2.COLOR_BGR2RGB), K,
+                                  boxes=scale_boxes(np.array([p["box"] for p in people]), f))
+            spairs = dict(match_people(gt_uv, gmask, scale, np.stack([s.uv for s in ss]) if ss else
+                                       np.zeros((0, 14, 2)), max_match=0.2))
+            signed = {}
+            for i in range(len(people)):
+                j_gt, vis = gts[i]
+                if i in spairs and vis[KINECT14.root]:
+                    d_gt = float(np.linalg.norm(j_gt[KINECT14.root]))
+                    signed[i] = round(100 * (float(np.linalg.norm(ss[spairs[i]].joints[KINECT14.root])) - d_gt) / d_gt, 1)
+            by_scale[f"{float(f):g}"] = {"signed_error_pct": signed, "median_abs_error_pct":
+                                         float(np.median(np.abs(list(signed.values())))) if signed else None}
     res = {"image_size": [W, H], "K": [fx, fy, cx, cy], "densify_block": block,
+           "student_root_by_box_scale": by_scale,
            "student_root_rel_error_pct": float(np.median(root_err)) if root_err else None,
            "student_root_people": len(root_err),
            "depth_valid_fraction": round(float((depth > 0).mean()), 4),
