@@ -246,10 +246,13 @@ def _evaluate_multi(args) -> int:
         det = PersonDetector(max_people=8)
     rows = {}
     for ck in args.checkpoints:
-        est = PoseEstimator.from_checkpoint(ck, device="cpu", min_confidence=args.min_confidence)
+        est = PoseEstimator.from_checkpoint(ck, device="cpu", min_confidence=args.min_confidence,
+                                            backend=args.backend)
+        print(f"{ck}: {est.backend}", flush=True)
         m = evaluate_folder(est, args.data, modality="depth" if est.kind == "teacher" else "rgb",
                             max_frames=args.max_frames, detector=det)
         m["checkpoint"] = str(ck)
+        m["backend"] = est.backend
         m["training"] = est.meta.get("training", {})
         m["test_set"] = _data_name(args)
         m["boxes"] = ("BlazePose person detector (pipose_ros/detect.py, windows, max 8 people)" if det
@@ -870,6 +873,10 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--detector", choices=["gt", "blazepose"], default="gt",
                    help="multi-person folders: person boxes from the ground truth (pose alone) or from the "
                         "BlazePose person detector (detection + pose, as in the node)")
+    e.add_argument("--backend", choices=["auto", "onnxruntime", "torch"], default="auto",
+                   help="multi-person folders: auto = the checkpoint's current X.onnx beside it on ONNX Runtime, "
+                        "else torch; onnxruntime exports a fresh training run into ~/.cache/pipose_ros/onnx first "
+                        "(several times faster on a CPU; pipose_ros.backends)")
     e.set_defaults(func=cmd_evaluate)
 
     ts = sub.add_parser("testset", help="render a versioned benchmark: pipose-synth-v1 (2000 capsule frames) "

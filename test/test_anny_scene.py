@@ -129,7 +129,7 @@ def test_crop_view_is_a_camera():
         CropView.around([10, 10, 5, 40], 96, 96)
 
 
-def test_sharded_writer_resumes_and_crops(tmp_path):
+def test_sharded_writer_resumes_and_crops(tmp_path, monkeypatch):
     from pipose_ros.data.crops import CropSpec, person_crops
     from pipose_ros.data.folder import read_folder, shard_dirs
     from pipose_ros.data.generate import BENCHMARK_V2, write_scenes
@@ -176,6 +176,22 @@ def test_sharded_writer_resumes_and_crops(tmp_path):
     # with a detector the boxes are its own: one that finds nobody turns everyone into a miss
     m0 = evaluate_folder(est, root, modality="depth", min_visible=2, progress=False, detector=lambda rgb: [])
     assert m0["people"] == m["people"] and m0["misses"] == m0["people"] and m0["false_positives"] == 0
+    # `pipose evaluate --backend onnxruntime`: a fresh run is exported (to the cache) and scored on
+    # ONNX Runtime with the same result as PyTorch
+    import json
+
+    from pipose_ros import backends
+    from pipose_ros.cli import main
+    monkeypatch.setattr(backends, "CACHE", tmp_path / "cache")
+    rows = {}
+    for b in ("torch", "onnxruntime"):
+        assert main(["evaluate", "--data", str(root), str(ck), "--backend", b, "--min-confidence", "0",
+                     "--json", str(tmp_path / f"{b}.json")]) == 0
+        rows[b] = json.loads((tmp_path / f"{b}.json").read_text())[str(ck)]
+    assert rows["onnxruntime"]["backend"].startswith("onnxruntime") and rows["torch"]["backend"].startswith("torch")
+    assert rows["onnxruntime"]["matched"] == rows["torch"]["matched"]
+    if rows["torch"]["matched"]:
+        assert abs(rows["onnxruntime"]["mpjpe_cm"] - rows["torch"]["mpjpe_cm"]) < 0.05
 
 
 def test_match_people():
