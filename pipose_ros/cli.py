@@ -122,6 +122,9 @@ def cmd_train(args) -> int:
                        pretrained=args.backbone in PRETRAINED)
     if init_meta is not None and init_meta["model"]["kind"] == args.kind:
         mcfg = ModelConfig(**init_meta["model"])  # same architecture as the checkpoint
+    if args.backbone_lr is None:  # fine-tuning keeps a frozen (or slowed) pretrained backbone as it was
+        b = (init_meta or {}).get("training", {}).get("backbone_lr")
+        args.backbone_lr = float(b) if b is not None else TrainConfig.backbone_lr
     lr = args.lr if args.lr is not None else (FINETUNE_LR if args.init else TrainConfig.lr)
     warmup = args.warmup if args.warmup is not None else (FINETUNE_WARMUP if args.init else TrainConfig.warmup)
     tcfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=lr, warmup=warmup, alpha=args.alpha,
@@ -821,9 +824,10 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--lr", type=float, default=None,
                    help=f"learning rate (default TrainConfig.lr = {TrainConfig.lr:g}; with --init FINETUNE_LR = "
                         f"{FINETUNE_LR:g})")
-    t.add_argument("--backbone-lr", type=float, default=TrainConfig.backbone_lr,
+    t.add_argument("--backbone-lr", type=float, default=None,
                    help="learning rate of F_rgb / F_depth as a fraction of --lr (0 = frozen; the SPDH head and "
-                        "F_hall always at --lr): keeps what a backbone pretrained on real photos knows")
+                        "F_hall always at --lr): keeps what a backbone pretrained on real photos knows; default "
+                        f"{TrainConfig.backbone_lr:g}, or with --init the value the checkpoint was trained with")
     t.add_argument("--warmup", type=float, default=None,
                    help=f"fraction of steps with a linear learning-rate warm-up (default 0; with --init "
                         f"FINETUNE_WARMUP = {FINETUNE_WARMUP:g})")

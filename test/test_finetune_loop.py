@@ -75,6 +75,8 @@ def test_record_dataset_label_finetune_evaluate(tmp_path):
     ev = json.loads((tmp_path / "ev.json").read_text())["ft.pt"]
     assert np.isfinite(ev["mpjpe_cm"]) and ev["n_frames"] == 20
     assert ev["training"]["init"].endswith("pipose_student_kinect14.pt")
+    # fine-tuning keeps the shipped student's frozen F_rgb (its --backbone-lr 0) unless told otherwise
+    assert ev["training"]["backbone_lr"] == 0.0
 
 
 def test_register_depth_moves_an_edge_by_the_baseline():
