@@ -596,6 +596,9 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
           "### Limitations",
           "- A short CPU run (one seed): far from converged; the multi-seed PI table is not run (docs/RESULTS.md).",
           "- Crops only: without a person box the student sees the whole image as one crop, which is not how it was trained.",
+          "- The absolute distance follows the person box's size as well as the person's (`pipose realcheck-depth "
+          "--box-scales`, docs/RESULTS.md): a detector whose boxes are tighter or looser than the training crops "
+          "(joint box × the scale range above) moves every body nearer or farther.",
           "- The person detector (BlazePose's) misses small and distant people; its windows cost time "
           "(docs/BACKBONES.md, docs/BENCHMARKS.md)."]
     update_md_section("study", "\n".join(x for x in L if x is not None), Path(models) / "MODEL_CARD.md")

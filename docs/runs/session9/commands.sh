@@ -15,3 +15,12 @@ pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher mod
 pipose ship-student models/pipose_student_kinect14.pt --baseline models/pipose_rgb_baseline_kinect14.pt --curves docs/student192_curves.png
 pipose export models/pipose_student_kinect14.pt --precision fp32
 pipose benchmark
+# then the equal-budget baseline (docs/runs/session9/train_baseline192_1k.sh) and:
+# (/work/runs/post9.sh, as run)
+pipose curves /work/runs/baseline192_1k/baseline.pt --out docs/baseline192_1k_curves.png
+pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/pipose-synth-v2 /work/runs/baseline192/baseline.pt --record synth_v2.baseline_3000steps --json docs/runs/session9/baseline192_3000steps_synth_v2.json
+pipose ship-student models/pipose_student_kinect14.pt --baseline /work/runs/baseline192_1k/baseline.pt --curves docs/student192_curves.png
+pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/pipose-synth-v2 models/pipose_rgb_baseline_kinect14.pt --record synth_v2.baseline --json docs/runs/session9/baseline192_synth_v2.json
+pipose ship-student models/pipose_student_kinect14.pt --baseline models/pipose_rgb_baseline_kinect14.pt --curves docs/student192_curves.png
+pipose table-v2
+pipose benchmark      # again: the node now keeps spare candidate boxes (estimate_people)
