@@ -24,3 +24,7 @@ pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/pipose-synth-v2
 pipose ship-student models/pipose_student_kinect14.pt --baseline models/pipose_rgb_baseline_kinect14.pt --curves docs/student192_curves.png
 pipose table-v2
 pipose benchmark      # again: the node now keeps spare candidate boxes (estimate_people)
+# the RGB-teacher control (docs/runs/session9/train_control192.sh), then (/work/runs/post9b.sh, as run):
+pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/pipose-synth-v2 /work/runs/control192/student.pt --record synth_v2.control --json docs/runs/session9/control192_synth_v2.json
+pipose table-v2
+pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/pipose-synth-v2 models/pipose_student_kinect14.pt --detector blazepose --record synth_v2.student_detector --json docs/runs/session9/student192_synth_v2_detector.json
