@@ -32,6 +32,11 @@ from .skeleton import Skeleton, suppress_duplicates
 from .spdh import canonical_scale, decode
 
 
+# candidate boxes a detector should keep per person allowed (max_people): the spares that
+# PoseEstimator.estimate_people uses to fill places freed by duplicates or unconfident crops
+CANDIDATES_PER_PERSON = 2
+
+
 class PoseEstimator:
     """Runs one network (student/baseline on RGB, or teacher on depth) on any backend.
 
@@ -73,15 +78,16 @@ class PoseEstimator:
     @classmethod
     def from_checkpoint(cls, path: str | Path, device: str = "auto", min_confidence: float = 0.1,
                         teacher_path: str | Path | None = None, backend: str = "auto",
-                        logger=None) -> "PoseEstimator":
+                        logger=None, same_person: float = 0.05) -> "PoseEstimator":
         """Load a model file (``X.pt`` checkpoint with ``weights_only=True``, or its export
-        ``X.onnx``) with a backend of :data:`pipose_ros.backends.BACKENDS`.
+        ``X.onnx``) with a backend of :data:`pipose_ros.backends.BACKENDS`; ``min_confidence`` and
+        ``same_person`` as in the class (the teacher gets the same).
 
         Raises ``FileNotFoundError`` / ``ValueError`` / ``RuntimeError`` for a missing or foreign
         file or a backend that cannot run (:func:`pipose_ros.backends.open_network`)."""
         net = open_network(path, backend, device, logger)
         teacher = open_network(teacher_path, backend, device, logger) if teacher_path else None
-        return cls(net, min_confidence, teacher)
+        return cls(net, min_confidence, teacher, same_person=same_person)
 
     @property
     def crop_scale(self) -> float:

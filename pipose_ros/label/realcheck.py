@@ -204,32 +204,26 @@ def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_
                     all_err.extend(e.tolist())
                     dz.extend(((s.joints[vis, 2] - j_gt[vis, 2]) * 100).tolist())
         rows.append(row)
-    root_err = []
+    root_err, by_scale = [], {}
     if student is not None and people:
-        ss = student.estimate(cv2.cvtColor(color, cv2.COLOR_BGR2RGB), K, boxes=np.array([p["box"] for p in people]))
-        s_uv = np.stack([s.uv for s in ss]) if ss else np.zeros((0, 14, 2))
-        spairs = dict(match_people(gt_uv, gmask, scale, s_uv, max_match=0.2))
-        for i, row in enumerate(rows):
-            j_gt, vis = gts[i]
-            if i in spairs and vis[KINECT14.root]:
-                d_s = float(np.linalg.norm(ss[spairs[i]].joints[KINECT14.root]))
-                d_gt = float(np.linalg.norm(j_gt[KINECT14.root]))
-                row["student_root"] = {"distance_m": round(d_s, 3), "pseudo_gt_m": round(d_gt, 3),
+        rgb, boxes_mp = cv2.cvtColor(color, cv2.COLOR_BGR2RGB), np.array([p["box"] for p in people])
+
+        def student_roots(boxes_s: np.ndarray) -> dict[int, tuple[float, float]]:
+            """person index → (student's neck distance, pseudo-GT neck distance) in metres."""
+            ss = student.estimate(rgb, K, boxes=boxes_s)
+            s_uv = np.stack([s.uv for s in ss]) if ss else np.zeros((0, 14, 2))
+            spairs = dict(match_people(gt_uv, gmask, scale, s_uv, max_match=0.2))
+            return {i: (float(np.linalg.norm(ss[spairs[i]].joints[KINECT14.root])),
+                        float(np.linalg.norm(gts[i][0][KINECT14.root])))
+                    for i in range(len(people)) if i in spairs and gts[i][1][KINECT14.root]}
+
+        for i, (d_s, d_gt) in student_roots(boxes_mp).items():
+            rows[i]["student_root"] = {"distance_m": round(d_s, 3), "pseudo_gt_m": round(d_gt, 3),
                                        "rel_error_pct": round(100 * abs(d_s - d_gt) / d_gt, 1)}
-                root_err.append(row["student_root"]["rel_error_pct"])
-    by_scale = {}
-    if student is not None and people:
+            root_err.append(rows[i]["student_root"]["rel_error_pct"])
         for f in box_scales:
-            ss = student.estimate(cv2.cvtColor(color, cv2.COLOR_BGR2RGB), K,
-                                  boxes=scale_boxes(np.array([p["box"] for p in people]), f))
-            spairs = dict(match_people(gt_uv, gmask, scale, np.stack([s.uv for s in ss]) if ss else
-                                       np.zeros((0, 14, 2)), max_match=0.2))
-            signed = {}
-            for i in range(len(people)):
-                j_gt, vis = gts[i]
-                if i in spairs and vis[KINECT14.root]:
-                    d_gt = float(np.linalg.norm(j_gt[KINECT14.root]))
-                    signed[i] = round(100 * (float(np.linalg.norm(ss[spairs[i]].joints[KINECT14.root])) - d_gt) / d_gt, 1)
+            signed = {i: round(100 * (d_s - d_gt) / d_gt, 1)
+                      for i, (d_s, d_gt) in student_roots(scale_boxes(boxes_mp, f)).items()}
             by_scale[f"{float(f):g}"] = {"signed_error_pct": signed, "median_abs_error_pct":
                                          float(np.median(np.abs(list(signed.values())))) if signed else None}
     res = {"image_size": [W, H], "K": [fx, fy, cx, cy], "densify_block": block,

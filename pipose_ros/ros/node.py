@@ -56,7 +56,7 @@ import cv2
 
 from ..camera import Undistorter, points_box, scale_K
 from ..detect import PersonDetector, PersonFinder
-from ..estimator import PoseEstimator
+from ..estimator import CANDIDATES_PER_PERSON, PoseEstimator
 from ..skeleton import get_joint_set
 from ..track import BodyTracker
 from ..msgs import camera_info_to_K, image_to_depth_m, image_to_rgb, stamp_ns
@@ -320,10 +320,7 @@ class PoseNode(LifecycleNode):
         if p["mode"] == "rgbd":
             tck = p["teacher_checkpoint"] or default_model("pipose_teacher_kinect14.pt")
         self.est = PoseEstimator.from_checkpoint(ck, p["device"], p["min_confidence"], tck, backend=p["backend"],
-                                                 logger=self.get_logger().info)
-        for est in (self.est, self.est.teacher):
-            if est is not None:
-                est.same_person = float(p["same_person"])
+                                                 logger=self.get_logger().info, same_person=p["same_person"])
         self.get_logger().info(
             f"loaded {ck} ({self.est.meta['model']['kind']}, input {self.est.input_w}x{self.est.input_h}; "
             f"{self.est.backend})" + (f"; teacher {tck}" if tck else ""))
@@ -332,9 +329,10 @@ class PoseNode(LifecycleNode):
             det = "blazepose" if self.est.meta.get("crop") else "none"
         self.detector = None
         if det == "blazepose":
-            # twice max_people candidate boxes: estimate_people fills places a duplicate box or an
-            # unconfident crop freed with the next candidates (still at most max_people people)
-            self.detector = PersonFinder(PersonDetector(min_score=p["detector_min_score"], max_people=2 * p["max_people"],
+            # spare candidate boxes: estimate_people fills places a duplicate box or an unconfident
+            # crop freed with the next candidates (still at most max_people people)
+            self.detector = PersonFinder(PersonDetector(min_score=p["detector_min_score"],
+                                                        max_people=CANDIDATES_PER_PERSON * p["max_people"],
                                                         window_scales=tuple(p["detector_windows"])),
                                          tracking=p["tracking"], every=p["detector_every"],
                                          follow=p["tracking_follow"])
@@ -425,14 +423,15 @@ class PoseNode(LifecycleNode):
         if not self._configured:
             return
         if name in ("min_confidence", "same_person"):
-            for est in {id(e): e for e in (self.est, self.est.teacher) if e is not None}.values():
-                setattr(est, name, float(value))
+            for est in (self.est, self.est.teacher):  # the teacher may be self.est itself: harmless
+                if est is not None:
+                    setattr(est, name, float(value))
         elif name == "track_max_age":
             self.tracker.max_age_s = float(value)
         elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every",
                                                     "tracking_follow"):
             if name == "max_people":
-                self.detector.detector.max_people = 2 * int(value)
+                self.detector.detector.max_people = CANDIDATES_PER_PERSON * int(value)
             elif name == "detector_min_score":
                 self.detector.detector.min_score = float(value)
             elif name == "tracking":

@@ -29,7 +29,7 @@ import numpy as np
 from ..assets import config_path, model_path
 from ..camera import intrinsics_from_fov
 from ..detect import PersonDetector, PersonFinder
-from ..estimator import PoseEstimator
+from ..estimator import CANDIDATES_PER_PERSON, PoseEstimator
 
 W, H = 640, 480
 MEDIAPIPE_SCRIPT = Path(__file__).with_name("mediapipe_bench.py")
@@ -69,7 +69,8 @@ def time_stream(est: PoseEstimator, finder: PersonFinder | None, rgb: np.ndarray
                 warmup: int, boxes=None, max_people: int = 4) -> dict:
     """Per-frame wall clock of the node's pipeline on a stream of ``rgb`` (see the module
     docstring). ``finder`` None: the fixed ``boxes`` every frame (the network part alone);
-    with a finder (its detector keeping 2 × ``max_people`` candidates, as the node's),
+    with a finder (its detector keeping ``CANDIDATES_PER_PERSON`` × ``max_people`` candidates,
+    as the node's),
     :meth:`PoseEstimator.estimate_people` as in the node.
     Returns p50/p95/mean ms, mean crops run and skeletons per frame, detector runs per frame."""
     runs, ran = [0], [0]
@@ -278,8 +279,9 @@ def run(n: int = 100, warmup: int = 10, backends=("onnxruntime", "torch"), media
             if backend != backends[0] and "default" not in mode:
                 continue
             for key, rgb in frames.items():
-                finder = PersonFinder(PersonDetector(max_people=8), **finder_kw)  # the node's, max_people 4
-                r = time_stream(est, finder, rgb, K, n, warmup)
+                # the node's detector at its default max_people (4)
+                finder = PersonFinder(PersonDetector(max_people=CANDIDATES_PER_PERSON * 4), **finder_kw)
+                r = time_stream(est, finder, rgb, K, n, warmup, max_people=4)
                 res["pipose"][(mode, backend, key)] = r
                 print(mode, backend, key, {k: round(v, 2) for k, v in r.items()}, flush=True)
     if mediapipe_python:
