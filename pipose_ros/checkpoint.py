@@ -5,7 +5,9 @@ reads: ``format`` (``"pipose_ros/1"``), ``model`` (:class:`ModelConfig` dict), `
 (:class:`SPDHConfig` dict), ``joint_names``, ``input_size`` ([W, H] pixels), ``normalisation``,
 ``training`` (summary: data, steps, wall-clock, machine, metrics), optionally ``crop`` (a model
 trained on person crops: ``{"scale": [lo, hi], "shift": f, "min_visible": n}`` — the estimator
-then crops each person box by the middle of that scale range) and ``state_dict``.
+then crops each person box by the middle of that scale range), optionally ``decode`` (decoding
+choices made after training: ``relative_depth_gain``, see :func:`pipose_ros.spdh.shrink_relative_depth`)
+and ``state_dict``.
 """
 
 from __future__ import annotations
@@ -62,3 +64,24 @@ def load_checkpoint(path: str | Path, map_location="cpu") -> tuple[torch.nn.Modu
     meta = {k: v for k, v in ck.items() if k != "state_dict"}
     meta["spdh_config"] = spdh
     return model, meta
+
+
+def set_decode(path: str | Path, values: dict) -> dict:
+    """Merge ``values`` into a checkpoint's ``decode`` settings (run-time decoding choices made
+    after training, e.g. ``relative_depth_gain`` from ``pipose tune-decode``) and rewrite the file
+    in place (atomically). Returns the new ``decode`` dict.
+
+    Raises:
+        FileNotFoundError / ValueError: as :func:`load_checkpoint`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint not found: {path}")
+    ck = torch.load(path, map_location="cpu", weights_only=True)
+    if not isinstance(ck, dict) or ck.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a {FORMAT} checkpoint")
+    ck["decode"] = {**(ck.get("decode") or {}), **values}
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(ck, tmp)
+    tmp.replace(path)
+    return ck["decode"]

@@ -25,6 +25,12 @@ def _add_data_args(p: argparse.ArgumentParser, n_default: int, seed_default: int
                    help="a pipose dataset folder (docs/DATASET.md) instead of synthetic frames")
     p.add_argument("--crops", action="store_true",
                    help="with --data: one sample per person, cropped around its box (a virtual camera)")
+    p.add_argument("--crop-scale", type=float, nargs=2, default=(1.15, 1.45), metavar=("LO", "HI"),
+                   help="with --crops: crop side = U(LO, HI) × the box's larger side, drawn per person; a wider "
+                        "range teaches absolute depth from apparent size instead of 'the person fills the crop'; "
+                        "the estimator crops at the middle (default %(default)s)")
+    p.add_argument("--crop-shift", type=float, default=0.08,
+                   help="with --crops: crop centre shifted by up to this fraction of the crop (default %(default)s)")
     p.add_argument("--max-frames", type=int, help="with --data: only the first N frames")
     p.add_argument("--mix-data", type=Path, metavar="FOLDER",
                    help="with --data: also train on samples of this (synthetic) folder, against forgetting")
@@ -34,7 +40,11 @@ def _add_data_args(p: argparse.ArgumentParser, n_default: int, seed_default: int
 
 def _crop_spec(args, seed: int = 0):
     from .data.crops import CropSpec
-    return CropSpec(net_wh=tuple(args.size), seed=seed)
+    lo, hi = getattr(args, "crop_scale", (1.15, 1.45))
+    if not 0.5 <= lo <= hi <= 4.0:
+        raise ValueError(f"--crop-scale needs 0.5 <= LO <= HI <= 4, got {lo} {hi}")
+    return CropSpec(net_wh=tuple(args.size), scale=(float(lo), float(hi)), shift=getattr(args, "crop_shift", 0.08),
+                    seed=seed)
 
 
 def _data(args):
@@ -230,6 +240,50 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_tune_decode(args) -> int:
+    """Choose a model's relative-depth gain (:func:`pipose_ros.spdh.shrink_relative_depth`) on
+    validation data: the network runs once (gain 1, ground-truth boxes), every gain is scored on
+    the same matched people, the lowest MPJPE wins; ``--write`` stores it in the checkpoint's
+    ``decode`` settings and re-exports the ONNX files beside it."""
+    from .checkpoint import set_decode
+    from .estimator import PoseEstimator
+    from .report import today
+    from .spdh import shrink_relative_depth
+    from .train.multi_eval import collect_matches, match_metrics
+
+    if not _is_multi_person(args.data):
+        raise SystemExit(f"{args.data}: tune-decode needs a multi-person folder (frames with 'people')")
+    est = PoseEstimator.from_checkpoint(args.checkpoint, device="cpu", backend=args.backend,
+                                        min_confidence=args.min_confidence, relative_depth_gain=1.0)
+    c = collect_matches(est, args.data, modality="depth" if est.kind == "teacher" else "rgb",
+                        min_visible=args.min_visible, max_frames=args.max_frames)
+    if not len(c["pred"]):
+        raise SystemExit(f"{args.data}: no person matched; nothing to tune on")
+    rows = {}
+    for g in args.gains:
+        m = match_metrics(c, shrink_relative_depth(c["pred"], g))
+        rows[f"{g:g}"] = {k: round(float(m[k]), 3) for k in ("mpjpe_cm", "pa_mpjpe_cm", "rr_mpjpe_cm", "map@10")}
+        print(f"gain {g:4.2f}: MPJPE {m['mpjpe_cm']:.2f} cm  PA-MPJPE {m['pa_mpjpe_cm']:.2f}  "
+              f"RR-MPJPE {m['rr_mpjpe_cm']:.2f}  mAP@10 {m['map@10']:.1f}")
+    best = min(rows, key=lambda k: rows[k]["mpjpe_cm"])
+    print(f"lowest MPJPE at gain {best} ({len(c['pred'])} people matched on {args.data})")
+    out = {"relative_depth_gain": float(best), "chosen_on": str(args.data), "people": len(c["pred"]),
+           "by_gain": rows, "date": today(), "command": "pipose " + " ".join(sys.argv[1:])}
+    if args.json:
+        _write_json(args.json, out)
+    if args.write:
+        if args.checkpoint.suffix != ".pt":
+            raise SystemExit("--write needs the .pt checkpoint (its ONNX exports are re-made from it)")
+        set_decode(args.checkpoint, out)
+        print(f"wrote decode.relative_depth_gain = {best} into {args.checkpoint}")
+        from .backends import model_files
+        from .model.export import export_onnx
+        for fp16, f in ((False, model_files(args.checkpoint)[1]), (True, model_files(args.checkpoint)[2])):
+            if f.is_file():
+                print(f"re-exported {export_onnx(args.checkpoint, f, fp16=fp16)}")
+    return 0
+
+
 def _is_multi_person(folder) -> bool:
     from .data.folder import read_folder
     _, frames = read_folder(folder)
@@ -250,7 +304,7 @@ def _evaluate_multi(args) -> int:
     rows = {}
     for ck in args.checkpoints:
         est = PoseEstimator.from_checkpoint(ck, device="cpu", min_confidence=args.min_confidence,
-                                            backend=args.backend)
+                                            backend=args.backend, relative_depth_gain=args.relative_depth_gain)
         print(f"{ck}: {est.backend}", flush=True)
         m = evaluate_folder(est, args.data, modality="depth" if est.kind == "teacher" else "rgb",
                             max_frames=args.max_frames, detector=det)
@@ -881,7 +935,28 @@ def main(argv: list[str] | None = None) -> int:
                    help="multi-person folders: auto = the checkpoint's current X.onnx beside it on ONNX Runtime, "
                         "else torch; onnxruntime exports a fresh training run into ~/.cache/pipose_ros/onnx first "
                         "(several times faster on a CPU; pipose_ros.backends)")
+    e.add_argument("--relative-depth-gain", type=float, metavar="G",
+                   help="multi-person folders: override the model file's relative-depth gain (0 … 1; "
+                        "pipose_ros.spdh.shrink_relative_depth; default: the file's, 1 when it has none)")
     e.set_defaults(func=cmd_evaluate)
+
+    td = sub.add_parser("tune-decode", help="choose a model's relative-depth gain on validation data (--write: "
+                                            "store it in the checkpoint and re-export its ONNX files)")
+    td.add_argument("checkpoint", type=Path)
+    td.add_argument("--data", type=Path, required=True, metavar="FOLDER",
+                    help="a multi-person validation folder (never the benchmark you report on)")
+    td.add_argument("--max-frames", type=int, default=480, help="frames of FOLDER used (default %(default)s)")
+    td.add_argument("--gains", type=float, nargs="+", default=[0.0, 0.25, 0.5, 0.75, 1.0],
+                    help="gains tried, each in [0, 1] (default %(default)s)")
+    td.add_argument("--backend", choices=["auto", "onnxruntime", "torch"], default="onnxruntime",
+                    help="as for evaluate (default %(default)s: a fresh run is exported to the cache first)")
+    td.add_argument("--min-confidence", type=float, default=0.1,
+                    help="skeletons below this mean confidence are not reported (default %(default)s)")
+    td.add_argument("--min-visible", type=int, default=4,
+                    help="people with fewer visible joints do not count (default %(default)s, as evaluate)")
+    td.add_argument("--json", type=Path, help="write the table and the choice here")
+    td.add_argument("--write", action="store_true", help="store the choice in the checkpoint's decode settings")
+    td.set_defaults(func=cmd_tune_decode)
 
     ts = sub.add_parser("testset", help="render a versioned benchmark: pipose-synth-v1 (2000 capsule frames) "
                         "or, with --v2, pipose-synth-v2 (3200 Anny frames, 1-4 people)")

@@ -29,7 +29,7 @@ from .backends import Network, open_network
 from .camera import CropView, Letterbox, validate_K
 from .preprocess import depth_input, rgb_input
 from .skeleton import Skeleton, suppress_duplicates
-from .spdh import canonical_scale, decode
+from .spdh import canonical_scale, decode, shrink_relative_depth
 
 
 # candidate boxes a detector should keep per person allowed (max_people): the spares that
@@ -49,10 +49,14 @@ class PoseEstimator:
         teacher: optional network of a depth teacher for :meth:`estimate_depth`.
         same_person: pose-NMS threshold of :func:`pipose_ros.skeleton.suppress_duplicates`
             (median 2D joint distance / joint-extent diagonal; 0 keeps every skeleton).
+        relative_depth_gain: :func:`pipose_ros.spdh.shrink_relative_depth` after decoding, in
+            [0, 1]; None = the model file's ``decode.relative_depth_gain`` (chosen on validation
+            data by ``pipose tune-decode``), 1 (per-joint depths as decoded) when it has none.
+            The teacher uses its own file's value.
     """
 
     def __init__(self, net: Network, min_confidence: float = 0.1, teacher: Network | None = None,
-                 same_person: float = 0.05):
+                 same_person: float = 0.05, relative_depth_gain: float | None = None):
         self.net = net
         meta = net.meta
         self.meta = meta
@@ -63,6 +67,11 @@ class PoseEstimator:
         self.norm = meta["normalisation"]
         self.min_confidence = float(min_confidence)
         self.same_person = float(same_person)
+        if relative_depth_gain is None:
+            relative_depth_gain = float((meta.get("decode") or {}).get("relative_depth_gain", 1.0))
+        if not 0.0 <= relative_depth_gain <= 1.0:
+            raise ValueError(f"relative_depth_gain must be in [0, 1], got {relative_depth_gain}")
+        self.relative_depth_gain = float(relative_depth_gain)
         self.timing: dict[str, float] = {}  # ms per stage of the last call: crop, network, decode
         self.teacher = None
         if teacher is not None:
@@ -78,16 +87,18 @@ class PoseEstimator:
     @classmethod
     def from_checkpoint(cls, path: str | Path, device: str = "auto", min_confidence: float = 0.1,
                         teacher_path: str | Path | None = None, backend: str = "auto",
-                        logger=None, same_person: float = 0.05) -> "PoseEstimator":
+                        logger=None, same_person: float = 0.05,
+                        relative_depth_gain: float | None = None) -> "PoseEstimator":
         """Load a model file (``X.pt`` checkpoint with ``weights_only=True``, or its export
         ``X.onnx``) with a backend of :data:`pipose_ros.backends.BACKENDS`; ``min_confidence`` and
-        ``same_person`` as in the class (the teacher gets the same).
+        ``same_person`` as in the class (the teacher gets the same); ``relative_depth_gain`` as in
+        the class (this model only; None = the model file's).
 
         Raises ``FileNotFoundError`` / ``ValueError`` / ``RuntimeError`` for a missing or foreign
         file or a backend that cannot run (:func:`pipose_ros.backends.open_network`)."""
         net = open_network(path, backend, device, logger)
         teacher = open_network(teacher_path, backend, device, logger) if teacher_path else None
-        return cls(net, min_confidence, teacher, same_person=same_person)
+        return cls(net, min_confidence, teacher, same_person=same_person, relative_depth_gain=relative_depth_gain)
 
     @property
     def crop_scale(self) -> float:
@@ -108,6 +119,7 @@ class PoseEstimator:
         uv, uz = self.net(x)
         t1 = time.perf_counter()
         d = decode(uv, uz, K_net, self.spdh)
+        d["joints"] = shrink_relative_depth(d["joints"], self.relative_depth_gain)
         self.timing["network"] = (t1 - t0) * 1e3
         self.timing["decode"] = (time.perf_counter() - t1) * 1e3
         return d

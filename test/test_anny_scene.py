@@ -261,3 +261,44 @@ def test_results_sections_and_keys(tmp_path):
     update_md_section("a", "## A\nsecond", md)
     t = md.read_text()
     assert t.startswith("# Results\n\n<!-- begin b -->") and "second" in t and "first" not in t and "intro" in t
+
+
+def test_tune_decode_picks_and_stores_the_gain(tmp_path, monkeypatch, tiny_checkpoints):
+    """`pipose tune-decode --write` scores every gain on the same matched people (here: skeletons
+    whose per-joint depths carry 30 cm of independent noise, which a gain < 1 must reduce), stores
+    the lowest-MPJPE gain in the checkpoint, and the estimator then uses it."""
+    import json
+    import shutil
+
+    from pipose_ros import cli
+    from pipose_ros.checkpoint import load_checkpoint
+    from pipose_ros.estimator import PoseEstimator
+    from pipose_ros.train import multi_eval
+    rng = np.random.default_rng(0)
+    gt = np.concatenate([rng.uniform(-0.4, 0.4, (50, 14, 2)), 3.0 + rng.uniform(-0.1, 0.1, (50, 14, 1))], -1)
+    pred = gt.copy()
+    pred[..., 2] += rng.normal(0, 0.3, (50, 14))
+    pred[..., :2] *= pred[..., 2:] / gt[..., 2:]  # same rays
+    fake = {"pred": pred, "gt": gt, "mask": np.ones((50, 14), bool), "case_of": [["single person"]] * 50,
+            "case_people": {"single person": 50}, "frames": 50, "people": 50, "misses": 0,
+            "false_positives": 0, "max_match": 0.2, "min_visible": 4}
+    seen = {}
+
+    def collect(est, root, **kw):
+        seen["gain"] = est.relative_depth_gain
+        return fake
+    monkeypatch.setattr(multi_eval, "collect_matches", collect)
+    monkeypatch.setattr(cli, "_is_multi_person", lambda folder: True)
+    ck = tmp_path / "s.pt"
+    shutil.copy(tiny_checkpoints["student"], ck)
+    assert cli.main(["tune-decode", str(ck), "--data", str(tmp_path), "--backend", "torch", "--gains", "0", "0.5", "1",
+                     "--json", str(tmp_path / "tune.json"), "--write"]) == 0
+    assert seen["gain"] == 1.0  # the network's skeletons as decoded
+    tune = json.loads((tmp_path / "tune.json").read_text())
+    by = tune["by_gain"]
+    assert set(by) == {"0", "0.5", "1"} and tune["people"] == 50
+    assert tune["relative_depth_gain"] < 1 and by["1"]["mpjpe_cm"] > 20  # the noise is what gain 1 keeps
+    assert by[f"{tune['relative_depth_gain']:g}"]["mpjpe_cm"] == min(r["mpjpe_cm"] for r in by.values())
+    assert load_checkpoint(ck)[1]["decode"]["relative_depth_gain"] == tune["relative_depth_gain"]
+    assert PoseEstimator.from_checkpoint(ck, device="cpu", backend="torch").relative_depth_gain == tune["relative_depth_gain"]
+    assert PoseEstimator.from_checkpoint(ck, device="cpu", backend="torch", relative_depth_gain=1.0).relative_depth_gain == 1.0

@@ -297,6 +297,12 @@ def test_parameters_validated_and_live_changes_applied(rgb_harness):
     finally:
         assert node.set_parameters([Parameter("publish_tf", value=True)])[0].successful
     assert node.set_parameters([Parameter("min_confidence", value=0.0)])[0].successful and node.est.min_confidence == 0.0
+    # relative_depth_gain: live on the RGB model; negative = the model file's value (none here: 1)
+    assert node.set_parameters([Parameter("relative_depth_gain", value=0.25)])[0].successful
+    assert node.est.relative_depth_gain == 0.25
+    assert node.set_parameters([Parameter("relative_depth_gain", value=-1.0)])[0].successful
+    assert node.est.relative_depth_gain == 1.0
+    assert not node.set_parameters([Parameter("relative_depth_gain", value=1.5)])[0].successful
     sec = s.send()
     assert wait(lambda: _tf_at(h, sec), 10)
 

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from pipose_ros.camera import intrinsics_from_fov
@@ -83,3 +84,19 @@ def test_decode_nan_maps_give_nan_confidence_and_refine_matches_integer_peak():
     bad = uv.numpy().copy()
     bad[0, 0, 5, 5] = np.nan
     assert not np.isfinite(decode(bad, uz.numpy(), K, cfg)["confidence"]).all()
+
+
+def test_shrink_relative_depth_keeps_rays_and_median():
+    from pipose_ros.spdh import shrink_relative_depth
+    rng = np.random.default_rng(0)
+    j = np.concatenate([rng.uniform(-1, 1, (3, 14, 2)), rng.uniform(2, 5, (3, 14, 1))], -1).astype(np.float32)
+    np.testing.assert_allclose(shrink_relative_depth(j, 1.0), j)
+    for g in (0.0, 0.25):
+        s = shrink_relative_depth(j, g)
+        m = np.median(j[..., 2], axis=1, keepdims=True)
+        np.testing.assert_allclose(s[..., 2], m + g * (j[..., 2] - m), atol=1e-5)
+        # every joint stays on its camera ray: the 2D skeleton does not move
+        np.testing.assert_allclose(s[..., :2] / s[..., 2:], j[..., :2] / j[..., 2:], atol=1e-5)
+    assert shrink_relative_depth(np.zeros((0, 14, 3)), 0.5).shape == (0, 14, 3)
+    with pytest.raises(ValueError):
+        shrink_relative_depth(j, 1.5)

@@ -104,6 +104,11 @@ PARAMS = {
     "same_person": (0.05, "pose NMS: a skeleton whose 2D joints lie within this fraction of a more confident one's "
                           "size (median distance / joint-extent diagonal) is the same person and is dropped (one "
                           "person given two detector boxes); 0 = off", {"range": (0.0, 1.0), **LIVE}),
+    "relative_depth_gain": (-1.0, "each skeleton's joint depths pulled towards its median depth along their rays: "
+                                  "1 = as decoded, 0 = a flat body at its median depth, negative (-1) = the model file's value "
+                                  "(chosen on validation data by pipose tune-decode; pipose_ros.spdh."
+                                  "shrink_relative_depth); the RGB model only, the teacher keeps its own",
+                            {"range": (-1.0, 1.0), **LIVE}),
     "slop": (0.05, "rgbd: max stamp difference between image and depth, seconds", {"range": (0.0, 1.0)}),
     "queue_size": (5, "rgbd: synchroniser queue per stream", {"range": (1, 100)}),
     "reliability": ("best_effort", "QoS reliability of the inputs: best_effort (SensorDataQoS), reliable, system_default",
@@ -142,6 +147,11 @@ PARAMS = {
     "stats_period": (10.0, "seconds between stats log lines and /diagnostics messages (0 = off)",
                      {"range": (0.0, 3600.0), **START}),
 }
+
+
+def _gain(value: float) -> float | None:
+    """The ``relative_depth_gain`` parameter → PoseEstimator's argument (negative: the file's)."""
+    return None if float(value) < 0 else float(value)
 
 
 def check_parameter(name: str, value) -> str | None:
@@ -320,7 +330,8 @@ class PoseNode(LifecycleNode):
         if p["mode"] == "rgbd":
             tck = p["teacher_checkpoint"] or default_model("pipose_teacher_kinect14.pt")
         self.est = PoseEstimator.from_checkpoint(ck, p["device"], p["min_confidence"], tck, backend=p["backend"],
-                                                 logger=self.get_logger().info, same_person=p["same_person"])
+                                                 logger=self.get_logger().info, same_person=p["same_person"],
+                                                 relative_depth_gain=_gain(p["relative_depth_gain"]))
         self.get_logger().info(
             f"loaded {ck} ({self.est.meta['model']['kind']}, input {self.est.input_w}x{self.est.input_h}; "
             f"{self.est.backend})" + (f"; teacher {tck}" if tck else ""))
@@ -426,6 +437,10 @@ class PoseNode(LifecycleNode):
             for est in (self.est, self.est.teacher):  # the teacher may be self.est itself: harmless
                 if est is not None:
                     setattr(est, name, float(value))
+        elif name == "relative_depth_gain":
+            g = _gain(value)
+            self.est.relative_depth_gain = (float((self.est.meta.get("decode") or {}).get("relative_depth_gain", 1.0))
+                                            if g is None else g)
         elif name == "track_max_age":
             self.tracker.max_age_s = float(value)
         elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every",

@@ -77,18 +77,17 @@ def _case_names(rec: dict, p: dict, K: np.ndarray, W: int, H: int) -> list[str]:
     return out
 
 
-def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
+def collect_matches(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
                     max_match: float = 0.2, max_frames: int | None = None, progress: bool = True,
                     detector=None) -> dict:
-    """Evaluate a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder.
+    """Run a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder and
+    match its skeletons to the ground truth (the first half of :func:`evaluate_folder`).
 
-    Args:
-        modality: ``depth`` (``estimate_depth``, the teacher) or ``rgb`` (``estimate``).
-        detector: callable rgb → detections with ``.box`` (None: ground-truth boxes).
     Returns:
-        dict with the :func:`pose_metrics` keys over matched people, ``people`` (that count),
-        ``matched``, ``misses``, ``false_positives``, ``frames``, and ``cases`` (name →
-        people, matched, MPJPE cm, mAP@10).
+        dict: ``pred``, ``gt`` float [M, J, 3] metres (optical frame) and ``mask`` bool [M, J]
+        (in-image joints) of the M matched people, ``case_of`` (M lists of case names),
+        ``case_people`` (case → people that count), ``frames``, ``people``, ``misses``,
+        ``false_positives``, ``max_match``, ``min_visible``.
     """
     _, frames = read_folder(root)
     if max_frames:
@@ -139,18 +138,46 @@ def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_vi
                 gts.append(np.nan_to_num(p["joints"], nan=0.0))
                 masks.append(gmask[g])
                 case_of.append(names)
-    out = {"frames": len(frames), "people": n_people, "matched": len(preds), "misses": misses,
-           "false_positives": fps, "max_match": max_match, "min_visible": min_visible}
-    if preds:
-        pred, gt, mask = np.stack(preds), np.stack(gts), np.stack(masks)
+    return {"pred": np.stack(preds) if preds else np.zeros((0, J, 3)),
+            "gt": np.stack(gts) if gts else np.zeros((0, J, 3)),
+            "mask": np.stack(masks) if masks else np.zeros((0, J), bool), "case_of": case_of,
+            "case_people": case_people, "frames": len(frames), "people": n_people, "misses": misses,
+            "false_positives": fps, "max_match": max_match, "min_visible": min_visible}
+
+
+def match_metrics(c: dict, pred: np.ndarray | None = None) -> dict:
+    """Metrics of :func:`collect_matches`' output (``pred`` replaces its predictions, e.g. after
+    another decoding step): see :func:`evaluate_folder`."""
+    pred = c["pred"] if pred is None else pred
+    gt, mask, case_of, case_people = c["gt"], c["mask"], c["case_of"], c["case_people"]
+    out = {"frames": c["frames"], "people": c["people"], "matched": len(pred), "misses": c["misses"],
+           "false_positives": c["false_positives"], "max_match": c["max_match"], "min_visible": c["min_visible"]}
+    if len(pred):
         out.update(pose_metrics(pred, gt, mask, root=KINECT14.root))
         cases = {}
-        for c in sorted(case_people):
-            sel = np.array([c in names for names in case_of])
-            row = {"people": case_people[c], "matched": int(sel.sum())}
+        for name in sorted(case_people):
+            sel = np.array([name in names for names in case_of])
+            row = {"people": case_people[name], "matched": int(sel.sum())}
             if sel.any() and mask[sel].any():
                 m = pose_metrics(pred[sel], gt[sel], mask[sel], root=KINECT14.root)
                 row.update(mpjpe_cm=m["mpjpe_cm"], **{"map@10": m["map@10"]})
-            cases[c] = row
+            cases[name] = row
         out["cases"] = cases
     return out
+
+
+def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
+                    max_match: float = 0.2, max_frames: int | None = None, progress: bool = True,
+                    detector=None) -> dict:
+    """Evaluate a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder.
+
+    Args:
+        modality: ``depth`` (``estimate_depth``, the teacher) or ``rgb`` (``estimate``).
+        detector: callable rgb → detections with ``.box`` (None: ground-truth boxes).
+    Returns:
+        dict with the :func:`pose_metrics` keys over matched people, ``people`` (that count),
+        ``matched``, ``misses``, ``false_positives``, ``frames``, and ``cases`` (name →
+        people, matched, MPJPE cm, mAP@10).
+    """
+    return match_metrics(collect_matches(estimator, root, modality, min_visible, max_match, max_frames,
+                                         progress, detector))
