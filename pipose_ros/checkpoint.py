@@ -24,15 +24,16 @@ FORMAT = "pipose_ros/1"
 
 def save_checkpoint(path: str | Path, model: torch.nn.Module, model_cfg: ModelConfig,
                     spdh_cfg: SPDHConfig, joint_names: list[str], normalisation: dict,
-                    training: dict, crop: dict | None = None) -> None:
-    """Write a self-contained checkpoint (weights in float32 on the CPU)."""
+                    training: dict, crop: dict | None = None, decode: dict | None = None) -> None:
+    """Write a self-contained checkpoint (weights in float32 on the CPU); ``crop`` and ``decode``
+    as in the module docstring (omitted when None)."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     sd = {k: v.detach().float().cpu() if v.is_floating_point() else v.detach().cpu()
           for k, v in model.state_dict().items()}
     torch.save({"format": FORMAT, "model": model_cfg.to_dict(), "spdh": spdh_cfg.to_dict(),
                 "joint_names": list(joint_names), "input_size": [spdh_cfg.width, spdh_cfg.height],
                 "normalisation": normalisation, "training": training, "state_dict": sd,
-                **({"crop": crop} if crop else {})}, path)
+                **({"crop": crop} if crop else {}), **({"decode": decode} if decode else {})}, path)
 
 
 def pick_device(device: str = "auto") -> torch.device:

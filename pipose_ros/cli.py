@@ -201,7 +201,10 @@ def cmd_train(args) -> int:
     if args.crops:
         cs = _crop_spec(args)
         crop = {"scale": list(cs.scale), "shift": cs.shift, "min_visible": cs.min_visible}
-    save_checkpoint(out, model, mcfg, spdh, list(KINECT14.names), normalisation(), summary, crop=crop)
+    # fine-tuning keeps the decoding chosen for the checkpoint it started from (pipose tune-decode
+    # re-chooses it for the new weights)
+    decode = dict(init_meta["decode"], inherited_from=str(args.init)) if init_meta and init_meta.get("decode") else None
+    save_checkpoint(out, model, mcfg, spdh, list(KINECT14.names), normalisation(), summary, crop=crop, decode=decode)
     resume.unlink(missing_ok=True)
     print(f"saved {out}")
     return 0
@@ -319,6 +322,8 @@ def _evaluate_multi(args) -> int:
               f"{m['false_positives']}; MPJPE {m.get('mpjpe_cm', float('nan')):.2f} cm  mAP@6/8/10 "
               f"{m.get('map@6', 0):.1f}/{m.get('map@8', 0):.1f}/{m.get('map@10', 0):.1f}  PA-MPJPE "
               f"{m.get('pa_mpjpe_cm', float('nan')):.2f}  RR-MPJPE {m.get('rr_mpjpe_cm', float('nan')):.2f}")
+        if "error_parts" in m:
+            print("    " + _parts_line(m["error_parts"]))
         for name, c in m.get("cases", {}).items():
             print(f"    {name:>18}: {c['people']:5d} people, matched {c['matched']:5d}, "
                   f"MPJPE {c.get('mpjpe_cm', float('nan')):.2f} cm, mAP@10 {c.get('map@10', float('nan')):.1f}")
@@ -326,6 +331,15 @@ def _evaluate_multi(args) -> int:
     if args.record:
         _record_multi(args, rows)
     return 0
+
+
+def _parts_line(e: dict) -> str:
+    """One line of :func:`pipose_ros.train.metrics.depth_error_parts`."""
+    return (f"error parts: direction (2D) {e['lateral_error_cm']:.1f} cm at the true depth; body distance (root "
+            f"depth) {e['root_depth_error_cm']:.1f} cm, median {e['root_depth_error_pct']:.1f} %; depth within the "
+            f"body {e['relative_depth_error_cm']:.1f} cm (true spread about the median {e['true_depth_spread_cm']:.1f} "
+            f"cm); not knowing each person's size costs a perfect-2D, median-size estimator "
+            f"{e['size_prior_root_error_cm']:.1f} cm of root depth here (median {e['size_prior_root_error_pct']:.1f} %)")
 
 
 def _record_multi(args, rows: dict) -> None:
@@ -341,7 +355,8 @@ def _record_multi(args, rows: dict) -> None:
                  f"{p}_map8": m.get("map@8"), f"{p}_pa_mpjpe_cm": m.get("pa_mpjpe_cm"),
                  f"{p}_rr_mpjpe_cm": m.get("rr_mpjpe_cm"), f"{p}_people": m["people"], f"{p}_misses": m["misses"],
                  f"{p}_false_positives": m["false_positives"], f"{p}_checkpoint": ck, f"{p}_command": cmd,
-                 f"{p}_date": today(), f"{p}_fingerprint": info.get("fingerprint_sha256")})
+                 f"{p}_date": today(), f"{p}_fingerprint": info.get("fingerprint_sha256"),
+                 **({f"{p}_error_parts": m["error_parts"]} if "error_parts" in m else {})})
     spec = info.get("spec", {})
     L = [f"### `{ck}` on {spec.get('name', args.data)}", "",
          f"`{cmd}` — {today()}, {machine()}. Benchmark fingerprint `{str(info.get('fingerprint_sha256'))[:16]}…` "
@@ -356,6 +371,8 @@ def _record_multi(args, rows: dict) -> None:
     for name, c in m.get("cases", {}).items():
         L.append(f"| {name} | {c['people']} | {c['matched']} | {c.get('mpjpe_cm', float('nan')):.2f} | "
                  f"{c.get('map@10', float('nan')):.1f} |")
+    if "error_parts" in m:
+        L += ["", _parts_line(m["error_parts"]).capitalize() + " (`pipose_ros.train.metrics.depth_error_parts`)."]
     if "per_joint_cm" in m:
         from .skeleton import KINECT14
         L += ["", "Per joint (cm): " + ", ".join(f"{n} {v:.1f}" for n, v in zip(KINECT14.names, m["per_joint_cm"]))]

@@ -77,6 +77,10 @@ def test_record_dataset_label_finetune_evaluate(tmp_path):
     assert ev["training"]["init"].endswith("pipose_student_kinect14.pt")
     # fine-tuning keeps the shipped student's frozen F_rgb (its --backbone-lr 0) unless told otherwise
     assert ev["training"]["backbone_lr"] == 0.0
+    # … and the decoding chosen for it (pipose tune-decode's relative-depth gain)
+    from pipose_ros.checkpoint import load_checkpoint
+    gain = (load_checkpoint(REPO / "models/pipose_student_kinect14.pt")[1].get("decode") or {}).get("relative_depth_gain")
+    assert (load_checkpoint(tmp_path / "ft.pt")[1].get("decode") or {}).get("relative_depth_gain") == gain
 
 
 def test_register_depth_moves_an_edge_by_the_baseline():

@@ -194,3 +194,25 @@ def test_student_learns_from_a_teacher_trained_at_another_crop_size():
     # backbone_lr 0 freezes F_rgb; F_hall (it has to learn) still trains
     assert not any(p.requires_grad for p in student.rgb.parameters())
     assert all(p.requires_grad for p in student.hall.parameters())
+
+
+def test_depth_error_parts_splits_direction_distance_and_body_depth():
+    from pipose_ros.skeleton import KINECT14
+    from pipose_ros.train.metrics import depth_error_parts
+    rng = np.random.default_rng(0)
+    gt = np.concatenate([rng.uniform(-0.4, 0.4, (2, 14, 2)), 3.0 + rng.uniform(-0.1, 0.1, (2, 14, 1))], -1)
+    gt[1] = gt[0] * 2.0  # a second person, twice as large and twice as far: the same image
+    mask = np.ones((2, 14), bool)
+    e = depth_error_parts(gt, gt, mask, KINECT14.bones)
+    assert e["lateral_error_cm"] == e["root_depth_error_cm"] == e["relative_depth_error_cm"] == 0.0
+    # sizes s and 2s: a median-size (1.5 s) assumption puts them at 1.5× and 0.75× their distance
+    assert e["size_prior_root_error_pct"] == pytest.approx(37.5)
+    assert e["size_prior_root_error_cm"] == pytest.approx((0.5 * gt[0, 1, 2] + 0.25 * gt[1, 1, 2]) / 2 * 100)
+    far = depth_error_parts(gt * 1.1, gt, mask, KINECT14.bones)  # 10 % too far, along the rays
+    assert far["lateral_error_cm"] == pytest.approx(0.0, abs=1e-9) and far["root_depth_error_pct"] == pytest.approx(10.0)
+    flat = gt.copy()
+    flat[..., :2] *= (gt[:, 1:2, 2] / gt[..., 2])[..., None]
+    flat[..., 2] = gt[:, 1:2, 2]  # every joint at the root's depth, on its own ray
+    f = depth_error_parts(flat, gt, mask, KINECT14.bones)
+    assert f["lateral_error_cm"] == pytest.approx(0.0, abs=1e-9) and f["root_depth_error_cm"] == 0.0
+    assert f["relative_depth_error_cm"] == pytest.approx(np.abs(gt[..., 2] - gt[:, 1:2, 2]).mean() * 100)

@@ -214,7 +214,8 @@ def run(work: Path, frames: int = 1800, rate: float = 15.0, every: int = 3, test
         models["combined_labels"] = work / "combined.pt"
 
     def evaluate():
-        _run(["evaluate", *models.values(), "--data", work / "test", "--json", work / "eval.json"], work, log)
+        _run(["evaluate", *models.values(), "--data", work / "test", "--json", work / "eval.json",
+              "--backend", "onnxruntime"], work, log)
         ev = json.loads((work / "eval.json").read_text())
         return {name: {k: ev[str(p)].get(k) for k in ("mpjpe_cm", "pa_mpjpe_cm", "rr_mpjpe_cm", "map@10", "people",
                                                       "matched")} for name, p in models.items()}

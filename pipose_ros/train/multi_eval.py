@@ -8,7 +8,9 @@ by the Hungarian algorithm (``scipy.optimize.linear_sum_assignment``) on the mea
 of the ground truth's in-image joints, in units of the person's box diagonal; a pair counts
 when that distance is below ``max_match`` (default 0.2). Unmatched people are **misses**,
 unmatched skeletons **false positives**. MPJPE, mAP@6/8/10, PA-MPJPE and root-relative MPJPE
-(:func:`pipose_ros.train.metrics.pose_metrics`) are over the matched pairs' in-image joints.
+(:func:`pipose_ros.train.metrics.pose_metrics`) are over the matched pairs' in-image joints, and so
+is the split of the error into direction, body distance and depth within the body
+(``error_parts``, :func:`pipose_ros.train.metrics.depth_error_parts`).
 
 People that count: at least ``min_visible`` visible joints (4) and a box. Cases: distance of
 the neck (0.8–2, 2–3, 3–4, 4–5, 5–7 m), truncated (a joint outside the image), occluded (an
@@ -28,7 +30,7 @@ from ..camera import depth_to_metres, in_view, project
 from ..data.crops import person_box
 from ..data.folder import frame_people, read_folder, read_frame
 from ..skeleton import KINECT14
-from .metrics import pose_metrics
+from .metrics import depth_error_parts, pose_metrics
 
 
 def match_people(gt_uv: np.ndarray, gt_mask: np.ndarray, scale: np.ndarray, pred_uv: np.ndarray,
@@ -154,6 +156,7 @@ def match_metrics(c: dict, pred: np.ndarray | None = None) -> dict:
            "false_positives": c["false_positives"], "max_match": c["max_match"], "min_visible": c["min_visible"]}
     if len(pred):
         out.update(pose_metrics(pred, gt, mask, root=KINECT14.root))
+        out["error_parts"] = depth_error_parts(pred, gt, mask, KINECT14.bones, root=KINECT14.root)
         cases = {}
         for name in sorted(case_people):
             sel = np.array([name in names for names in case_of])
