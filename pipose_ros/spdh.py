@@ -180,11 +180,12 @@ def shrink_relative_depth(joints, gain: float) -> np.ndarray:
     """Pull each skeleton's per-joint depths towards its median depth, along the joints' rays.
 
     SPDH decodes every joint's depth Z_n from its own uz map, independently. Where that relative
-    depth is noisier than the body's true depth spread (a 192 px RGB student on people 2–7 m away:
-    joint-minus-neck depth error 43 cm mean against a true spread of 15 cm around the median;
-    docs/RESULTS.md, session 10), ``Z_n ← m + gain·(Z_n − m)`` with m = the median of the
-    skeleton's Z_n is a better estimate; the median is also a steadier body distance than any one
-    joint. Each joint stays on its camera ray, so the 2D skeleton (uv) does not move.
+    depth is noisier than the body's true depth spread (the RGB students on pipose-synth-v2: the
+    "depth within the body" error of ``pipose evaluate``'s error parts, docs/RESULTS.md session 10),
+    ``Z_n ← m + gain·(Z_n − m)`` with m = the median of the skeleton's Z_n is a better estimate;
+    the median is also a steadier body distance than any one joint. Each joint stays on its camera
+    ray, so the 2D skeleton (uv) does not move. A post-processing prior, not learnt: the gain is
+    chosen per model on validation data, never on the benchmark reported.
 
     Args:
         joints: float [B, J, 3] metres, camera optical frame, Z > 0 (decoded skeletons).

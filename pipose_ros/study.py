@@ -438,6 +438,16 @@ def _record_synth_v2(ck: dict, v2: dict, role: str) -> None:
     ck["training"]["eval_synth_v2"] = ev
 
 
+def _decode_note(ck: dict) -> str:
+    """The model card's sentence on a checkpoint's decoding choices (``decode``), or ''."""
+    d = ck.get("decode") or {}
+    if "relative_depth_gain" not in d:
+        return ""
+    return (f" Decoding: each skeleton's joint depths pulled towards its median with gain "
+            f"{d['relative_depth_gain']:g} (`pipose_ros.spdh.shrink_relative_depth`; chosen by `pipose tune-decode` "
+            f"on {Path(str(d.get('chosen_on', '?'))).name}, {d.get('date', '')}; node parameter `relative_depth_gain`).")
+
+
 def _backbone_lr(t: dict) -> str:
     """" (F_rgb / F_depth frozen)" / " (F_rgb / F_depth ×0.1)" from a training summary's
     ``backbone_lr`` (1 or absent: "")."""
@@ -564,7 +574,7 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
           f"({sum(crop.get('scale', [1.3, 1.3])) / 2:g} at run time), a virtual camera K_crop = S·K; the node gets the "
           "boxes from BlazePose's person detector. SPDH: canonical camera f_c = "
           f"{sp['canonical_fx']:g} px, canonical depth {sp['z_min']:g}–{sp['z_max']:g} m, σ {sp['sigma_mm']:g} mm, "
-          f"head stride {mc.get('head_stride')}.", "",
+          f"head stride {mc.get('head_stride')}." + _decode_note(ck), "",
           "### Data",
           f"{t.get('data')}: {t.get('train_samples')} person crops of Anny scenes (as the teacher's, docs/SYNTHETIC.md). "
           "Augmentation of seed 000 §4.3 (±5°, 15 % / 2 % shift, flip with joint swap, colour jitter). "

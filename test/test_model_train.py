@@ -216,3 +216,9 @@ def test_depth_error_parts_splits_direction_distance_and_body_depth():
     f = depth_error_parts(flat, gt, mask, KINECT14.bones)
     assert f["lateral_error_cm"] == pytest.approx(0.0, abs=1e-9) and f["root_depth_error_cm"] == 0.0
     assert f["relative_depth_error_cm"] == pytest.approx(np.abs(gt[..., 2] - gt[:, 1:2, 2]).mean() * 100)
+    # joints that do not count (outside the image) take no part, the spread included
+    m2 = mask.copy()
+    m2[:, 5:] = False
+    p = depth_error_parts(flat, gt, m2, KINECT14.bones)
+    zs = gt[:, :5, 2]
+    assert p["true_depth_spread_cm"] == pytest.approx(np.abs(zs - np.median(zs, 1, keepdims=True)).mean() * 100)

@@ -90,9 +90,9 @@ def depth_error_parts(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray, bones,
         out["root_depth_error_cm"] = float(dz.mean() * 100)
         rel = (zp[r] - zp[r, root, None]) - (zg[r] - zg[r, root, None])
         out["relative_depth_error_cm"] = float(np.abs(rel)[mask[r]].mean() * 100)
-    spread = np.abs(zg - np.median(np.where(mask, zg, np.nan), axis=1, keepdims=True))
     ok = mask.any(1)
-    out["true_depth_spread_cm"] = float(spread[ok][mask[ok]].mean() * 100)
+    spread = np.abs(zg[ok] - np.nanmedian(np.where(mask[ok], zg[ok], np.nan), axis=1, keepdims=True))
+    out["true_depth_spread_cm"] = float(spread[mask[ok]].mean() * 100)
     known = (np.abs(gt).sum(-1) > 0).all(1) & r
     if known.sum() >= 2:
         size = sum(np.linalg.norm(gt[known, a] - gt[known, b], axis=-1) for a, b in bones)

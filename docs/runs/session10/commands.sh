@@ -13,3 +13,12 @@ pipose evaluate --backend onnxruntime --data $S models/pipose_student_kinect14.p
 pipose evaluate --backend onnxruntime --data $S models/pipose_rgb_baseline_kinect14.pt --record synth_v2.baseline --json docs/runs/session10/baseline192_1k_synth_v2.json
 pipose evaluate --backend onnxruntime --data $S /work/runs/control192/student.pt --record synth_v2.control --json docs/runs/session10/control192_synth_v2.json
 pipose evaluate --backend onnxruntime --data $S models/pipose_teacher_kinect14.pt --record synth_v2.teacher --json docs/runs/session10/teacher_synth_v2.json
+# 3) the real Kinect frame (teacher gain 0.5, student gain 0.25; NOTE = session 9's verdict on the overlay, 2D unchanged by the gain — looked at again)
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt --student models/pipose_student_kinect14.pt --box-scales 0.8 0.9 1.0 1.1 1.25 --png demo_out/realcheck_depth.png --json docs/runs/session10/student192_realcheck_depth.json --record --note "$NOTE"
+pipose table-v2
+pipose ship-student models/pipose_student_kinect14.pt --baseline models/pipose_rgb_baseline_kinect14.pt --curves docs/student192_curves.png
+pipose export models/pipose_student_kinect14.pt --precision fp32
+# 4) the student as decoded (gain 1), for the error parts before the decoding step (not recorded)
+pipose evaluate --backend onnxruntime --data $S models/pipose_student_kinect14.pt --relative-depth-gain 1 --json docs/runs/session10/student192_gain1_synth_v2.json
+# 5) the baseline again: its first record (part 2) was written before depth_error_parts' true spread ignored out-of-image joints (NaN)
+pipose evaluate --backend onnxruntime --data $S models/pipose_rgb_baseline_kinect14.pt --record synth_v2.baseline --json docs/runs/session10/baseline192_1k_synth_v2.json
