@@ -372,7 +372,8 @@ def _record_multi(args, rows: dict) -> None:
         L.append(f"| {name} | {c['people']} | {c['matched']} | {c.get('mpjpe_cm', float('nan')):.2f} | "
                  f"{c.get('map@10', float('nan')):.1f} |")
     if "error_parts" in m:
-        L += ["", _parts_line(m["error_parts"]).capitalize() + " (`pipose_ros.train.metrics.depth_error_parts`)."]
+        line = _parts_line(m["error_parts"])
+        L += ["", line[0].upper() + line[1:] + " (`pipose_ros.train.metrics.depth_error_parts`)."]
     if "per_joint_cm" in m:
         from .skeleton import KINECT14
         L += ["", "Per joint (cm): " + ", ".join(f"{n} {v:.1f}" for n, v in zip(KINECT14.names, m["per_joint_cm"]))]
