@@ -488,7 +488,7 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
          f"{w}×{h} — the person box grown {crop.get('scale')} (trained; {sum(crop.get('scale', [1.3, 1.3])) / 2:g} at run time), "
          "a virtual camera with K_crop = S·K (`pipose_ros/camera.py:CropView`); without a box the whole image is "
          f"one view. SPDH: canonical camera f_c = {sp['canonical_fx']:g} px, canonical depth bins "
-         f"{sp['z_min']:g}–{sp['z_max']:g} m over {h} rows, σ {sp['sigma_mm']:g} mm.", "",
+         f"{sp['z_min']:g}–{sp['z_max']:g} m over {h} rows, σ {sp['sigma_mm']:g} mm." + _decode_note(ck), "",
          "### Data",
          f"{t.get('data')}: {t.get('train_samples')} person crops (≥ {crop.get('min_visible')} visible joints; box "
          f"scale {crop.get('scale')}, centre shift ±{crop.get('shift')}) of Anny scenes (`pipose data`, "
