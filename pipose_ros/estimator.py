@@ -67,11 +67,7 @@ class PoseEstimator:
         self.norm = meta["normalisation"]
         self.min_confidence = float(min_confidence)
         self.same_person = float(same_person)
-        if relative_depth_gain is None:
-            relative_depth_gain = float((meta.get("decode") or {}).get("relative_depth_gain", 1.0))
-        if not 0.0 <= relative_depth_gain <= 1.0:
-            raise ValueError(f"relative_depth_gain must be in [0, 1], got {relative_depth_gain}")
-        self.relative_depth_gain = float(relative_depth_gain)
+        self.set_relative_depth_gain(relative_depth_gain)
         self.timing: dict[str, float] = {}  # ms per stage of the last call: crop, network, decode
         self.teacher = None
         if teacher is not None:
@@ -99,6 +95,15 @@ class PoseEstimator:
         net = open_network(path, backend, device, logger)
         teacher = open_network(teacher_path, backend, device, logger) if teacher_path else None
         return cls(net, min_confidence, teacher, same_person=same_person, relative_depth_gain=relative_depth_gain)
+
+    def set_relative_depth_gain(self, gain: float | None) -> None:
+        """Set :attr:`relative_depth_gain` (class docstring); None = the model file's value.
+        Raises ``ValueError`` outside [0, 1]."""
+        if gain is None:
+            gain = float((self.meta.get("decode") or {}).get("relative_depth_gain", 1.0))
+        if not 0.0 <= gain <= 1.0:
+            raise ValueError(f"relative_depth_gain must be in [0, 1], got {gain}")
+        self.relative_depth_gain = float(gain)
 
     @property
     def crop_scale(self) -> float:

@@ -438,9 +438,7 @@ class PoseNode(LifecycleNode):
                 if est is not None:
                     setattr(est, name, float(value))
         elif name == "relative_depth_gain":
-            g = _gain(value)
-            self.est.relative_depth_gain = (float((self.est.meta.get("decode") or {}).get("relative_depth_gain", 1.0))
-                                            if g is None else g)
+            self.est.set_relative_depth_gain(_gain(value))
         elif name == "track_max_age":
             self.tracker.max_age_s = float(value)
         elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every",
