@@ -43,6 +43,17 @@ def pick_device(device: str = "auto") -> torch.device:
     return torch.device(device)
 
 
+def _read(path: Path, map_location="cpu") -> dict:
+    """The checkpoint's dict (``weights_only=True``); FileNotFoundError / ValueError as
+    :func:`load_checkpoint`."""
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint not found: {path}")
+    ck = torch.load(path, map_location=map_location, weights_only=True)
+    if not isinstance(ck, dict) or ck.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a {FORMAT} checkpoint")
+    return ck
+
+
 def load_checkpoint(path: str | Path, map_location="cpu") -> tuple[torch.nn.Module, dict]:
     """Load a checkpoint with ``weights_only=True``; returns (model in eval mode, metadata).
 
@@ -51,11 +62,7 @@ def load_checkpoint(path: str | Path, map_location="cpu") -> tuple[torch.nn.Modu
         ValueError: not a pipose_ros checkpoint.
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"checkpoint not found: {path}")
-    ck = torch.load(path, map_location=map_location, weights_only=True)
-    if not isinstance(ck, dict) or ck.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a {FORMAT} checkpoint")
+    ck = _read(path, map_location)
     mcfg, spdh = ModelConfig(**ck["model"]), SPDHConfig(**ck["spdh"])
     if mcfg.head_stride != spdh.stride:
         raise ValueError(f"{path}: head stride {mcfg.head_stride} differs from the SPDH grid stride {spdh.stride}")
@@ -76,11 +83,7 @@ def set_decode(path: str | Path, values: dict) -> dict:
         FileNotFoundError / ValueError: as :func:`load_checkpoint`.
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"checkpoint not found: {path}")
-    ck = torch.load(path, map_location="cpu", weights_only=True)
-    if not isinstance(ck, dict) or ck.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a {FORMAT} checkpoint")
+    ck = _read(path)
     ck["decode"] = {**(ck.get("decode") or {}), **values}
     tmp = path.with_name(path.name + ".tmp")
     torch.save(ck, tmp)

@@ -40,11 +40,11 @@ def _add_data_args(p: argparse.ArgumentParser, n_default: int, seed_default: int
 
 def _crop_spec(args, seed: int = 0):
     from .data.crops import CropSpec
-    lo, hi = getattr(args, "crop_scale", (1.15, 1.45))
+    lo, hi = getattr(args, "crop_scale", CropSpec.scale)
     if not 0.5 <= lo <= hi <= 4.0:
         raise ValueError(f"--crop-scale needs 0.5 <= LO <= HI <= 4, got {lo} {hi}")
-    return CropSpec(net_wh=tuple(args.size), scale=(float(lo), float(hi)), shift=getattr(args, "crop_shift", 0.08),
-                    seed=seed)
+    return CropSpec(net_wh=tuple(args.size), scale=(float(lo), float(hi)),
+                    shift=getattr(args, "crop_shift", CropSpec.shift), seed=seed)
 
 
 def _data(args):
@@ -281,7 +281,8 @@ def cmd_tune_decode(args) -> int:
         print(f"wrote decode.relative_depth_gain = {best} into {args.checkpoint}")
         from .backends import model_files
         from .model.export import export_onnx
-        for fp16, f in ((False, model_files(args.checkpoint)[1]), (True, model_files(args.checkpoint)[2])):
+        _, f32, f16 = model_files(args.checkpoint)
+        for fp16, f in ((False, f32), (True, f16)):
             if f.is_file():
                 print(f"re-exported {export_onnx(args.checkpoint, f, fp16=fp16)}")
     return 0

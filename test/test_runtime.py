@@ -300,6 +300,8 @@ def test_config_defaults_in_one_place():
     assert set(yaml_params) == set(params)
     for k, v in yaml_params.items():
         assert v == params[k] or (k in ("checkpoint", "teacher_checkpoint") and v == ""), k
+    from pipose_ros.tools.bench import NODE_MAX_PEOPLE
+    assert NODE_MAX_PEOPLE == params["max_people"]  # the benchmark times the node's default
 
 
 def test_onnxruntime_sessions_do_not_busy_wait():

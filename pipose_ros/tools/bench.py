@@ -32,6 +32,7 @@ from ..detect import PersonDetector, PersonFinder
 from ..estimator import CANDIDATES_PER_PERSON, PoseEstimator
 
 W, H = 640, 480
+NODE_MAX_PEOPLE = 4  # the node's default max_people (config/pose.yaml; a test keeps them equal)
 MEDIAPIPE_SCRIPT = Path(__file__).with_name("mediapipe_bench.py")
 
 
@@ -66,7 +67,7 @@ def _stats(ts: list[float]) -> dict:
 
 
 def time_stream(est: PoseEstimator, finder: PersonFinder | None, rgb: np.ndarray, K: np.ndarray, n: int,
-                warmup: int, boxes=None, max_people: int = 4) -> dict:
+                warmup: int, boxes=None, max_people: int = NODE_MAX_PEOPLE) -> dict:
     """Per-frame wall clock of the node's pipeline on a stream of ``rgb`` (see the module
     docstring). ``finder`` None: the fixed ``boxes`` every frame (the network part alone);
     with a finder (its detector keeping ``CANDIDATES_PER_PERSON`` × ``max_people`` candidates,
@@ -279,9 +280,9 @@ def run(n: int = 100, warmup: int = 10, backends=("onnxruntime", "torch"), media
             if backend != backends[0] and "default" not in mode:
                 continue
             for key, rgb in frames.items():
-                # the node's detector at its default max_people (4)
-                finder = PersonFinder(PersonDetector(max_people=CANDIDATES_PER_PERSON * 4), **finder_kw)
-                r = time_stream(est, finder, rgb, K, n, warmup, max_people=4)
+                # the node's detector at its default max_people
+                finder = PersonFinder(PersonDetector(max_people=CANDIDATES_PER_PERSON * NODE_MAX_PEOPLE), **finder_kw)
+                r = time_stream(est, finder, rgb, K, n, warmup, max_people=NODE_MAX_PEOPLE)
                 res["pipose"][(mode, backend, key)] = r
                 print(mode, backend, key, {k: round(v, 2) for k, v in r.items()}, flush=True)
     if mediapipe_python:
