@@ -22,3 +22,14 @@ pipose export models/pipose_student_kinect14.pt --precision fp32
 pipose evaluate --backend onnxruntime --data $S models/pipose_student_kinect14.pt --relative-depth-gain 1 --json docs/runs/session10/student192_gain1_synth_v2.json
 # 5) the baseline again: its first record (part 2) was written before depth_error_parts' true spread ignored out-of-image joints (NaN)
 pipose evaluate --backend onnxruntime --data $S models/pipose_rgb_baseline_kinect14.pt --record synth_v2.baseline --json docs/runs/session10/baseline192_1k_synth_v2.json
+# 6) the crop-scale fine-tune (docs/runs/session10/train_student192_wide.sh, 17 min), evaluated as run
+#    (before the teacher got its gain; only the student numbers are cited; outputs written to a scratch
+#    folder, then copied here as student192_wide_*.json):
+W=/work/runs/student192_wide/student.pt
+pipose evaluate --backend onnxruntime --data $S $W --relative-depth-gain 1 --json docs/runs/session10/student192_wide_synth_v2_g1.json
+pipose tune-decode $W --data ~/.cache/pipose_ros/anny-val-s1 --json docs/runs/session10/student192_wide_tune.json
+pipose evaluate --backend onnxruntime --data $S $W --relative-depth-gain 0.25 --json docs/runs/session10/student192_wide_synth_v2_g.json
+pipose realcheck-2d ~/.cache/pipose_ros/realphotos --checkpoint $W --json docs/runs/session10/student192_wide_real2d.json
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt --student $W --box-scales 0.8 0.9 1.0 1.1 1.25 --json docs/runs/session10/student192_wide_realdepth.json
+# 7) issue 13 with the 192 student (stream/record/labels of the earlier run linked into the work folder; see docs/FINETUNE.md)
+pipose distill-demo --work ~/.cache/pipose_ros/distill-demo-192 --no-record && pipose distill-demo --work ~/.cache/pipose_ros/distill-demo-192
