@@ -132,6 +132,7 @@ def cmd_train(args) -> int:
                        pretrained=args.backbone in PRETRAINED)
     if init_meta is not None and init_meta["model"]["kind"] == args.kind:
         mcfg = ModelConfig(**init_meta["model"])  # same architecture as the checkpoint
+    mcfg.uv_prior = mcfg.uv_prior or args.uv_prior
     if args.backbone_lr is None:  # fine-tuning keeps a frozen (or slowed) pretrained backbone as it was
         b = (init_meta or {}).get("training", {}).get("backbone_lr")
         args.backbone_lr = float(b) if b is not None else TrainConfig.backbone_lr
@@ -883,6 +884,10 @@ def main(argv: list[str] | None = None) -> int:
                         "docs/BACKBONES.md")
     t.add_argument("--hall-only", action="store_true", help="student without F_rgb (F_hall only)")
     t.add_argument("--distill-stage", default="last", choices=["last", "mid"])
+    t.add_argument("--uv-prior", action="store_true",
+                   help="blazepose_full: add BlazePose's own joint heatmaps (learnt on real photos) to the uv "
+                        "maps; the head learns a residual (docs/BACKBONES.md). With --init from a model without "
+                        "it, the uv predictors restart near zero")
     t.add_argument("--head-stride", type=int, default=1, choices=[1, 2, 4],
                    help="SPDH output grid stride: 1 = input resolution (seed 000), 2 = half (about 2x "
                         "cheaper to train; the uz map gets H/2 depth bins)")

@@ -62,6 +62,16 @@ KINECT14 = JointSet(
 )
 """Default 14-joint set (seed 000 §4.1). Root = neck (index 1)."""
 
+# MediaPipe Pose / BlazePose GHUM landmark indices (33-point topology) for each KINECT14 joint;
+# the neck is the mid-point of the shoulders. MediaPipe's "left" is the person's left, as ours.
+BLAZEPOSE_TO_KINECT14 = {
+    "nose": (0,), "neck": (11, 12),
+    "right_shoulder": (12,), "right_elbow": (14,), "right_wrist": (16,),
+    "left_shoulder": (11,), "left_elbow": (13,), "left_wrist": (15,),
+    "right_hip": (24,), "right_knee": (26,), "right_ankle": (28,),
+    "left_hip": (23,), "left_knee": (25,), "left_ankle": (27,),
+}
+
 JOINT_SETS = {"kinect14": KINECT14}
 
 

@@ -145,3 +145,47 @@ def test_blazepose_graph_constants_come_from_the_onnx_not_the_checkpoint():
     m.load_state_dict(bad)
     with torch.no_grad():
         assert torch.equal(m(x)["uv"], ref)
+
+
+def test_uv_heatmap_prior_starts_the_uv_maps_at_blazepose_heatmaps(tmp_path):
+    """--uv-prior (issue 10): each single-landmark KINECT14 joint's uv map starts as sigmoid of its
+    BlazePose landmark's heatmap (the residual predictors start near zero), the neck gets no prior;
+    a model without it initialises one with it (the uv predictors restart); other backbones refuse."""
+    from pipose_ros.data.dataset import synthetic_set
+    from pipose_ros.model.nets import HeatmapPrior
+    from pipose_ros.preprocess import rgb_input
+    from pipose_ros.skeleton import BLAZEPOSE_TO_KINECT14, KINECT14
+    from pipose_ros.spdh import SPDHConfig
+    from pipose_ros.train.trainer import TrainConfig, train
+
+    logits = torch.full((1, 39, 6, 8), -20.0)
+    logits[0, 14, 2, 5] = 3.0  # BlazePose landmark 14 = right elbow
+    logits[0, 11, 1, 1] = 3.0  # left shoulder: also half of the neck, which gets no prior
+    p = HeatmapPrior(14)(logits, (12, 16))
+    re, ls, neck = KINECT14.index("right_elbow"), KINECT14.index("left_shoulder"), KINECT14.index("neck")
+    assert BLAZEPOSE_TO_KINECT14["right_elbow"] == (14,)
+    assert p.shape == (1, 14, 12, 16) and p[0, neck].abs().max() == 0
+    assert np.unravel_index(int(p[0, re].argmax()), (12, 16)) in {(4, 10), (4, 11), (5, 10), (5, 11)}
+    assert p[0, ls].max() > 0.5 and p[0, re].max() > 0.5 and p.min() >= 0
+    with pytest.raises(ValueError):
+        build_model(ModelConfig(kind="baseline", backbone="hrnet_w18_small", uv_prior=True))
+
+    cfg = ModelConfig(kind="baseline", backbone="blazepose_full", head_stride=4, uv_prior=True, pretrained=True)
+    m = build_model(cfg, pretrained=True).eval()
+    x = torch.from_numpy(rgb_input(cv2.resize(skimage.data.astronaut(), (192, 192))[None]))
+    with torch.no_grad():
+        out = m(x)
+        prior = m.prior(m.backbone(x)[0][:, -39:], out["uv"].shape[-2:])
+    assert torch.allclose(out["uv"], prior + m.head.uv(m.backbone(x)[0]), atol=1e-6)
+    assert prior.max() > 0.5  # the astronaut's landmarks
+
+    plain = build_model(ModelConfig(kind="baseline", backbone="blazepose_full", head_stride=4)).eval()
+    for q in plain.head.uv.pred.parameters():
+        torch.nn.init.constant_(q, 0.5)  # a trained model's predictors: whole heatmaps
+    data = synthetic_set(8, 8, workers=1, progress=False)
+    spdh = SPDHConfig(sigma_mm=100, stride=4)
+    new, _ = train("baseline", data, ModelConfig(kind="baseline", backbone="blazepose_full", head_stride=4,
+                                                 uv_prior=True), spdh,
+                   TrainConfig(steps=1, batch_size=4, lr=1e-9), init=plain, log=lambda *_: None)
+    assert all(q.abs().max() < 0.1 for q in new.head.uv.pred.parameters())
+    assert torch.allclose(new.head.uv.stem[0].weight, plain.head.uv.stem[0].weight, atol=1e-6)

@@ -21,17 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..skeleton import KINECT14
-
-# MediaPipe Pose landmark indices (33-point BlazePose topology) for each KINECT14 joint; the
-# neck is the mid-point of the shoulders. MediaPipe's "left" is the person's left, as ours.
-MEDIAPIPE_TO_KINECT14 = {
-    "nose": (0,), "neck": (11, 12),
-    "right_shoulder": (12,), "right_elbow": (14,), "right_wrist": (16,),
-    "left_shoulder": (11,), "left_elbow": (13,), "left_wrist": (15,),
-    "right_hip": (24,), "right_knee": (26,), "right_ankle": (28,),
-    "left_hip": (23,), "left_knee": (25,), "left_ankle": (27,),
-}
+from ..skeleton import BLAZEPOSE_TO_KINECT14, KINECT14
 
 # depth of the joint centre behind the visible surface, metres (measured on the synthetic bodies:
 # `pipose label --evaluate --keypoints gt`, docs/FINETUNE.md)
@@ -60,7 +50,7 @@ def mediapipe_to_joints(landmarks) -> tuple[np.ndarray, np.ndarray]:
     uv = np.zeros((len(KINECT14.names), 2))
     score = np.zeros(len(KINECT14.names))
     for j, name in enumerate(KINECT14.names):
-        idx = MEDIAPIPE_TO_KINECT14[name]
+        idx = BLAZEPOSE_TO_KINECT14[name]
         uv[j] = lm[list(idx), :2].mean(0)
         score[j] = lm[list(idx), 2].min()
     return uv, score

@@ -147,7 +147,8 @@ class BlazePoseBackbone(nn.Module):
     """
 
     CHANNELS = [48, 48, 48, 48]  # decoder maps at strides 4–32
-    OUT_CHANNELS = 48 + 39  # stride-4 decoder features ‖ 39 joint heatmaps
+    HEATMAP_CHANNELS = 39  # joint heatmap logits, the last channels of ``f`` (33 landmarks first)
+    OUT_CHANNELS = 48 + HEATMAP_CHANNELS  # stride-4 decoder features ‖ 39 joint heatmaps
 
     def __init__(self, in_chans: int = 3):
         super().__init__()

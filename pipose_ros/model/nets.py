@@ -19,7 +19,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .backbones import build_backbone
+from ..skeleton import BLAZEPOSE_TO_KINECT14, KINECT14
+from .backbones import BlazePoseBackbone, build_backbone
 
 
 @dataclass
@@ -41,6 +42,9 @@ class ModelConfig:
         teacher_channels: student only: channels of the teacher's distilled features when they
             differ from F_hall's; a 1×1 convolution (the adaptation layer of seed 001 §4.2) then
             maps F_hall's features to them for L_PI. 0 = no adaptation layer.
+        uv_prior: add the pose-pretrained backbone's own joint heatmaps to the uv output
+            (:class:`HeatmapPrior`; ``blazepose_full`` only): the uv branch learns a residual
+            on top of what the backbone learnt from real photos.
         pretrained: record of whether the backbones started from pretrained weights (used when
             the model is built for training; loading a checkpoint always reads its own weights).
     """
@@ -53,6 +57,7 @@ class ModelConfig:
     distill_stage: str = "last"
     head_stride: int = 1
     teacher_channels: int = 0
+    uv_prior: bool = False
     pretrained: bool = False
 
     def to_dict(self) -> dict:
@@ -125,16 +130,64 @@ class SPDHHead(nn.Module):
         return self.uv(f), self.uz(f)
 
 
+class HeatmapPrior(nn.Module):
+    """uv prior from BlazePose GHUM's own joint heatmaps (issue 10).
+
+    BlazePose's 39 stride-4 heatmaps are logits learnt on real photographs; for each KINECT14
+    joint that is one BlazePose landmark (:data:`pipose_ros.skeleton.BLAZEPOSE_TO_KINECT14`) the
+    prior is ``sigmoid(logit)`` of that landmark's map (peak ≈ 1 like the SPDH uv targets,
+    seed 000 §3.2); a joint made of several landmarks (the neck) gets no prior (zeros). Fixed,
+    no parameters: the network adds a learnt residual, so at the start of training the uv maps
+    are the pretrained backbone's heatmaps.
+
+    Input: heatmap logits float [B, 39, h, w] (BlazePose order: 33 landmarks first).
+    Output: float [B, J, H, W], resized bilinearly to ``size`` = (H, W) when it differs.
+    Raises ``ValueError`` for a joint set other than KINECT14's 14 joints.
+    """
+
+    def __init__(self, num_joints: int):
+        super().__init__()
+        if num_joints != len(KINECT14):
+            raise ValueError(f"the BlazePose heatmap prior is defined for KINECT14, not {num_joints} joints")
+        idx = [BLAZEPOSE_TO_KINECT14[n][0] if len(BLAZEPOSE_TO_KINECT14[n]) == 1 else 0 for n in KINECT14.names]
+        keep = [float(len(BLAZEPOSE_TO_KINECT14[n]) == 1) for n in KINECT14.names]
+        self.register_buffer("index", torch.tensor(idx, dtype=torch.long), persistent=False)
+        self.register_buffer("keep", torch.tensor(keep).view(1, -1, 1, 1), persistent=False)
+
+    def forward(self, logits: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+        p = torch.sigmoid(logits.index_select(1, self.index)) * self.keep
+        if tuple(p.shape[-2:]) != tuple(size):
+            p = F.interpolate(p, size=size, mode="bilinear", align_corners=False)
+        return p
+
+
+def _heatmap_prior(cfg: "ModelConfig") -> HeatmapPrior | None:
+    if not cfg.uv_prior:
+        return None
+    if cfg.backbone != "blazepose_full":
+        raise ValueError(f"uv_prior needs a backbone with pretrained joint heatmaps (blazepose_full), not {cfg.backbone!r}")
+    return HeatmapPrior(cfg.num_joints)
+
+
+def _add_prior(prior: HeatmapPrior | None, uv: torch.Tensor, f_pretrained: torch.Tensor) -> torch.Tensor:
+    """uv + the prior from a BlazePose ``f``'s last channels (its joint heatmaps)."""
+    if prior is None:
+        return uv
+    return uv + prior(f_pretrained[:, -BlazePoseBackbone.HEATMAP_CHANNELS:], uv.shape[-2:])
+
+
 class _SingleNet(nn.Module):
     def __init__(self, cfg: ModelConfig, in_chans: int, pretrained: bool = False):
         super().__init__()
         self.cfg = cfg
         self.backbone = build_backbone(cfg.backbone, in_chans, pretrained)
         self.head = SPDHHead(self.backbone.out_channels, cfg.num_joints, cfg.head_channels, cfg.head_stride)
+        self.prior = _heatmap_prior(cfg)
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         f, feats = self.backbone(x)
         uv, uz = self.head(f)
+        uv = _add_prior(self.prior, uv, f)
         return {"uv": uv, "uz": uz, "f": f, "feats": feats, "embedding": f}
 
 
@@ -173,6 +226,7 @@ class RGBStudent(nn.Module):
         else:
             self.rgb = None
         self.head = SPDHHead(cin, cfg.num_joints, cfg.head_channels, cfg.head_stride)
+        self.prior = _heatmap_prior(cfg)  # from F_rgb's heatmaps (F_hall's without F_rgb)
         self.adapt = None
         if cfg.teacher_channels:
             own = stage_channels(self.hall.channels, self.hall.out_channels, cfg.distill_stage)
@@ -180,8 +234,10 @@ class RGBStudent(nn.Module):
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         f_hall, feats_hall = self.hall(x)
-        f = f_hall if self.rgb is None else torch.cat([self.rgb(x)[0], f_hall], dim=1)
+        f_rgb = f_hall if self.rgb is None else self.rgb(x)[0]
+        f = f_hall if self.rgb is None else torch.cat([f_rgb, f_hall], dim=1)
         uv, uz = self.head(f)
+        uv = _add_prior(self.prior, uv, f_rgb)
         out = {"uv": uv, "uz": uz, "f": f_hall, "feats": feats_hall, "embedding": f}
         if self.adapt is not None:
             out["distill"] = self.adapt(distill_features(out, self.cfg.distill_stage))

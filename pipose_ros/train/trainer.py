@@ -228,6 +228,10 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
                 if k.startswith("backbone."):
                     given["rgb." + k[len("backbone."):]] = v
                     given["hall." + k[len("backbone."):]] = v
+        if model_cfg.uv_prior and not getattr(getattr(init, "cfg", None), "uv_prior", False):
+            # the uv predictors of a model without the heatmap prior predict whole heatmaps; they
+            # restart near zero so that the uv maps start as the prior
+            given = {k: v for k, v in given.items() if not k.startswith("head.uv.pred.")}
         src = {k: v for k, v in given.items() if k in own and own[k].shape == v.shape}
         own.update(src)
         model.load_state_dict(own)
