@@ -185,6 +185,10 @@ def cmd_train(args) -> int:
         summary["teacher"] = str(args.teacher)
     if args.init:
         summary["init"] = str(args.init)
+        # the run it continues: a shipped file gets replaced, its history must not go with it
+        prev = init_meta.get("training") or {}
+        from .train.config import INIT_HISTORY_KEYS
+        summary["init_training"] = {k: prev[k] for k in INIT_HISTORY_KEYS if k in prev}
     if args.eval_data or args.eval_synthetic:
         from .train.trainer import evaluate
         if args.eval_data:

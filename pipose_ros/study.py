@@ -455,6 +455,39 @@ def _backbone_lr(t: dict) -> str:
     return "" if b == 1.0 else (" (F_rgb / F_depth frozen)" if b == 0 else f" (F_rgb / F_depth ×{b:g})")
 
 
+def _keep_init_history(tr: dict) -> None:
+    """A fine-tuned run (``training.init``) whose summary lacks ``init_training`` gets it from the
+    ``--init`` file while that still exists — before shipping replaces it (e.g. a student
+    fine-tuned from the shipped student). Keys: ``pipose_ros.train.config.INIT_HISTORY_KEYS``."""
+    import torch
+
+    from .train.config import INIT_HISTORY_KEYS
+
+    init = tr.get("init")
+    if not init or "init_training" in tr or not Path(init).is_file():
+        return
+    prev = torch.load(init, map_location="cpu", weights_only=True).get("training") or {}
+    tr["init_training"] = {k: prev[k] for k in INIT_HISTORY_KEYS if k in prev}
+
+
+def _prior_note(model_cfg: dict) -> str:
+    """Card text for a model whose uv maps add BlazePose's own heatmaps (``uv_prior``)."""
+    if not model_cfg.get("uv_prior"):
+        return ""
+    return (" (uv maps = BlazePose's own joint heatmaps from F_rgb, learnt on real photos, + the head's "
+            "residual: `--uv-prior`, docs/BACKBONES.md)")
+
+
+def _init_note(role: str, tr: dict) -> str | None:
+    """One line on the run a fine-tuned model started from (None for a run from scratch)."""
+    p = tr.get("init_training")
+    if not p:
+        return None
+    return (f"- {role}: fine-tuned (`--init`) from a run of {p.get('steps')} × {p.get('batch_size')} steps "
+            f"({_epochs(p):.2f} epochs, lr {p.get('lr')}{_backbone_lr(p)}, {p.get('wall_clock_s', 0) / 60:.0f} min on "
+            f"{p.get('device')}); total {p.get('steps', 0) + tr.get('steps', 0)} steps.")
+
+
 def _epochs(t: dict) -> float:
     """Epochs of a run from its training summary: steps × batch / training samples."""
     return t.get("steps", 0) * t.get("batch_size", 0) / max(1, t.get("train_samples", 1))
@@ -552,6 +585,7 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
         if ck.get("model", {}).get("kind") != role:
             raise ValueError(f"{run} is not a {role} checkpoint")
         _record_synth_v2(ck, v2, role)
+        _keep_init_history(ck["training"])
         if role == "student" and r2:
             ck["training"]["eval_real_2d"] = {k: r2[k] for k in ("pck02", "mediapipe_full_pck02", "people") if k in r2}
         dst = Path(models) / SHIPPED[role]
@@ -566,10 +600,11 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
          "| file | what | input |", "|---|---|---|",
          f"| `{SHIPPED['student']}` | **RGB student** F_rgb ‖ F_hall, both initialised from BlazePose GHUM "
          f"(`{mc.get('backbone')}`, docs/BACKBONES.md), + SPDH head; L_PE + L_PI from the Anny depth teacher "
-         f"(`{SHIPPED['teacher']}`) through a 1×1 adaptation layer ({mc.get('teacher_channels')} channels): the node's default | RGB crop |"]
+         f"(`{SHIPPED['teacher']}`) through a 1×1 adaptation layer ({mc.get('teacher_channels')} channels)"
+         f"{_prior_note(mc)}: the node's default | RGB crop |"]
     if "baseline" in cks:
-        L.append(f"| `{SHIPPED['baseline']}` | **RGB baseline** F_rgb (same BlazePose init) + SPDH head, L_PE only, "
-                 "same data and schedule | RGB crop |")
+        L.append(f"| `{SHIPPED['baseline']}` | **RGB baseline** F_rgb (same BlazePose init) + SPDH head"
+                 f"{_prior_note(cks['baseline']['model'])}, L_PE only, same data and schedule | RGB crop |")
     L += ["", f"Input: one person's crop {w}×{h} — the person box grown {crop.get('scale')} in training "
           f"({sum(crop.get('scale', [1.3, 1.3])) / 2:g} at run time), a virtual camera K_crop = S·K; the node gets the "
           "boxes from BlazePose's person detector. SPDH: canonical camera f_c = "
@@ -590,6 +625,7 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
                  f"{tr.get('wall_clock_s', 0) / 60:.0f} min ({tr.get('device')}, {tr.get('machine')}) | "
                  f"{tr.get('initial_pe', 0):.0f} → {tr.get('final_pe', 0):.0f} | {tr.get('final_pi', 0):.3g} | "
                  f"{f(vv.get('mpjpe_cm'))} cm / {f(vv.get('map@10'), '.1f')} % |")
+    L += [""] + [n for n in (_init_note(r, c["training"]) for r, c in cks.items()) if n]
     L += ["", f"Learning curves: `{curves_png}`." if curves_png else "", "", "### Metrics (docs/RESULTS.md)",
           "| model | pipose-synth-v2 MPJPE (GT boxes) | mAP@10 | PA-MPJPE | RR-MPJPE (root-relative) |",
           "|---|---|---|---|---|"]

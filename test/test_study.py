@@ -128,3 +128,27 @@ def test_table_v2_gap_closed_from_recorded_rows(tmp_path, monkeypatch):
     md = (tmp_path / "docs" / "RESULTS.md").read_text()
     assert "| F_rgb ‖ F_hall (L_PE + L_PI), the student | 30.00 | 12.5 | 9.00 | 15.25 | 50.0 | — | `gone.pt` |" in md
     assert "RGB-teacher control (F_rgb ‖ F_hall distilled from the RGB baseline) | not run" in md
+
+
+def test_ship_student_keeps_the_history_of_the_run_it_was_fine_tuned_from(tmp_path, tiny_checkpoints):
+    """A student fine-tuned from the shipped one (``training.init`` = the file shipping replaces)
+    keeps that run's summary (``init_training``) and the card says so."""
+    import torch
+
+    from pipose_ros.checkpoint import load_checkpoint
+    models = tmp_path / "models"
+    models.mkdir()
+    old = torch.load(tiny_checkpoints["student"], map_location="cpu", weights_only=True)
+    old["training"].update(steps=1000, batch_size=16, wall_clock_s=2880.0, train_samples=30000)
+    torch.save(old, models / "pipose_student_kinect14.pt")
+    new = torch.load(tiny_checkpoints["student"], map_location="cpu", weights_only=True)
+    new["training"].update(steps=400, batch_size=16, init=str(models / "pipose_student_kinect14.pt"))
+    new["training"].pop("init_training", None)
+    run = tmp_path / "ft.pt"
+    torch.save(new, run)
+    study.ship_student(run, None, models, tmp_path / "none.json")
+    _, meta = load_checkpoint(models / "pipose_student_kinect14.pt")
+    assert meta["training"]["steps"] == 400 and meta["training"]["init_training"]["steps"] == 1000
+    card = (models / "MODEL_CARD.md").read_text()
+    assert "- student: fine-tuned (`--init`) from a run of 1000 × 16 steps (0.53 epochs" in card
+    assert "48 min" in card and "total 1400 steps" in card

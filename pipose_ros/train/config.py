@@ -23,6 +23,9 @@ METRIC_Z_RANGE = (0.5, 6.2)  # depth bins of metric SPDH (canonical_fx = 0, seed
 # Adam's first steps move every weight by about the full rate.
 FINETUNE_LR = 1e-4
 FINETUNE_WARMUP = 0.1
+# what a fine-tuned checkpoint keeps of the run it started from (``training.init_training``)
+INIT_HISTORY_KEYS = ("steps", "batch_size", "lr", "backbone_lr", "wall_clock_s", "device", "machine", "data",
+                     "teacher", "init", "init_training", "train_samples", "epochs")
 
 
 @dataclass
