@@ -805,13 +805,19 @@ def cmd_ship_teacher(args) -> int:
     return 0
 
 
-def _steps(checkpoint) -> str:
-    """"steps × batch" of a recorded checkpoint's training summary ("—" when it is gone)."""
+def _recipe(checkpoint) -> tuple[str, str]:
+    """("steps × batch", "W×H" input) of a recorded checkpoint's training summary; a fine-tuned
+    run shows the steps of the run it started from first ("1000 + 400 × 16"); ("—", "—") when the
+    file is gone."""
     if not checkpoint or not Path(checkpoint).is_file():
-        return "—"
+        return "—", "—"
     import torch
-    t = torch.load(checkpoint, map_location="cpu", weights_only=True).get("training", {})
-    return f"{t.get('steps', '?')} × {t.get('batch_size', '?')}"
+    ck = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    t = ck.get("training", {})
+    before = (t.get("init_training") or {}).get("steps", "`--init`" if t.get("init") else None)
+    steps = f"{'' if before is None else f'{before} + '}{t.get('steps', '?')} × {t.get('batch_size', '?')}"
+    w, h = ck.get("input_size", ("?", "?"))
+    return steps, f"{w}×{h}"
 
 
 def cmd_table_v2(args) -> int:
@@ -826,21 +832,26 @@ def cmd_table_v2(args) -> int:
             ("hall_only", "F_hall only (L_PE + L_PI)"), ("student", "F_rgb ‖ F_hall (L_PE + L_PI), the student"),
             ("control", "RGB-teacher control (F_rgb ‖ F_hall distilled from the RGB baseline)")]
     t, b = v2.get("teacher_mpjpe_cm"), v2.get("baseline_mpjpe_cm")
-    gap = lambda r: (None if None in (t, b, v2.get(f"{r}_mpjpe_cm")) or b == t  # noqa: E731
+    recipe = {key: _recipe(v2.get(key + "_checkpoint")) for key, _ in rows}
+    # a row trained at another input size than the baseline is another recipe: no gap against it
+    other = lambda r: "—" not in (recipe[r][1], recipe["baseline"][1]) and recipe[r][1] != recipe["baseline"][1]  # noqa: E731
+    gap = lambda r: (None if None in (t, b, v2.get(f"{r}_mpjpe_cm")) or b == t or other(r)  # noqa: E731
                      else round(100 * (b - v2[f"{r}_mpjpe_cm"]) / (b - t), 1))
     L = ["### The PI table on pipose-synth-v2 (issue 10)", "",
          f"`pipose table-v2` — {today()}, from the rows recorded by `pipose evaluate --record synth_v2.<row>` "
          "(ground-truth boxes; each row's command and checkpoint are in docs/results.json). One seed per row "
          "unless stated; rows not run are marked so.", "",
          "| row | MPJPE (cm) | mAP@10 (%) | PA-MPJPE (cm) | RR-MPJPE (cm) | gap closed (%) | training steps × batch | "
-         "checkpoint |", "|---|---|---|---|---|---|---|---|"]
+         "input | checkpoint |", "|---|---|---|---|---|---|---|---|---|"]
     fmt = lambda v, f=".2f": "not run" if v is None else format(v, f)  # noqa: E731
     for key, label in rows:
         g = gap(key) if key not in ("teacher", "baseline") else None
+        gs = "— (other input size than the baseline's)" if key not in ("teacher", "baseline") and other(key) else (
+            "—" if g is None else g)
         ck = v2.get(key + "_checkpoint")
         L.append(f"| {label} | {fmt(v2.get(key + '_mpjpe_cm'))} | {fmt(v2.get(key + '_map10'), '.1f')} | "
                  f"{fmt(v2.get(key + '_pa_mpjpe_cm'))} | {fmt(v2.get(key + '_rr_mpjpe_cm'))} | "
-                 f"{'—' if g is None else g} | {_steps(ck)} | `{ck or '—'}` |")
+                 f"{gs} | {recipe[key][0]} | {recipe[key][1]} | `{ck or '—'}` |")
     L += ["", "Gap closed = (baseline − row) / (baseline − teacher) on MPJPE. RR-MPJPE: root-relative (neck "
           "aligned), where the privileged depth shows without the absolute-depth error. Target (issue 10): "
           "student ≤ 12 cm, the student closes ≥ 67 % of the gap and the control less, ≥ 3 seeds for the main rows."]
