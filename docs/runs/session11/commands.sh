@@ -20,9 +20,8 @@ B=/work/runs/baseline224_prior/baseline.pt
 pipose realcheck-2d ~/.cache/pipose_ros/realphotos --checkpoint $B --json docs/runs/session11/baseline224_prior_real2d.json
 pipose tune-decode $B --data ~/.cache/pipose_ros/anny-val-s1 --json docs/runs/session11/baseline224_prior_tune_decode.json --write
 pipose evaluate --backend onnxruntime --data $S $B --record synth_v2.baseline --json docs/runs/session11/baseline224_prior_synth_v2.json
-# 5) the control fine-tuned the same way (L_PI against the fine-tuned baseline): started, stopped at step 4
-#    (no time left in the session, before its first snapshot: not run; the command is the recipe for a later session)
-sh docs/runs/session11/train_control224_prior.sh
+# 5) the control fine-tuned the same way (L_PI against the fine-tuned baseline); a first start alongside the
+#    evaluations was stopped at step 4 (before any snapshot) and restarted from scratch on an idle machine after 6)
 pipose curves /work/runs/student224_prior/student.pt --out docs/student224_prior_curves.png --title "student fine-tuned at 224 with the heatmap prior (session 11)"
 # 6) records for the shipped student (run path), the table, shipping, ONNX
 pipose realcheck-2d ~/.cache/pipose_ros/realphotos --checkpoint $W --record --json docs/runs/session11/student224_prior_real2d.json
@@ -30,3 +29,5 @@ pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher mod
 pipose table-v2
 pipose ship-student $W --baseline $B --curves docs/student224_prior_curves.png
 pipose export models/pipose_student_kinect14.pt --precision fp32
+# 7) the control (see 5), then its decoding gain and pipose-synth-v2 row
+sh docs/runs/session11/train_control224_prior.sh
