@@ -126,8 +126,34 @@ def test_table_v2_gap_closed_from_recorded_rows(tmp_path, monkeypatch):
     js = json.loads((tmp_path / "docs" / "results.json").read_text())["synth_v2"]
     assert js["gap_closed_pct"] == 50.0 and js["gap_closed_control_pct"] is None
     md = (tmp_path / "docs" / "RESULTS.md").read_text()
-    assert "| F_rgb ‖ F_hall (L_PE + L_PI), the student | 30.00 | 12.5 | 9.00 | 15.25 | 50.0 | — | `gone.pt` |" in md
+    assert "| F_rgb ‖ F_hall (L_PE + L_PI), the student | 30.00 | 12.5 | 9.00 | 15.25 | 50.0 | — | — | `gone.pt` |" in md
     assert "RGB-teacher control (F_rgb ‖ F_hall distilled from the RGB baseline) | not run" in md
+
+
+def test_table_v2_shows_lineage_and_gives_no_gap_across_input_sizes(tmp_path, monkeypatch, tiny_checkpoints):
+    """A fine-tuned row shows the steps it started from; a row trained at another input size than
+    the baseline's gets no gap closed (another recipe)."""
+    import torch
+
+    from pipose_ros.cli import main
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    base = torch.load(tiny_checkpoints["baseline"], map_location="cpu", weights_only=True)
+    base["training"].update(steps=400, batch_size=16, init_training={"steps": 1000})
+    torch.save(base, tmp_path / "b.pt")
+    other = torch.load(tiny_checkpoints["student"], map_location="cpu", weights_only=True)
+    other["input_size"] = [base["input_size"][0] * 2, base["input_size"][1] * 2]
+    torch.save(other, tmp_path / "c.pt")
+    (tmp_path / "docs" / "results.json").write_text(json.dumps({"synth_v2": {
+        "teacher_mpjpe_cm": 20.0, "baseline_mpjpe_cm": 40.0, "baseline_checkpoint": "b.pt",
+        "control_mpjpe_cm": 30.0, "control_checkpoint": "c.pt"}}))
+    assert main(["table-v2"]) == 0
+    js = json.loads((tmp_path / "docs" / "results.json").read_text())["synth_v2"]
+    assert js["gap_closed_control_pct"] is None
+    md = (tmp_path / "docs" / "RESULTS.md").read_text()
+    w, h = base["input_size"]
+    assert f"| 1000 + 400 × 16 | {w}×{h} | `b.pt` |" in md
+    assert "| — (other input size than the baseline's) |" in md
 
 
 def test_ship_student_keeps_the_history_of_the_run_it_was_fine_tuned_from(tmp_path, tiny_checkpoints):
