@@ -31,3 +31,9 @@ pipose ship-student $W --baseline $B --curves docs/student224_prior_curves.png
 pipose export models/pipose_student_kinect14.pt --precision fp32
 # 7) the control (see 5), then its decoding gain and pipose-synth-v2 row
 sh docs/runs/session11/train_control224_prior.sh
+C=/work/runs/control224_prior/student.pt
+pipose tune-decode $C --data ~/.cache/pipose_ros/anny-val-s1 --json docs/runs/session11/control224_prior_tune_decode.json --write
+pipose evaluate --backend onnxruntime --data $S $C --record synth_v2.control --json docs/runs/session11/control224_prior_synth_v2.json
+pipose realcheck-2d ~/.cache/pipose_ros/realphotos --checkpoint $C --json docs/runs/session11/control224_prior_real2d.json
+pipose table-v2
+pipose benchmark > docs/runs/session11/benchmark_run1.log   # idle machine, 5.5 min
