@@ -37,3 +37,9 @@ pipose evaluate --backend onnxruntime --data $S $C --record synth_v2.control --j
 pipose realcheck-2d ~/.cache/pipose_ros/realphotos --checkpoint $C --json docs/runs/session11/control224_prior_real2d.json
 pipose table-v2
 pipose benchmark > docs/runs/session11/benchmark_run1.log   # idle machine, 5.5 min
+# 8) the records re-made against the shipped files (models/...): identical numbers
+pipose evaluate --backend onnxruntime --data $S models/pipose_student_kinect14.pt --record synth_v2.student --json docs/runs/session11/student_shipped_synth_v2.json
+pipose evaluate --backend onnxruntime --data $S models/pipose_rgb_baseline_kinect14.pt --record synth_v2.baseline --json docs/runs/session11/baseline_shipped_synth_v2.json
+pipose realcheck-2d ~/.cache/pipose_ros/realphotos --checkpoint models/pipose_student_kinect14.pt --record --json docs/runs/session11/student_shipped_real2d.json
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt --student models/pipose_student_kinect14.pt --box-scales 0.8 0.9 1.0 1.1 1.25 --png demo_out/realcheck_depth.png --json docs/runs/session11/student_shipped_realcheck_depth.json --record --note "$NOTE"
+pipose table-v2
