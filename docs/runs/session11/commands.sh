@@ -43,3 +43,4 @@ pipose evaluate --backend onnxruntime --data $S models/pipose_rgb_baseline_kinec
 pipose realcheck-2d ~/.cache/pipose_ros/realphotos --checkpoint models/pipose_student_kinect14.pt --record --json docs/runs/session11/student_shipped_real2d.json
 pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt --student models/pipose_student_kinect14.pt --box-scales 0.8 0.9 1.0 1.1 1.25 --png demo_out/realcheck_depth.png --json docs/runs/session11/student_shipped_realcheck_depth.json --record --note "$NOTE"
 pipose table-v2
+pipose benchmark > docs/runs/session11/benchmark_run2.log   # second run, idle machine; its table is the one in docs/BENCHMARKS.md
