@@ -186,9 +186,8 @@ def cmd_train(args) -> int:
     if args.init:
         summary["init"] = str(args.init)
         # the run it continues: a shipped file gets replaced, its history must not go with it
-        prev = init_meta.get("training") or {}
-        from .train.config import INIT_HISTORY_KEYS
-        summary["init_training"] = {k: prev[k] for k in INIT_HISTORY_KEYS if k in prev}
+        from .train.config import init_history
+        summary["init_training"] = init_history(init_meta.get("training"))
     if args.eval_data or args.eval_synthetic:
         from .train.trainer import evaluate
         if args.eval_data:

@@ -458,16 +458,15 @@ def _backbone_lr(t: dict) -> str:
 def _keep_init_history(tr: dict) -> None:
     """A fine-tuned run (``training.init``) whose summary lacks ``init_training`` gets it from the
     ``--init`` file while that still exists — before shipping replaces it (e.g. a student
-    fine-tuned from the shipped student). Keys: ``pipose_ros.train.config.INIT_HISTORY_KEYS``."""
+    fine-tuned from the shipped student); :func:`pipose_ros.train.config.init_history`."""
     import torch
 
-    from .train.config import INIT_HISTORY_KEYS
+    from .train.config import init_history
 
     init = tr.get("init")
     if not init or "init_training" in tr or not Path(init).is_file():
         return
-    prev = torch.load(init, map_location="cpu", weights_only=True).get("training") or {}
-    tr["init_training"] = {k: prev[k] for k in INIT_HISTORY_KEYS if k in prev}
+    tr["init_training"] = init_history(torch.load(init, map_location="cpu", weights_only=True).get("training"))
 
 
 def _prior_note(model_cfg: dict) -> str:

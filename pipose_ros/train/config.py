@@ -28,6 +28,14 @@ INIT_HISTORY_KEYS = ("steps", "batch_size", "lr", "backbone_lr", "wall_clock_s",
                      "teacher", "init", "init_training", "train_samples", "epochs")
 
 
+def init_history(training: dict | None) -> dict:
+    """The part of a checkpoint's training summary that a run fine-tuned from it keeps as
+    ``training.init_training`` (:data:`INIT_HISTORY_KEYS`; nested, so a chain of fine-tunes keeps
+    every step of its history)."""
+    training = training or {}
+    return {k: training[k] for k in INIT_HISTORY_KEYS if k in training}
+
+
 @dataclass
 class TrainConfig:
     """Hyper-parameters of one training run (recorded in the checkpoint's summary).
