@@ -523,7 +523,7 @@ def cmd_distill_demo(args) -> int:
                            test_frames=args.test_frames, steps=args.steps, mix_data=args.mix_data,
                            mix_frames=args.mix_frames, mix_ratio=args.mix_ratio, student=args.student,
                            teacher=args.teacher, mediapipe=False if args.no_mediapipe else None,
-                           batch_size=args.batch_size)
+                           batch_size=args.batch_size, student_2d=not args.teacher_2d, combined=args.combined)
     print(json.dumps(res["eval"], indent=1))
     if not args.no_record:
         distill_demo.write(res)
@@ -575,9 +575,10 @@ def cmd_label(args) -> int:
     if args.teacher is not None:
         from .label.teacher import TeacherLabelConfig, teacher_label_folder
         tcfg = TeacherLabelConfig(min_confidence=args.min_confidence, joint_min_confidence=args.joint_min_confidence,
-                                  min_valid_depth=args.min_valid_depth)
+                                  min_valid_depth=args.min_valid_depth, anchor=not args.no_anchor)
         try:
-            rep = teacher_label_folder(args.folder, args.teacher, tcfg, relabel=args.relabel, combine=args.combine)
+            rep = teacher_label_folder(args.folder, args.teacher, tcfg, relabel=args.relabel, combine=args.combine,
+                                       student=args.student)
         except (RuntimeError, ValueError, FileNotFoundError) as e:
             print(f"pipose label: {e}", file=sys.stderr)
             return 2
@@ -1070,6 +1071,12 @@ def main(argv: list[str] | None = None) -> int:
     lb.add_argument("--combine", action="store_true",
                     help="--teacher: also run MediaPipe Pose and use its depth-lifted joints where it has them "
                          "(more accurate where present, measured; needs make label-env)")
+    lb.add_argument("--student", type=Path,
+                    help="--teacher: take the labels' 2D from this RGB student on the same crops (the teacher's "
+                         "2D is its weak part, measured: docs/FINETUNE.md); the depth stays the teacher's")
+    lb.add_argument("--no-anchor", action="store_true",
+                    help="--teacher: keep the teacher's depths as predicted (default: each skeleton is moved "
+                         "along the rays onto the measured depth, and seen joints take it)")
     lb.add_argument("--min-valid-depth", type=float, default=tl.min_valid_depth,
                     help="--teacher: fraction of a person box with valid depth to label them (default %(default)s)")
     lb.add_argument("--keypoints", default="mediapipe",

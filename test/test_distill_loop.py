@@ -1,5 +1,6 @@
 """Issue 13, CI-sized: the whole distillation loop of `pipose distill-demo` end to end — robot-domain
-renders → synthetic camera → pipose record (MCAP) → from-bag → depth-teacher labels → student
+renders → synthetic camera → pipose record (MCAP) → from-bag → depth-teacher labels (the student's
+2D, anchored to the recorded depth) → student
 training with L_PI + L_PE (and the α = 0 control) from the shipped student → evaluation before and
 after on held-out robot frames. A handful of frames and two training steps: it checks that the
 loop runs and measures, not that it helps (docs/FINETUNE.md has the full run)."""
@@ -23,6 +24,9 @@ def test_distill_loop_end_to_end(tmp_path):
     rep = S["label_teacher"]["report"]
     assert rep["frames"] == 16 and rep["people_kept"] > 0, rep
     assert S["label_teacher"]["people_labelled"] == rep["people_kept"]
+    assert rep["people_with_student_2d"] == rep["people_kept"] and rep["student_2d"], rep  # the student's 2D
+    assert rep["anchor"]["people_anchored"] + rep["anchor"]["people_not_anchored"] == rep["people_kept"], rep
+    assert S["label_teacher_alone"]["report"]["student_2d"] is None  # the teacher's own labels, scored too
     assert np.isfinite(S["label_teacher"]["label_error_cm"])  # scored against the stream's GT afterwards
     for name in ("before", "after", "no_pi"):
         assert np.isfinite(res["eval"][name]["mpjpe_cm"]), res["eval"]

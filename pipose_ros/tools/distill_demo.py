@@ -10,8 +10,10 @@ user would, every step a ``pipose`` command in its own process:
 2. ``pipose synthetic-camera --folder STREAM`` publishes the stream like a camera driver (colour,
    registered depth, both CameraInfos, /tf_static) and ``pipose record`` records it into an MCAP
    bag — no ground truth goes into the bag;
-3. ``pipose dataset from-bag`` (every ``every``-th pair), then ``pipose label --teacher``: the depth
-   teacher labels every detected person on their crop of the recorded depth;
+3. ``pipose dataset from-bag`` (every ``every``-th pair), then ``pipose label --teacher T --student S``:
+   the depth teacher labels every detected person on their crop of the recorded depth, anchored to
+   the measured depth, with the 2D of the student the loop starts from on the same crop (the
+   teacher's 2D is its weak part; ``student_2d=False`` labels with the teacher alone);
 4. ``pipose train student --data DS --crops --teacher T --init S --mix-data MIX``: L_PI against
    the frozen teacher's features of the same frame's depth plus L_PE against the teacher labels
    (masked joints left out), with ``mix_ratio`` of the samples from the training domain;
@@ -19,7 +21,9 @@ user would, every step a ``pipose`` command in its own process:
 
 Controls, same data and steps: teacher labels without L_PI (``--alpha 0``), and MediaPipe labels
 (``pipose label``, MediaPipe Pose 2D lifted with the recorded depth; needs ``make label-env``)
-with L_PI. The ground truth of the recorded stream is used only to score the labels afterwards.
+with L_PI; optionally (``combined``) teacher + MediaPipe labels (``--combine``) with L_PI. With the
+student's 2D, the teacher's own labels (``--teacher`` alone) are also made and scored, not trained
+on. The ground truth of the recorded stream is used only to score the labels afterwards.
 
 Every step is resumable (a finished step leaves ``<work>/<step>.done.json`` with its seconds and
 is skipped on the next run). :func:`write` puts the table into docs/FINETUNE.md and the
@@ -143,7 +147,7 @@ def label_error(folder: Path, gt_jsonl: Path, max_match_m: float = 0.5) -> dict:
 def run(work: Path, frames: int = 1800, rate: float = 15.0, every: int = 3, test_frames: int = 400,
         steps: int = 300, mix_data: Path | None = None, mix_frames: int = 800, mix_ratio: float = 0.25,
         student: Path | None = None, teacher: Path | None = None, mediapipe: bool | None = None,
-        batch_size: int = 16, width: int = 320) -> dict:
+        batch_size: int = 16, width: int = 320, student_2d: bool = True, combined: bool = False) -> dict:
     """The whole loop (module docstring) in ``work``; returns every number it measured."""
     from ..label import mediapipe_python
 
@@ -151,12 +155,14 @@ def run(work: Path, frames: int = 1800, rate: float = 15.0, every: int = 3, test
     log = work / "log.txt"
     student = Path(student or model_path("pipose_student_kinect14.pt")).resolve()
     teacher_pt = Path(teacher or model_path("pipose_teacher_kinect14.pt")).resolve()
-    teacher_label = teacher_pt.with_suffix(".onnx") if teacher_pt.with_suffix(".onnx").exists() else teacher_pt
+    onnx = lambda p: p.with_suffix(".onnx") if p.with_suffix(".onnx").exists() else p  # noqa: E731 (faster labels)
+    teacher_label = onnx(teacher_pt)
     if mediapipe is None:
         mediapipe = mediapipe_python() is not None
     res: dict = {"config": {"frames": frames, "rate_hz": rate, "every": every, "test_frames": test_frames,
                             "steps": steps, "mix_ratio": mix_ratio, "batch_size": batch_size, "width": width,
-                            "student": str(student), "teacher": str(teacher_pt)}, "steps": {}}
+                            "student": str(student), "teacher": str(teacher_pt), "student_2d": student_2d},
+           "steps": {}}
     S = res["steps"]
     def data(out: Path, n: int, seed: int, dom: str) -> None:
         _run(["data", "--domain", dom, "--synthetic", n, "--data-seed", seed, "--out", out, "--width", width,
@@ -170,15 +176,19 @@ def run(work: Path, frames: int = 1800, rate: float = 15.0, every: int = 3, test
     S["from_bag"] = _step(work, "from_bag", lambda: {"out": _run(["dataset", "from-bag", work / "bag", work / "ds",
                                                                   "--every", every, "--overwrite"], work, log)[-400:]})
 
-    def teacher_labels():
-        shutil.rmtree(work / "ds_teacher", ignore_errors=True)
-        shutil.copytree(work / "ds", work / "ds_teacher")
-        _run(["label", work / "ds_teacher", "--teacher", teacher_label], work, log)
-        rep = json.loads((work / "ds_teacher" / "label_report.json").read_text())
-        return {"report": {k: rep[k] for k in ("frames", "frames_with_people", "people_detected", "people_kept",
-                                               "joints_kept", "joints_masked", "rejected", "confidence_histogram")},
-                **label_error(work / "ds_teacher", work / "stream_gt.jsonl")}
-    S["label_teacher"] = _step(work, "label_teacher", teacher_labels)
+    def teacher_labels(out: str, extra: list):
+        shutil.rmtree(work / out, ignore_errors=True)
+        shutil.copytree(work / "ds", work / out)
+        _run(["label", work / out, "--teacher", teacher_label, *extra], work, log)
+        rep = json.loads((work / out / "label_report.json").read_text())
+        return {"report": {k: rep.get(k) for k in ("frames", "frames_with_people", "people_detected", "people_kept",
+                                                   "joints_kept", "joints_masked", "rejected", "confidence_histogram",
+                                                   "anchor", "student_2d", "people_with_student_2d")},
+                **label_error(work / out, work / "stream_gt.jsonl")}
+    S["label_teacher"] = _step(work, "label_teacher",
+                               lambda: teacher_labels("ds_teacher", ["--student", onnx(student)] if student_2d else []))
+    if student_2d:  # the teacher's own labels, for the label table only
+        S["label_teacher_alone"] = _step(work, "label_teacher_alone", lambda: teacher_labels("ds_teacher_alone", []))
     if mediapipe:
         def mp_labels():
             shutil.rmtree(work / "ds_mp", ignore_errors=True)
@@ -201,7 +211,7 @@ def run(work: Path, frames: int = 1800, rate: float = 15.0, every: int = 3, test
     if mediapipe:
         S["train_mediapipe"] = _step(work, "train_mediapipe", lambda: train("mp", "ds_mp"))
         models["mediapipe_labels"] = work / "mp.pt"
-
+    if mediapipe and combined:
         def combined_labels():
             shutil.rmtree(work / "ds_combined", ignore_errors=True)
             shutil.copytree(work / "ds", work / "ds_combined")
@@ -229,8 +239,9 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
 
     ev, S, c = res["eval"], res["steps"], res["config"]
     before = ev["before"]["mpjpe_cm"]
-    rows = [("before the loop (shipped student)", "before"), ("teacher labels + L_PI (the loop)", "after"),
-            ("teacher labels, no L_PI (α = 0)", "no_pi"), ("MediaPipe labels + L_PI", "mediapipe_labels"),
+    tl = "teacher labels (student's 2D)" if c.get("student_2d") else "teacher labels"
+    rows = [("before the loop (shipped student)", "before"), (f"{tl} + L_PI (the loop)", "after"),
+            (f"{tl}, no L_PI (α = 0)", "no_pi"), ("MediaPipe labels + L_PI", "mediapipe_labels"),
             ("teacher + MediaPipe labels (`--combine`) + L_PI", "combined_labels")]
     L = ["## Measured: the loop on a robot of its own (`pipose distill-demo`)", "",
          f"{today()}, {machine()}. Robot domain: `pipose_ros.data.anny_scene.ROBOT` (head camera 1.05–1.25 m, "
@@ -243,6 +254,8 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
          f"{c['test_frames']} held-out robot-domain frames with ground truth, ground-truth person boxes.", "",
          "| student | MPJPE (cm) | PA-MPJPE (cm) | root-rel. MPJPE (cm) | mAP@10 | vs before |", "|---|---|---|---|---|---|"]
     for label, k in rows:
+        if k == "combined_labels" and k not in ev and "label_combined" not in S:
+            continue  # not asked for (``combined``)
         if k in ev:
             m = ev[k]
             L.append(f"| {label} | {m['mpjpe_cm']:.1f} | {m['pa_mpjpe_cm']:.1f} | {m['rr_mpjpe_cm']:.1f} | "
@@ -251,7 +264,9 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
             L.append(f"| {label} | not run (MediaPipe not installed: `make label-env`) | | | | |")
     L += ["", "| labels (scored against the stream's ground truth afterwards) | people labelled / in GT | "
           "visible GT joints labelled | mean error (cm) | median (cm) |", "|---|---|---|---|---|"]
-    for name, k in (("depth teacher (`pipose label --teacher`)", "label_teacher"),
+    for name, k in (("depth teacher + the student's 2D, anchored (`pipose label --teacher T --student S`; the loop's)"
+                     if c.get("student_2d") else "depth teacher, anchored (`pipose label --teacher`)", "label_teacher"),
+                    ("depth teacher alone, anchored (`pipose label --teacher`)", "label_teacher_alone"),
                     ("MediaPipe + depth (`pipose label`)", "label_mediapipe"),
                     ("teacher + MediaPipe (`pipose label --teacher --combine`)", "label_combined")):
         if k in S:
@@ -273,7 +288,7 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
            "robot_domain.date": today(), "robot_domain.machine": machine(), "robot_domain.config": c,
            "robot_domain.label_teacher": {k: v for k, v in S["label_teacher"].items() if k != "report"},
            "robot_domain.seconds": {**{k: v["seconds"] for k, v in S.items()}, "evaluate": ev.get("seconds")}}
-    for k in ("label_mediapipe", "label_combined"):
+    for k in ("label_mediapipe", "label_combined", "label_teacher_alone"):
         if k in S:
             upd[f"robot_domain.{k}"] = {a: v for a, v in S[k].items() if a != "report"}
     if "combined_labels" in ev:
@@ -297,4 +312,8 @@ def add_args(p) -> None:
     p.add_argument("--student", type=Path, help="student to start from (default: the shipped one)")
     p.add_argument("--teacher", type=Path, help="depth teacher .pt (default: the shipped one; its .onnx labels)")
     p.add_argument("--no-mediapipe", action="store_true", help="skip the MediaPipe-labels control")
+    p.add_argument("--teacher-2d", action="store_true",
+                   help="label with the teacher alone (default: the teacher's depth with the student's 2D)")
+    p.add_argument("--combined", action="store_true",
+                   help="also the teacher + MediaPipe labels row (--combine; about 25 min more)")
     p.add_argument("--no-record", action="store_true", help="do not write docs/FINETUNE.md and docs/results.json")
