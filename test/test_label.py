@@ -154,7 +154,7 @@ def test_teacher_labels_with_the_students_2d(tmp_path):
     from pipose_ros.camera import project
     from pipose_ros.data.folder import frame_people, read_folder, read_frame
     from pipose_ros.estimator import PoseEstimator
-    from pipose_ros.label.teacher import TeacherLabelConfig, teacher_label_folder
+    from pipose_ros.label.teacher import TeacherLabelConfig, report_text, teacher_label_folder
 
     root = _rgbd_folder(tmp_path)
     teacher, student = model_path("pipose_teacher_kinect14.onnx"), model_path("pipose_student_kinect14.onnx")
@@ -163,6 +163,9 @@ def test_teacher_labels_with_the_students_2d(tmp_path):
     assert rep["people_kept"] == 1 and rep["people_with_student_2d"] == 1, rep
     assert rep["student_2d"] == "pipose_student_kinect14.onnx"
     assert rep["anchor"]["people_anchored"] + rep["anchor"]["people_not_anchored"] == 1, rep["anchor"]
+    text = report_text(rep)
+    assert "2D from the student pipose_student_kinect14.onnx: 1 people" in text and "depth anchoring: " in text
+    assert "{rej}" not in text and "frame: no person detected: 1" in text, text
     _, recs = read_folder(root)
     p = frame_people(recs[0], 14)[0]
     rgb, _ = read_frame(root, recs[0])

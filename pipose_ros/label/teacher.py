@@ -323,7 +323,7 @@ def report_text(rep: dict) -> str:
     return (f"teacher {rep['teacher']} ({rep['backend']}): {rep['frames']} frames, {rep['frames_with_people']} with "
             f"labelled people; people detected {rep['people_detected']}, kept {rep['people_kept']}; joints kept "
             f"{rep['joints_kept']} (visible {rep['joints_visible']}), masked {rep['joints_masked']}; "
-            f"{rep['seconds']} s" + _anchor_line(rep) + "\nrejected:\n{rej}\nper-joint teacher confidence:\n{bars}")
+            f"{rep['seconds']} s" + _anchor_line(rep) + f"\nrejected:\n{rej}\nper-joint teacher confidence:\n{bars}")
 
 
 def _anchor_line(rep: dict) -> str:
