@@ -142,7 +142,7 @@ def cmd_train(args) -> int:
                        alpha_ramp=args.alpha_ramp, fg_weight=args.fg_weight, pi_kind=args.pi_loss,
                        pi_sigmoid=args.pi_sigmoid, attention=args.attention, mask_weight=args.mask_weight,
                        seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask,
-                       bg_dropout=args.bg_dropout, backbone_lr=args.backbone_lr)
+                       bg_dropout=args.bg_dropout, backbone_lr=args.backbone_lr, zoom=args.zoom)
     teacher = None
     if args.kind == "student":
         if not args.teacher:
@@ -955,6 +955,10 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--bg-dropout", type=float, default=TrainConfig.bg_dropout,
                    help="teacher: chance of dropping all depth off the person (outdoor sensors)")
     t.add_argument("--val-frames", type=int, default=300, help="frames of --val-data used")
+    t.add_argument("--zoom", type=float, default=TrainConfig.zoom,
+                   help="magnification augmentation: log-uniform in [1/(1+Z), 1+Z] about the principal point, K "
+                        "scaled with it (the person's size in the crop varies, the distance does not; default "
+                        "%(default)s)")
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="MPJPE / mAP@6,8,10 / PA-MPJPE of checkpoints on held-out data")

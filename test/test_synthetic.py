@@ -81,3 +81,36 @@ def test_visibility_mask_follows_the_flip():
             assert m.sum() <= 1 and (m[2] == 1 or m[5] == 1 or m.sum() == 0)
             seen.add(int(np.argmax(m)) if m.sum() else -1)
     assert 2 in seen and 5 in seen  # flipped samples carry the shoulder as the left one
+
+
+def test_zoom_augmentation_is_a_camera_with_another_focal_length():
+    """zoom: the image is magnified about the principal point and K's focal lengths with it; the
+    3D joints stay (the same person, nearer or farther inside the crop); a mark drawn at a joint's
+    pixel lands at its projection with the new K; the magnification varies per epoch within
+    [1/(1+zoom), 1+zoom]."""
+    s = synthetic_set(24, 2, net_wh=(128, 96), workers=1, progress=False)
+    uv0 = project(s.joints[0].astype(np.float64), s.K[0])
+    j = int(np.argmin(np.linalg.norm(uv0 - [64, 48], axis=1)))  # a joint near the centre stays in view
+    s.rgb[0][:] = 0
+    u, v = np.round(uv0[j]).astype(int)
+    s.rgb[0][v - 1:v + 2, u - 1:u + 2] = 255
+    ds = AugmentedDataset(s, augment=True, rot_deg=0.0, tx=0.0, ty=0.0, flip=False, colour_jitter=False,
+                          zoom=0.5, seed=3)
+    mags = []
+    for ep in range(8):
+        ds.epoch = ep
+        item = ds[0]
+        K = item["K"].numpy().astype(np.float64)
+        mag = K[0, 0] / s.K[0][0, 0]
+        assert 1 / 1.5 - 1e-6 <= mag <= 1.5 + 1e-6 and np.isclose(K[1, 1] / s.K[0][1, 1], mag)
+        assert np.allclose(K[:2, 2], s.K[0][:2, 2]) and np.allclose(item["joints"].numpy(), s.joints[0])
+        img = item["rgb"].numpy().sum(0)
+        img = np.where(img > img.min() + 0.5 * np.ptp(img), img - img.min(), 0)
+        ys, xs = np.indices(img.shape)
+        centroid = np.array([(xs * img).sum(), (ys * img).sum()]) / img.sum()
+        expected = K[:2, 2] + mag * (np.array([u, v]) - K[:2, 2])  # the mark's centre, magnified
+        assert np.linalg.norm(centroid - expected) < 0.5, (centroid, expected)
+        # and the joint itself projects where its mark went (up to the mark's rounding, magnified)
+        assert np.linalg.norm(project(s.joints[0][j].astype(np.float64), K) - expected) <= 0.71 * mag + 1e-6
+        mags.append(mag)
+    assert max(mags) / min(mags) > 1.2  # it does vary

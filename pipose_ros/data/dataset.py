@@ -161,7 +161,11 @@ class AugmentedDataset(torch.utils.data.Dataset):
     """Torch dataset over a :class:`SampleSet` with the augmentation of seed 000 §4.3.
 
     Per sample: rotation ±``rot_deg`` about the principal point (3D joints rotated about the
-    optical axis), translation up to ``tx``·W and ``ty``·H (K's principal point shifted),
+    optical axis), with ``zoom`` > 0 a magnification m drawn log-uniformly in [1/(1+zoom), 1+zoom]
+    about the principal point (K's focal lengths × m, the 3D joints unchanged: the same person
+    nearer or farther inside the crop — a detector's box that is tighter or looser — so that the
+    distance has to come from the person's size in the image, not from the crop's K alone),
+    translation up to ``tx``·W and ``ty``·H (K's principal point shifted),
     horizontal flip with left/right joint swap (K mirrored, x → −x), and — stage 1 only —
     a shift of the depth image along Z by ±``z_shift`` m (joints moved along their rays so the
     uv heatmaps stay put) and, with probability ``bg_dropout`` (stage 1 only), the loss of every
@@ -180,11 +184,12 @@ class AugmentedDataset(torch.utils.data.Dataset):
                  tx: float = 0.15, ty: float = 0.02, flip: bool = True, z_shift: float = 0.0,
                  colour_jitter: bool = True, joint_set: JointSet = KINECT14, seed: int = 0,
                  canonical_fx: float = 0.0, with_foreground: bool = False, pe_mask: str = "in_image",
-                 bg_dropout: float = 0.0):
+                 bg_dropout: float = 0.0, zoom: float = 0.0):
         if pe_mask not in ("in_image", "visible"):
             raise ValueError(f"pe_mask must be in_image or visible, got {pe_mask!r}")
         self.pe_mask = pe_mask
         self.bg_dropout = bg_dropout
+        self.zoom = zoom
         self.d = data
         self.canonical_fx = canonical_fx
         self.with_foreground = with_foreground
@@ -217,7 +222,8 @@ class AugmentedDataset(torch.utils.data.Dataset):
             ang = rng.uniform(-self.rot_deg, self.rot_deg)
             dx = rng.uniform(-self.tx, self.tx) * W
             dy = rng.uniform(-self.ty, self.ty) * H
-            M = cv2.getRotationMatrix2D((float(K[0, 2]), float(K[1, 2])), ang, 1.0)
+            mag = float(np.exp(rng.uniform(-np.log1p(self.zoom), np.log1p(self.zoom)))) if self.zoom > 0 else 1.0
+            M = cv2.getRotationMatrix2D((float(K[0, 2]), float(K[1, 2])), ang, mag)
             M[:, 2] += (dx, dy)
             rgb = cv2.warpAffine(np.ascontiguousarray(rgb), M, (W, H), flags=cv2.INTER_LINEAR,
                                  borderMode=cv2.BORDER_CONSTANT, borderValue=0)
@@ -228,6 +234,8 @@ class AugmentedDataset(torch.utils.data.Dataset):
             x, y = joints[:, 0].copy(), joints[:, 1].copy()
             joints[:, 0] = c * x + s * y
             joints[:, 1] = -s * x + c * y
+            K[0, 0] *= mag
+            K[1, 1] *= mag
             K[0, 2] += dx
             K[1, 2] += dy
             if self.z_shift > 0:
