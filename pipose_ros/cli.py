@@ -315,13 +315,14 @@ def _evaluate_multi(args) -> int:
                                             backend=args.backend, relative_depth_gain=args.relative_depth_gain)
         print(f"{ck}: {est.backend}", flush=True)
         m = evaluate_folder(est, args.data, modality="depth" if est.kind == "teacher" else "rgb",
-                            max_frames=args.max_frames, detector=det)
+                            max_frames=args.max_frames, detector=det, box_scale=args.box_scale)
         m["checkpoint"] = str(ck)
         m["backend"] = est.backend
         m["training"] = est.meta.get("training", {})
         m["test_set"] = _data_name(args)
         m["boxes"] = ("BlazePose person detector (pipose_ros/detect.py, windows, max 8 people)" if det
-                      else "ground truth (oracle detector)")
+                      else "ground truth (oracle detector)" + (f", × {args.box_scale:g} about their centres"
+                                                               if args.box_scale != 1.0 else ""))
         rows[str(ck)] = m
         print(f"{ck}: {m['people']} people, matched {m['matched']}, misses {m['misses']}, false positives "
               f"{m['false_positives']}; MPJPE {m.get('mpjpe_cm', float('nan')):.2f} cm  mAP@6/8/10 "
@@ -341,7 +342,8 @@ def _evaluate_multi(args) -> int:
 def _parts_line(e: dict) -> str:
     """One line of :func:`pipose_ros.train.metrics.depth_error_parts`."""
     return (f"error parts: direction (2D) {e['lateral_error_cm']:.1f} cm at the true depth; body distance (root "
-            f"depth) {e['root_depth_error_cm']:.1f} cm, median {e['root_depth_error_pct']:.1f} %; depth within the "
+            f"depth) {e['root_depth_error_cm']:.1f} cm, median {e['root_depth_error_pct']:.1f} % (signed "
+            f"{e.get('root_depth_signed_pct', float('nan')):+.1f} %, > 0 too far); depth within the "
             f"body {e['relative_depth_error_cm']:.1f} cm (true spread about the median {e['true_depth_spread_cm']:.1f} "
             f"cm); not knowing each person's size costs a perfect-2D, median-size estimator "
             f"{e['size_prior_root_error_cm']:.1f} cm of root depth here (median {e['size_prior_root_error_pct']:.1f} %)")
@@ -974,6 +976,9 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--detector", choices=["gt", "blazepose"], default="gt",
                    help="multi-person folders: person boxes from the ground truth (pose alone) or from the "
                         "BlazePose person detector (detection + pose, as in the node)")
+    e.add_argument("--box-scale", type=float, default=1.0, metavar="F",
+                   help="multi-person folders, ground-truth boxes: grow (> 1) or shrink them by F about their centres "
+                        "before cropping (how much a looser or tighter detector box moves the distance)")
     e.add_argument("--backend", choices=["auto", "onnxruntime", "torch"], default="auto",
                    help="multi-person folders: auto = the checkpoint's current X.onnx beside it on ONNX Runtime, "
                         "else torch; onnxruntime exports a fresh training run into ~/.cache/pipose_ros/onnx first "

@@ -176,6 +176,20 @@ def test_sharded_writer_resumes_and_crops(tmp_path, monkeypatch):
     # with a detector the boxes are its own: one that finds nobody turns everyone into a miss
     m0 = evaluate_folder(est, root, modality="depth", min_visible=2, progress=False, detector=lambda rgb: [])
     assert m0["people"] == m["people"] and m0["misses"] == m0["people"] and m0["false_positives"] == 0
+    # box_scale: the crops are taken from ground-truth boxes grown about their centres
+    seen = {}
+    run = est.estimate_depth
+
+    def spy(depth, K, boxes=None):
+        seen.setdefault(spy.f, []).append(np.asarray(boxes, float))
+        return run(depth, K, boxes=boxes)
+    est.estimate_depth = spy
+    for f in (1.0, 1.25):
+        spy.f = f
+        evaluate_folder(est, root, modality="depth", min_visible=2, progress=False, box_scale=f, max_frames=2)
+    a, b = np.concatenate(seen[1.0]), np.concatenate(seen[1.25])
+    assert np.allclose((b[:, 2:] - b[:, :2]), 1.25 * (a[:, 2:] - a[:, :2])) and np.allclose(b[:, :2] + b[:, 2:], a[:, :2] + a[:, 2:])
+    est.estimate_depth = run
     # `pipose evaluate --backend onnxruntime`: a fresh run is exported (to the cache) and scored on
     # ONNX Runtime with the same result as PyTorch
     import json

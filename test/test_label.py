@@ -222,7 +222,7 @@ def test_combine_puts_mediapipe_joints_into_the_person_they_fall_on():
 
 
 def test_scale_boxes_grows_about_the_centre():
-    from pipose_ros.label.realcheck import scale_boxes
+    from pipose_ros.camera import scale_boxes
     b = np.array([[10.0, 20.0, 30.0, 60.0], [0.0, 0.0, 4.0, 2.0]])
     out = scale_boxes(b, 1.5)
     assert out.shape == (2, 4)

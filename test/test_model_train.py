@@ -210,6 +210,9 @@ def test_depth_error_parts_splits_direction_distance_and_body_depth():
     assert e["size_prior_root_error_cm"] == pytest.approx((0.5 * gt[0, 1, 2] + 0.25 * gt[1, 1, 2]) / 2 * 100)
     far = depth_error_parts(gt * 1.1, gt, mask, KINECT14.bones)  # 10 % too far, along the rays
     assert far["lateral_error_cm"] == pytest.approx(0.0, abs=1e-9) and far["root_depth_error_pct"] == pytest.approx(10.0)
+    assert far["root_depth_signed_pct"] == pytest.approx(10.0)
+    near = depth_error_parts(gt * 0.8, gt, mask, KINECT14.bones)
+    assert near["root_depth_signed_pct"] == pytest.approx(-20.0) and near["root_depth_error_pct"] == pytest.approx(20.0)
     flat = gt.copy()
     flat[..., :2] *= (gt[:, 1:2, 2] / gt[..., 2])[..., None]
     flat[..., 2] = gt[:, 1:2, 2]  # every joint at the root's depth, on its own ray

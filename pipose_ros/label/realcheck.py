@@ -40,7 +40,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..camera import in_view, points_box, project, scale_K
+from ..camera import in_view, points_box, project, scale_boxes, scale_K
 from ..skeleton import KINECT14
 from ..train.multi_eval import match_people
 from . import mediapipe_python, run_mediapipe_lines
@@ -109,14 +109,6 @@ def detect_people(image_path: Path, python: str, min_joints: int = 8) -> list[di
             kept.append(p)
     kept.sort(key=lambda p: p["box"][0])
     return kept
-
-
-def scale_boxes(boxes: np.ndarray, factor: float) -> np.ndarray:
-    """Boxes float [P, 4] (x0, y0, x1, y1 pixels) grown (``factor`` > 1) or shrunk about their
-    centres; the same array shape."""
-    b = np.asarray(boxes, np.float64).reshape(-1, 4)
-    c, half = (b[:, :2] + b[:, 2:]) / 2, (b[:, 2:] - b[:, :2]) / 2 * float(factor)
-    return np.concatenate([c - half, c + half], 1)
 
 
 def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_png: str | Path | None = None,

@@ -64,7 +64,9 @@ def depth_error_parts(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray, bones,
         dict (NaN where nothing counts):
         ``lateral_error_cm`` — mean distance, at the true depth, between the joint's true ray and the
         predicted one (the 2D error in metric units); ``root_depth_error_pct`` — median |Ẑ_root − Z_root|
-        / Z_root in %, ``root_depth_error_cm`` — its mean in cm (people whose root counts);
+        / Z_root in %, ``root_depth_error_cm`` — its mean in cm (people whose root counts),
+        ``root_depth_signed_pct`` — median (Ẑ_root − Z_root) / Z_root in % (> 0: too far; a bias, where
+        the unsigned one mixes bias and spread);
         ``relative_depth_error_cm`` — mean |(Ẑ_n − Ẑ_root) − (Z_n − Z_root)| (depth within the body);
         ``true_depth_spread_cm`` — mean |Z_n − median_n Z_n| of the ground truth (how much depth a body
         has about its median: the error of a flat body at the right distance);
@@ -75,7 +77,8 @@ def depth_error_parts(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray, bones,
     """
     pred, gt, mask = np.asarray(pred, np.float64), np.asarray(gt, np.float64), np.asarray(mask, bool)
     nan = float("nan")
-    out = dict.fromkeys(("lateral_error_cm", "root_depth_error_pct", "root_depth_error_cm", "relative_depth_error_cm",
+    out = dict.fromkeys(("lateral_error_cm", "root_depth_error_pct", "root_depth_error_cm", "root_depth_signed_pct",
+                         "relative_depth_error_cm",
                          "true_depth_spread_cm", "size_prior_root_error_cm", "size_prior_root_error_pct"), nan)
     if not mask.any():
         return out
@@ -88,6 +91,7 @@ def depth_error_parts(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray, bones,
         dz = np.abs(zp[r, root] - zg[r, root])
         out["root_depth_error_pct"] = float(np.median(dz / safe(zg[r, root])) * 100)
         out["root_depth_error_cm"] = float(dz.mean() * 100)
+        out["root_depth_signed_pct"] = float(np.median((zp[r, root] - zg[r, root]) / safe(zg[r, root])) * 100)
         rel = (zp[r] - zp[r, root, None]) - (zg[r] - zg[r, root, None])
         out["relative_depth_error_cm"] = float(np.abs(rel)[mask[r]].mean() * 100)
     ok = mask.any(1)

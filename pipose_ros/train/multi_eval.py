@@ -26,7 +26,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from tqdm import tqdm
 
-from ..camera import depth_to_metres, in_view, project
+from ..camera import depth_to_metres, in_view, project, scale_boxes
 from ..data.crops import person_box
 from ..data.folder import frame_people, read_folder, read_frame
 from ..skeleton import KINECT14
@@ -81,9 +81,12 @@ def _case_names(rec: dict, p: dict, K: np.ndarray, W: int, H: int) -> list[str]:
 
 def collect_matches(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
                     max_match: float = 0.2, max_frames: int | None = None, progress: bool = True,
-                    detector=None) -> dict:
+                    detector=None, box_scale: float = 1.0) -> dict:
     """Run a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder and
     match its skeletons to the ground truth (the first half of :func:`evaluate_folder`).
+    ``box_scale``: the ground-truth boxes grown (> 1) or shrunk about their centres before they
+    are cropped (how much a detector's looser or tighter box moves the estimate; matching still
+    uses the true boxes' size).
 
     Returns:
         dict: ``pred``, ``gt`` float [M, J, 3] metres (optical frame) and ``mask`` bool [M, J]
@@ -110,7 +113,7 @@ def collect_matches(estimator, root: str | Path, modality: str = "depth", min_vi
                 boxes.append(box)
         if not people:
             continue
-        run_boxes = np.array(boxes)
+        run_boxes = scale_boxes(np.array(boxes), box_scale) if box_scale != 1.0 else np.array(boxes)
         if detector is not None:
             run_boxes = np.array([d.box for d in detector(rgb)]).reshape(-1, 4)
         if modality == "depth":
@@ -171,16 +174,17 @@ def match_metrics(c: dict, pred: np.ndarray | None = None) -> dict:
 
 def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
                     max_match: float = 0.2, max_frames: int | None = None, progress: bool = True,
-                    detector=None) -> dict:
+                    detector=None, box_scale: float = 1.0) -> dict:
     """Evaluate a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder.
 
     Args:
         modality: ``depth`` (``estimate_depth``, the teacher) or ``rgb`` (``estimate``).
         detector: callable rgb → detections with ``.box`` (None: ground-truth boxes).
+        box_scale: ground-truth boxes grown or shrunk by this factor (:func:`collect_matches`).
     Returns:
         dict with the :func:`pose_metrics` keys over matched people, ``people`` (that count),
         ``matched``, ``misses``, ``false_positives``, ``frames``, and ``cases`` (name →
         people, matched, MPJPE cm, mAP@10).
     """
     return match_metrics(collect_matches(estimator, root, modality, min_visible, max_match, max_frames,
-                                         progress, detector))
+                                         progress, detector, box_scale))
