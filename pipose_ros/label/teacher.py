@@ -23,15 +23,16 @@ seen — the median of (lifted depth at the joint's pixel + the joint's surface 
 teacher's depth) over the joints within ``anchor_gate_m`` of it — and each joint whose lifted depth
 is then within ``snap_m`` takes that depth. The teacher's relative depths fill in the rest
 (occluded joints, holes, depth edges). Measured on the robot-domain recording of
-``pipose distill-demo`` (2026-11-30, session 12): the shipped teacher's labels' root-depth error
-12.8 → 8.4 cm (mean over matched people), mean joint error 29.9 → 27.3 cm.
+``pipose distill-demo`` (docs/FINETUNE.md, session 12): the shipped teacher's labels' mean joint
+error 29.9 cm (median 25.9) without, 25.8 cm (median 20.2) with anchoring.
 
 **2D from the RGB student** (``student``, ``pipose label --teacher T --student S``): the depth
 teacher's 2D is its weak part (lateral error 18.7 cm on that recording, against 8.1 cm for the
-shipped 224 × 224 student with the BlazePose heatmap prior), so the student — run on the same
-crops — gives each kept joint's pixel and the teacher (anchored to the measured depth, sampled at
-the student's pixels) its depth: mean joint error 17.1 cm (median 8.5), every person the teacher
-keeps. The student's 2D then teaches the student nothing new; the depth — the part it gets wrong on
+shipped 224 × 224 student with the BlazePose heatmap prior, measured with a one-off script), so
+the student — run on the same crops — gives each kept joint's pixel and the teacher (anchored to
+the measured depth, sampled at the student's pixels) its depth: mean joint error 17.4 cm (median
+8.6) on the same recording, for every person the teacher keeps (MediaPipe + depth: 12.4 cm, but
+for 42 % of the visible joints against 75 %). The student's 2D then teaches the student nothing new; the depth — the part it gets wrong on
 a new robot (root-depth error 39 cm on that recording) — comes from the teacher and the sensor.
 
 Each labelled person is written to ``people`` of ``frames.jsonl`` with its ``box`` (the crop the
