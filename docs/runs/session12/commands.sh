@@ -12,3 +12,5 @@ bash docs/runs/session12/eval_zoom.sh
 pipose distill-demo --work ~/.cache/pipose_ros/distill-demo-224 --no-record   # a first start was stopped during
 #    its first training run to give the CPU to 1); restarted after 1), resuming after the label steps
 pipose distill-demo --work ~/.cache/pipose_ros/distill-demo-224               # every step done: writes docs/FINETUNE.md, results.json
+pipose evaluate --backend onnxruntime --detector blazepose --data ~/.cache/pipose_ros/distill-demo-224/test models/pipose_student_kinect14.pt ~/.cache/pipose_ros/distill-demo-224/{after,no_pi,mp}.pt --json docs/runs/session12/distill_detector_boxes.json
+cp ~/.cache/pipose_ros/distill-demo-224/eval.json docs/runs/session12/distill_eval.json
