@@ -59,7 +59,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..camera import project
+from ..camera import backproject, project
 from ..data.folder import person_to_json, read_folder, read_frame, write_records
 from ..skeleton import KINECT14
 
@@ -135,7 +135,7 @@ def anchor_to_depth(joints: np.ndarray, uv: np.ndarray, K: np.ndarray, depth_m: 
             snap = known & np.isfinite(lifted) & (np.abs(lifted - z) < cfg.snap_m)
         z[snap] = lifted[snap]
         snapped = int(snap.sum())
-    out = np.stack([(uv[:, 0] - K[0, 2]) / K[0, 0] * z, (uv[:, 1] - K[1, 2]) / K[1, 1] * z, z], 1)
+    out = backproject(uv, z, K)
     out[~known] = np.nan
     return out, snapped
 
@@ -281,8 +281,7 @@ def teacher_label_folder(root: str | Path, checkpoint: str | Path, cfg: TeacherL
                 rep["anchor"]["people_anchored" if on_depth >= 0 else "people_not_anchored"] += 1
                 rep["anchor"]["joints_on_measured_depth"] += max(on_depth, 0)
             elif rgb_net is not None:
-                z = joints[:, 2:3]
-                joints = np.concatenate([(uv - K[:2, 2]) / np.diag(K)[:2] * z, z], 1)
+                joints = backproject(uv, joints[:, 2], K)
             vis = _visible(joints, K, depth_m, cfg.occlusion_m) & ok
             people.append({"joints": joints, "visible": vis, "box": np.asarray(box, float),
                            "confidence": [round(float(c), 3) for c in conf], "score": round(float(score), 3)})
