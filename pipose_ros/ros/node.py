@@ -781,6 +781,7 @@ def main(args=None) -> int:
     """Entry point of ``pose_node`` (``ros2 run pipose_ros pose_node``)."""
     rclpy.init(args=args)
     node = None
+    interrupted = False
     try:
         try:
             node = PoseNode()
@@ -789,15 +790,17 @@ def main(args=None) -> int:
             return 1
         rclpy.spin(node)
     except (KeyboardInterrupt, ExternalShutdownException):
-        pass
+        interrupted = True
     finally:
         # a terminal Ctrl-C reaches both `ros2 launch` and this process, and launch then sends
         # its own SIGINT: ignore repeats so clean-up finishes without a traceback (exit 0)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         if node is not None:
-            # the shutdown transition publishes a transition event: only while the context lives
-            # (after Ctrl-C it is gone; destroy_node releases everything then)
-            if rclpy.ok() and node.state in ("unconfigured", "inactive", "active"):
+            # the shutdown transition publishes a transition event, which needs a living context.
+            # After a signal rclpy shuts the context down from its own thread — possibly in the
+            # middle of the transition ("Failed to complete transition 7 … finalized", seen in the
+            # soak test) — so then only stop() and destroy_node() release everything
+            if not interrupted and rclpy.ok() and node.state in ("unconfigured", "inactive", "active"):
                 node.trigger_shutdown()
             node.stop()
             node.destroy_node()
