@@ -267,6 +267,9 @@ class PersonDetector:
         return out
 
 
+FOLLOW = ("detections", "joints")  # where a tracked person's next box comes from (PersonFinder)
+
+
 class PersonFinder:
     """The person boxes of each frame of a stream, at a bounded cost per frame (issue 11).
 
@@ -274,22 +277,30 @@ class PersonFinder:
     ``tracking=True`` (like MediaPipe Pose's tracking mode): each person found in the previous
     frame keeps a box — ``follow="detections"`` (default): the box they were estimated in, i.e.
     their last detection, held until the detector sees them again (no feedback from the
-    student's joints, so a weak student cannot drag its own crop away; a moving person's box lags
-    until the next detection); ``follow="joints"``: the box of their 2D joints in the previous
-    frame (:func:`pipose_ros.camera.points_box`, the box rule the networks were trained with;
-    follows motion, but only as well as the student's 2D) — and the detector makes **one** run
-    per frame, cycling
-    through the whole image and its windows (the whole image every other frame), to find people
-    who arrive. A detection replaces the tracked box it overlaps most (IoU ≥ ``iou``; one
-    detection, one tracked person, so two people standing close together stay two), which
-    re-anchors a drifting track; a detection that replaces none is a new person; two tracked
-    boxes that overlap by ``same_iou`` or more are one person. A tracked box that no
-    detection has confirmed for a whole scan cycle (2 × runs of a full detection, in frames) is
-    dropped, so a person who left does not live on in their old crop. Per frame this costs one
-    detector run instead of ``1 + windows``; a newcomer is found within 2 × windows frames.
+    student's joints, and the box keeps the detector's box rule, from which the student reads
+    distance; a moving person's box lags until the next detection); ``follow="joints"``: the box
+    of their 2D joints in the previous frame (:func:`pipose_ros.camera.points_box`, the box rule
+    the networks were trained with, but of predicted joints, which spread wider: on 800 frames of
+    pipose-synth-v2 a second pass on the box of the student's own joints moved the median root
+    distance from −4.2 to −8.9 % and MPJPE from 77.2 to 87.0 cm; session 13)
+    — and the detector makes **one** run per frame, cycling through the whole image and its
+    windows (the whole image every other frame), to find people who arrive. A detection replaces
+    the tracked box it overlaps most (IoU ≥ ``iou``; one detection, one tracked person, so two
+    people standing close together stay two), which re-anchors a drifting track; a detection
+    that replaces none is a new person; two tracked boxes that overlap by ``same_iou`` or more
+    are one person. A tracked box that no detection has confirmed for a whole scan cycle (2 ×
+    runs of a full detection, in frames) is dropped, so a person who left does not live on in
+    their old crop. Per frame this costs one detector run instead of ``1 + windows``; a newcomer
+    whom the whole image's pass finds is found within 2 × ``every`` frames.
     With ``every`` = k > 1 the detector runs on every k-th frame only while people are tracked
     (the frames between cost the crops alone; MediaPipe's tracking mode runs its detector only
     when it has lost the person); with nobody tracked it runs every frame.
+    The first frame, and then every ``full_every`` frames, gets a **full scan** instead (all
+    windows at once, as ``tracking=False`` does on every frame): people far away or half hidden,
+    whom only a small window finds, are found at start-up and within ``full_every`` frames of
+    arriving, not after a whole scan cycle (2 × windows × ``every`` frames; on the real Kinect
+    frame of docs/RESULTS.md, 612 × 405 pixels, 19 passes: 114 frames). Cost: one full detection
+    (19 passes ≈ 155 ms on one core, against ≈ 8 ms for one pass) per ``full_every`` frames.
 
     Args:
         detector: the :class:`PersonDetector`.
@@ -297,15 +308,21 @@ class PersonFinder:
         iou: overlap above which a detection is the tracked person.
         same_iou: overlap above which two tracked boxes are one person.
         every: detector period in frames while people are tracked (tracking mode).
+        full_every: frames between full scans (tracking mode; the first frame is always one);
+            0 = none, not even on the first frame (one pass per detector run only).
         follow: ``detections`` or ``joints``, where a tracked person's next box comes from.
     """
 
     def __init__(self, detector: PersonDetector, tracking: bool = True, iou: float = 0.3, every: int = 1,
-                 same_iou: float = 0.85, follow: str = "detections"):
+                 same_iou: float = 0.85, follow: str = "detections", full_every: int = 30):
         if int(every) < 1:
             raise ValueError(f"every must be >= 1, got {every}")
-        if follow not in ("detections", "joints"):
-            raise ValueError(f"follow must be 'detections' or 'joints', got {follow!r}")
+        if int(full_every) < 0:
+            raise ValueError(f"full_every must be >= 0, got {full_every}")
+        self.full_every = int(full_every)
+        self._last_full: int | None = None  # frame of the last full scan
+        if follow not in FOLLOW:
+            raise ValueError(f"follow must be one of {FOLLOW}, got {follow!r}")
         self.follow = follow
         self.detector = detector
         self.tracking = bool(tracking)
@@ -336,7 +353,11 @@ class PersonFinder:
         n = self.detector.passes(w, h)
         now = self._i  # confirmation ages count detector runs, so `every` does not shorten them
         out = []
-        if not previous or self._frame % self.every == 0:
+        if self.full_every and (self._last_full is None or self._frame - self._last_full >= self.full_every):
+            self._last_full = self._frame
+            self._i += 1
+            out = [(d.box, d.score, now) for d in self.detector(rgb)]
+        elif not previous or self._frame % self.every == 0:
             # the whole image on even runs, the windows in turn on odd ones
             k = 0 if n == 1 or now % 2 == 0 else 1 + (now // 2) % (n - 1)
             self._i += 1

@@ -162,7 +162,7 @@ def test_tracking_mode_one_detector_run_per_frame_and_leavers_dropped(detector):
     real_pass = detector.detect_pass
     detector.detect_pass = lambda rgb, i: (runs.append(i), real_pass(rgb, i))[1]
     try:
-        f = PersonFinder(detector, tracking=True, follow="joints")
+        f = PersonFinder(detector, tracking=True, follow="joints", full_every=0)
         n = detector.passes(640, 320)
         boxes, _ = f(two)
         assert len(boxes) == 2 and runs == [0]
@@ -199,7 +199,7 @@ def test_tracking_mode_detector_period(detector):
     real_pass = detector.detect_pass
     detector.detect_pass = lambda rgb, i: (runs.append(i), real_pass(rgb, i))[1]
     try:
-        f = PersonFinder(detector, tracking=True, every=3)
+        f = PersonFinder(detector, tracking=True, every=3, full_every=0)
         prev = []
         for k in range(7):
             boxes, _ = f(two, prev)
@@ -212,6 +212,38 @@ def test_tracking_mode_detector_period(detector):
         assert len(runs) == 6
         with pytest.raises(ValueError):
             PersonFinder(detector, every=0)
+        with pytest.raises(ValueError):
+            PersonFinder(detector, full_every=-1)
+    finally:
+        detector.detect_pass = real_pass
+
+
+def test_tracking_mode_full_scans(detector):
+    """The first frame and every ``full_every``-th frame get a full scan (every window, the boxes
+    of a full detection); the frames between keep the one-pass schedule (``every``)."""
+    a = cv2.resize(skimage.data.astronaut(), (320, 320))
+    two = np.ascontiguousarray(np.concatenate([a, a[:, ::-1]], 1))
+    n = detector.passes(640, 320)
+    assert n > 1
+    runs = []
+    real_pass = detector.detect_pass
+    detector.detect_pass = lambda rgb, i: (runs.append(i), real_pass(rgb, i))[1]
+    try:
+        f = PersonFinder(detector, tracking=True, every=2, full_every=5)
+        boxes, scores = f(two)
+        assert runs == list(range(n))  # frame 0: a full scan
+        assert len(boxes) == 2 and scores == [d.score for d in detector._merge(
+            [d for i in range(n) for d in real_pass(two, i)])]
+        per_frame = []
+        prev = [_skeleton_in(b) for b in boxes]
+        for k in range(1, 11):
+            before = len(runs)
+            boxes, _ = f(two, prev)
+            assert len(boxes) == 2
+            prev = [_skeleton_in(b) for b in boxes]
+            per_frame.append(len(runs) - before)
+        # frames 1..10: full scans at 5 and 10, one pass on the other even frames, none on the odd
+        assert per_frame == [0, 1, 0, 1, n, 1, 0, 1, 0, n]
     finally:
         detector.detect_pass = real_pass
 

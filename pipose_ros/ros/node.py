@@ -131,6 +131,9 @@ PARAMS = {
                         {"choices": ("detections", "joints"), **LIVE}),
     "detector_every": (3, "tracking: while people are tracked the detector runs on every n-th frame only (the frames "
                           "between cost the crops alone); 1 = every frame", {"range": (1, 100), **LIVE}),
+    "detector_full_every": (30, "tracking: a full detection (every window) on the first frame and then every n-th "
+                                "frame, so that people only a small window finds (far away, half hidden) are found "
+                                "within n frames; 0 = one detector pass per run only", {"range": (0, 10000), **LIVE}),
     "track_max_age": (1.0, "seconds a body keeps its id while unseen (short occlusions)", {"range": (0.0, 60.0), **LIVE}),
     "publish_hri": (True, "publish the ROS4HRI topics /humans/bodies/tracked, .../<id>/roi, .../<id>/skeleton2d", LIVE),
     "publish_tf": (True, "publish body_<id> and <joint>_<id> TF frames", LIVE),
@@ -346,7 +349,7 @@ class PoseNode(LifecycleNode):
                                                         max_people=CANDIDATES_PER_PERSON * p["max_people"],
                                                         window_scales=tuple(p["detector_windows"])),
                                          tracking=p["tracking"], every=p["detector_every"],
-                                         follow=p["tracking_follow"])
+                                         follow=p["tracking_follow"], full_every=p["detector_full_every"])
         self.tracker = BodyTracker(max_age_s=p["track_max_age"], joint_set=self.joint_set)
         self.get_logger().info(f"person detector: {det}" + (f" (max {p['max_people']} people)" if self.detector else
                                                              " (whole image, one person)"))
@@ -442,7 +445,7 @@ class PoseNode(LifecycleNode):
         elif name == "track_max_age":
             self.tracker.max_age_s = float(value)
         elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every",
-                                                    "tracking_follow"):
+                                                    "tracking_follow", "detector_full_every"):
             if name == "max_people":
                 self.detector.detector.max_people = CANDIDATES_PER_PERSON * int(value)
             elif name == "detector_min_score":
@@ -451,6 +454,8 @@ class PoseNode(LifecycleNode):
                 self.detector.tracking = bool(value)
             elif name == "tracking_follow":
                 self.detector.follow = str(value)
+            elif name == "detector_full_every":
+                self.detector.full_every = int(value)
             else:
                 self.detector.every = int(value)
 
