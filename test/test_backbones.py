@@ -90,11 +90,62 @@ def test_registry_backbones_give_the_stride4_embedding(name):
     assert [t.shape[-1] for t in feats] == [24, 12, 6, 3]
 
 
-def test_pretrained_backbone_refuses_depth_and_unknown_names():
-    with pytest.raises(ValueError, match="pretrained on RGB"):
-        build_backbone("blazepose_full", in_chans=1)
+def test_backbones_refuse_depth_they_cannot_read_and_unknown_names():
+    with pytest.raises(ValueError, match="RGB backbone"):
+        build_backbone("efficientnet_lite0", in_chans=1)
+    with pytest.raises(ValueError, match="in_chans"):
+        build_backbone("blazepose_full", in_chans=2)
     with pytest.raises(ValueError, match="unknown backbone"):
         build_backbone("resnet50")
+
+
+def test_depth_as_image_encodes_relief_distance_and_validity():
+    """A person-like slab 0.5 m in front of a wall 4 m away, a hole: the relief channel is
+    brighter on the slab, the distance channel follows 1 − Z / 8 m, holes are 0 everywhere."""
+    from pipose_ros.model.backbones import DEPTH_ABS_MAX_M, depth_as_image
+    from pipose_ros.preprocess import depth_input
+
+    d = np.full((64, 64), 4.0, np.float32)
+    d[16:48, 24:40] = 3.5
+    d[0:4, 0:4] = 0.0  # no measurement
+    img = depth_as_image(torch.from_numpy(depth_input(d)).reshape(1, 1, 64, 64))[0].numpy()
+    assert img.shape == (3, 64, 64) and img.min() >= 0 and img.max() <= 1
+    relief, dist, valid = img
+    assert relief[30, 30] > relief[30, 5] + 0.2  # the slab stands out from the wall
+    assert np.isclose(dist[30, 30], 1 - 3.5 / DEPTH_ABS_MAX_M, atol=1e-5)
+    assert np.isclose(dist[30, 5], 1 - 4.0 / DEPTH_ABS_MAX_M, atol=1e-5)
+    assert (img[:, 0:4, 0:4] == 0).all() and valid[10, 10] == 1
+
+
+def test_blazepose_depth_teacher_trains_exports_and_round_trips(tmp_path):
+    """A depth teacher on BlazePose's pretrained trunk (depth through depth_as_image): trains,
+    reloads to the same outputs (weights_only), and exports to ONNX with the same maps."""
+    from pipose_ros.checkpoint import load_checkpoint, save_checkpoint
+    from pipose_ros.data.dataset import synthetic_set
+    from pipose_ros.model.export import export_onnx
+    from pipose_ros.preprocess import normalisation
+    from pipose_ros.skeleton import KINECT14
+    from pipose_ros.spdh import SPDHConfig
+    from pipose_ros.train.trainer import TrainConfig, train
+
+    data = synthetic_set(16, 8, workers=1, progress=False)
+    spdh = SPDHConfig(sigma_mm=100, stride=4)
+    cfg = ModelConfig(kind="teacher", backbone="blazepose_full", head_stride=4, pretrained=True)
+    teacher, s = train("teacher", data, cfg, spdh, TrainConfig(steps=2, batch_size=4), log=lambda *_: None)
+    assert s["final_pe"] > 0
+    save_checkpoint(tmp_path / "t.pt", teacher, teacher.cfg, spdh, list(KINECT14.names), normalisation(), s)
+    again, meta = load_checkpoint(tmp_path / "t.pt")
+    assert meta["model"]["backbone"] == "blazepose_full" and meta["model"]["kind"] == "teacher"
+    x = torch.rand(1, 1, spdh.height, spdh.width) * 2 - 1
+    with torch.no_grad():
+        ref = teacher.eval()(x)
+        assert torch.allclose(ref["uz"], again(x)["uz"], atol=1e-5)
+    onnx_path = export_onnx(tmp_path / "t.pt", tmp_path / "t.onnx")
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    uv, uz = sess.run(None, {sess.get_inputs()[0].name: x.numpy()})
+    assert np.allclose(uz, ref["uz"].numpy(), atol=1e-3) and np.allclose(uv, ref["uv"].numpy(), atol=1e-3)
 
 
 def test_student_adaptation_layer_maps_to_the_teacher_channels():

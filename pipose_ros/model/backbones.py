@@ -152,8 +152,9 @@ class BlazePoseBackbone(nn.Module):
 
     def __init__(self, in_chans: int = 3):
         super().__init__()
-        if in_chans != 3:
-            raise ValueError("blazepose_full is an RGB backbone (in_chans=3)")
+        if in_chans not in (1, 3):
+            raise ValueError(f"blazepose_full takes RGB (3) or depth (1) input, got in_chans={in_chans}")
+        self.in_chans = in_chans
         self.net = blazepose_graph()
         self.register_buffer("mean", torch.tensor(RGB_MEAN).view(1, 3, 1, 1), persistent=False)
         self.register_buffer("std", torch.tensor(RGB_STD).view(1, 3, 1, 1), persistent=False)
@@ -170,9 +171,42 @@ class BlazePoseBackbone(nn.Module):
                 state_dict[prefix + "net." + k] = v
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        x = (x * self.std + self.mean).permute(0, 2, 3, 1)
-        s4, heatmaps, s8, s16, s32 = self.net(x)
+        x = depth_as_image(x) if self.in_chans == 1 else x * self.std + self.mean
+        s4, heatmaps, s8, s16, s32 = self.net(x.permute(0, 2, 3, 1))
         return torch.cat([s4, heatmaps], dim=1), [s4, s8, s16, s32]
+
+
+DEPTH_REL_RANGE_M = 1.0  # depth_as_image: ± this much about the crop centre's depth spans the relief channel
+DEPTH_ABS_MAX_M = 8.0  # depth_as_image: 0 … this many metres span the distance channel
+
+
+def depth_as_image(x: torch.Tensor) -> torch.Tensor:
+    """Normalised depth → a 3-channel [0, 1] image for an RGB-pretrained trunk (the depth
+    teacher with ``blazepose_full``; a deviation from seed 000, whose F_depth is SmallHRNet from
+    scratch — in the spirit of HHA-style encodings that let RGB-pretrained networks read depth).
+
+    Args:
+        x: float [B, 1, H, W], :func:`pipose_ros.preprocess.depth_input` (metres standardised,
+            invalid pixels at ``DEPTH_INVALID``).
+    Returns:
+        float [B, 3, H, W] in [0, 1]: (relief, distance, valid) — relief = the depth relative to
+        the mean valid depth of the crop's central quarter (a person box is centred on its
+        person), nearer brighter, ± :data:`DEPTH_REL_RANGE_M` spanning [0, 1]; distance = 1 − depth /
+        :data:`DEPTH_ABS_MAX_M` (the absolute distance the SPDH uz maps need); valid = 1 where
+        the sensor measured depth. Invalid pixels are 0 in every channel. Only sums and clamps:
+        exports to ONNX.
+    """
+    from ..preprocess import DEPTH_INVALID, DEPTH_MEAN_M, DEPTH_STD_M
+
+    valid = (x > DEPTH_INVALID + 0.05).to(x.dtype)
+    d = x * DEPTH_STD_M + DEPTH_MEAN_M  # metres
+    H, W = x.shape[-2:]
+    cv = valid[..., H // 4: H - H // 4, W // 4: W - W // 4]
+    cd = d[..., H // 4: H - H // 4, W // 4: W - W // 4]
+    centre = (cd * cv).sum((-2, -1), keepdim=True) / cv.sum((-2, -1), keepdim=True).clamp(min=1.0)
+    relief = (0.5 - (d - centre) / (2 * DEPTH_REL_RANGE_M)).clamp(0, 1) * valid
+    dist = (1 - d / DEPTH_ABS_MAX_M).clamp(0, 1) * valid
+    return torch.cat([relief, dist, valid], 1)
 
 
 def backbone_channels(name: str) -> tuple[list[int], int]:
@@ -189,15 +223,16 @@ def build_backbone(name: str, in_chans: int = 3, pretrained: bool = False) -> nn
 
     Args:
         name: one of :data:`NAMES`.
-        in_chans: 3 (RGB) or 1 (depth; SmallHRNet only).
+        in_chans: 3 (RGB) or 1 (depth; SmallHRNet, or ``blazepose_full`` through
+            :func:`depth_as_image`).
         pretrained: load the ImageNet / pose weights (training from a pretrained start).
     Raises:
-        ValueError: unknown name, or a pretrained RGB backbone asked for depth input.
+        ValueError: unknown name, or EfficientNet-Lite0 asked for depth input.
     """
     if name in HRNET:
         return HRNetBackbone(name, in_chans)
-    if name in PRETRAINED and in_chans != 3:
-        raise ValueError(f"{name} is pretrained on RGB; the depth teacher uses {HRNET[0]}")
+    if name == "efficientnet_lite0" and in_chans != 3:
+        raise ValueError(f"{name} is an RGB backbone; a depth teacher uses {HRNET[0]} or blazepose_full")
     if name == "efficientnet_lite0":
         return EfficientNetLite0Backbone(pretrained)
     if name == "blazepose_full":

@@ -29,8 +29,8 @@ class ModelConfig:
 
     Attributes:
         kind: ``teacher`` | ``baseline`` | ``student``.
-        backbone: a name of :data:`pipose_ros.model.backbones.NAMES` (a depth teacher is always
-            SmallHRNet).
+        backbone: a name of :data:`pipose_ros.model.backbones.NAMES` (a depth teacher: SmallHRNet, or
+            ``blazepose_full`` reading depth through ``depth_as_image``).
         num_joints: J.
         head_channels: width of the head's stride-4 stage.
         use_rgb: student only: include F_rgb (False = "F_hall only").
