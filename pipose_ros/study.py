@@ -492,6 +492,14 @@ def _epochs(t: dict) -> float:
     return t.get("steps", 0) * t.get("batch_size", 0) / max(1, t.get("train_samples", 1))
 
 
+def _teacher_trunk(backbone: str | None) -> str:
+    """The model card's words for a depth teacher's F_depth."""
+    if backbone == "blazepose_full":
+        return ("BlazePose GHUM full's pose-pretrained trunk, fine-tuned, reading depth as a 3-channel image "
+                "(relief about the crop centre, distance, validity: `pipose_ros.model.backbones.depth_as_image`)")
+    return f"timm `{backbone}`, from scratch"
+
+
 def ship_teacher(run: str | Path, models: str | Path = "models", results_json: str | Path = "docs/results.json",
                  curves_png: str = "docs/teacher_anny_curves.png") -> Path:
     """Ship a depth-teacher run (issue 9) as ``models/pipose_teacher_kinect14.pt`` — the node's
@@ -515,7 +523,7 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
     val = t.get("validation") or {}
     L = ["## Depth teacher (issue 9, Anny people)", "",
          "Written by `pipose ship-teacher` from the run's checkpoint and `docs/results.json`; do not edit by hand.", "",
-         f"`{SHIPPED['teacher']}`: **depth teacher**, F_depth (timm `{ck['model'].get('backbone')}`, from scratch) + "
+         f"`{SHIPPED['teacher']}`: **depth teacher**, F_depth ({_teacher_trunk(ck['model'].get('backbone'))}) + "
          "SPDH head (seed 000 §3.1.1): the node's rgbd-mode teacher. Input: one person's **depth crop** "
          f"{w}×{h} — the person box grown {crop.get('scale')} (trained; {sum(crop.get('scale', [1.3, 1.3])) / 2:g} at run time), "
          "a virtual camera with K_crop = S·K (`pipose_ros/camera.py:CropView`); without a box the whole image is "
@@ -531,6 +539,8 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
          "### Training (measured)",
          f"Adam {t.get('lr')}, ×0.1 at 50 % and 75 %, batch {t.get('batch_size')}, {t.get('steps')} steps "
          f"({_epochs(t):.1f} epochs), {t.get('wall_clock_s', 0) / 60:.0f} min on {t.get('device')} ({t.get('machine')}), "
+         + (f"after {(t.get('init_training') or {}).get('steps', '?')} steps of the run it started from "
+            f"({(t.get('init_training') or {}).get('wall_clock_s', 0) / 60:.0f} min; `--init`), " if t.get("init") else "") +
          f"L_PE {t.get('initial_pe', 0):.0f} → {t.get('final_pe', 0):.0f}. Learning curves: `{curves_png}`. "
          f"Last validation (480 held-out frames of stream 1, GT boxes): MPJPE {val.get('mpjpe_cm', float('nan')):.2f} cm, "
          f"mAP@10 {val.get('map@10', float('nan')):.1f} %.", "",

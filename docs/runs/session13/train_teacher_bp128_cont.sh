@@ -1,6 +1,6 @@
 #!/bin/bash
 # Session 13 (2026-11-30): 5000 more steps of the BlazePose-trunk depth teacher (train_teacher_bp128.sh),
-# a new cosine schedule from half the learning rate. Resumable: re-run the same command.
+# a new schedule (x0.1 at 50 % and 75 % of the steps, 2 % warm-up) from half the learning rate. Resumable: re-run the same command.
 pipose train teacher --init /work/runs/teacher_bp128/teacher.pt --keep-config --backbone blazepose_full --backbone-lr 0.3 \
     --data ~/.cache/pipose_ros/anny-train-s0 --crops --size 128 128 --head-stride 2 \
     --canonical-fx 133.33333333333334 --z-range 0.3 3.8 --sigma-mm 60 --bg-dropout 0.2 \
