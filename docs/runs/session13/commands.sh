@@ -20,3 +20,5 @@ pipose export models/pipose_teacher_kinect14.pt
 pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/pipose-synth-v2 models/pipose_teacher_kinect14.pt --record synth_v2.teacher --json docs/runs/session13/teacher_shipped_synth_v2.json
 pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt --student models/pipose_student_kinect14.pt --box-scales 0.8 0.9 1.0 1.1 1.25 --png demo_out/realcheck_depth.png --json docs/runs/session13/teacher_shipped_realcheck_depth.json --record --note "…"
 pipose table-v2
+pipose benchmark                      # make benchmark; output docs/runs/session13/benchmark.log
+pipose distill-demo --work ~/.cache/pipose_ros/distill-demo-s13 --no-record   # 1457 s; numbers: distill_demo_new_teacher.json
