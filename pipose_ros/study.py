@@ -521,6 +521,9 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
     torch.save(ck, dst)
     t, sp, (w, h), crop = ck["training"], ck["spdh"], ck["input_size"], ck.get("crop") or {}
     val = t.get("validation") or {}
+    before = t.get("init_training") or {}
+    started = (f"after {before.get('steps', '?')} steps of the run it started from "
+               f"({before.get('wall_clock_s', 0) / 60:.0f} min; `--init`), " if t.get("init") else "")
     L = ["## Depth teacher (issue 9, Anny people)", "",
          "Written by `pipose ship-teacher` from the run's checkpoint and `docs/results.json`; do not edit by hand.", "",
          f"`{SHIPPED['teacher']}`: **depth teacher**, F_depth ({_teacher_trunk(ck['model'].get('backbone'))}) + "
@@ -539,9 +542,7 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
          "### Training (measured)",
          f"Adam {t.get('lr')}, ×0.1 at 50 % and 75 %, batch {t.get('batch_size')}, {t.get('steps')} steps "
          f"({_epochs(t):.1f} epochs), {t.get('wall_clock_s', 0) / 60:.0f} min on {t.get('device')} ({t.get('machine')}), "
-         + (f"after {(t.get('init_training') or {}).get('steps', '?')} steps of the run it started from "
-            f"({(t.get('init_training') or {}).get('wall_clock_s', 0) / 60:.0f} min; `--init`), " if t.get("init") else "") +
-         f"L_PE {t.get('initial_pe', 0):.0f} → {t.get('final_pe', 0):.0f}. Learning curves: `{curves_png}`. "
+         f"{started}L_PE {t.get('initial_pe', 0):.0f} → {t.get('final_pe', 0):.0f}. Learning curves: `{curves_png}`. "
          f"Last validation (480 held-out frames of stream 1, GT boxes): MPJPE {val.get('mpjpe_cm', float('nan')):.2f} cm, "
          f"mAP@10 {val.get('map@10', float('nan')):.1f} %.", "",
          "### Metrics (docs/RESULTS.md)",

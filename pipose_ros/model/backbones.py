@@ -33,7 +33,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..assets import model_path
-from ..preprocess import RGB_MEAN, RGB_STD
+from ..preprocess import DEPTH_INVALID, DEPTH_MEAN_M, DEPTH_STD_M, RGB_MEAN, RGB_STD
 
 HRNET = ("hrnet_w18_small", "hrnet_w18_small_v2")
 PRETRAINED = ("efficientnet_lite0", "blazepose_full")
@@ -196,8 +196,6 @@ def depth_as_image(x: torch.Tensor) -> torch.Tensor:
         the sensor measured depth. Invalid pixels are 0 in every channel. Only sums and clamps:
         exports to ONNX.
     """
-    from ..preprocess import DEPTH_INVALID, DEPTH_MEAN_M, DEPTH_STD_M
-
     valid = (x > DEPTH_INVALID + 0.05).to(x.dtype)
     d = x * DEPTH_STD_M + DEPTH_MEAN_M  # metres
     H, W = x.shape[-2:]
@@ -231,9 +229,9 @@ def build_backbone(name: str, in_chans: int = 3, pretrained: bool = False) -> nn
     """
     if name in HRNET:
         return HRNetBackbone(name, in_chans)
-    if name == "efficientnet_lite0" and in_chans != 3:
-        raise ValueError(f"{name} is an RGB backbone; a depth teacher uses {HRNET[0]} or blazepose_full")
     if name == "efficientnet_lite0":
+        if in_chans != 3:
+            raise ValueError(f"{name} is an RGB backbone; a depth teacher uses {HRNET[0]} or blazepose_full")
         return EfficientNetLite0Backbone(pretrained)
     if name == "blazepose_full":
         return BlazePoseBackbone(in_chans)

@@ -55,7 +55,7 @@ from ..assets import model_path
 import cv2
 
 from ..camera import Undistorter, points_box, scale_K
-from ..detect import PersonDetector, PersonFinder
+from ..detect import FOLLOW, PersonDetector, PersonFinder
 from ..estimator import CANDIDATES_PER_PERSON, PoseEstimator
 from ..skeleton import get_joint_set
 from ..track import BodyTracker
@@ -128,7 +128,7 @@ PARAMS = {
     "tracking_follow": ("detections", "tracking: a tracked person's next crop is their last detection box, held "
                                       "until the detector sees them again (detections), or the box of their joints "
                                       "in the previous frame (joints: follows motion as well as the student's 2D)",
-                        {"choices": ("detections", "joints"), **LIVE}),
+                        {"choices": FOLLOW, **LIVE}),
     "detector_every": (3, "tracking: while people are tracked the detector runs on every n-th frame only (the frames "
                           "between cost the crops alone); 1 = every frame", {"range": (1, 100), **LIVE}),
     "detector_full_every": (30, "tracking: a full detection (every window) on the first frame and then every n-th "
