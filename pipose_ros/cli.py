@@ -128,10 +128,12 @@ def cmd_train(args) -> int:
     data = _data(args)
     from .model.backbones import PRETRAINED
     mcfg = ModelConfig(kind=args.kind, backbone=args.backbone, use_rgb=not args.hall_only,
-                       distill_stage=args.distill_stage, head_stride=spdh.stride,
+                       distill_stage=args.distill_stage or "last", head_stride=spdh.stride,
                        pretrained=args.backbone in PRETRAINED)
     if init_meta is not None and init_meta["model"]["kind"] == args.kind:
         mcfg = ModelConfig(**init_meta["model"])  # same architecture as the checkpoint
+        if args.distill_stage is not None:  # given: L_PI on another stage than the checkpoint's
+            mcfg.distill_stage = args.distill_stage
     mcfg.uv_prior = mcfg.uv_prior or args.uv_prior
     if args.backbone_lr is None:  # fine-tuning keeps a frozen (or slowed) pretrained backbone as it was
         b = (init_meta or {}).get("training", {}).get("backbone_lr")
@@ -315,7 +317,8 @@ def _evaluate_multi(args) -> int:
                                             backend=args.backend, relative_depth_gain=args.relative_depth_gain)
         print(f"{ck}: {est.backend}", flush=True)
         m = evaluate_folder(est, args.data, modality="depth" if est.kind == "teacher" else "rgb",
-                            max_frames=args.max_frames, detector=det, box_scale=args.box_scale)
+                            max_frames=args.max_frames, detector=det, box_scale=args.box_scale,
+                            floor={} if args.floor else None)
         m["checkpoint"] = str(ck)
         m["backend"] = est.backend
         m["training"] = est.meta.get("training", {})
@@ -323,6 +326,8 @@ def _evaluate_multi(args) -> int:
         m["boxes"] = ("BlazePose person detector (pipose_ros/detect.py, windows, max 8 people)" if det
                       else "ground truth (oracle detector)" + (f", × {args.box_scale:g} about their centres"
                                                                if args.box_scale != 1.0 else ""))
+        if args.floor:
+            m["floor_prior"] = "each frame's camera mount (meta), pipose_ros.floor.place_on_floor defaults"
         rows[str(ck)] = m
         print(f"{ck}: {m['people']} people, matched {m['matched']}, misses {m['misses']}, false positives "
               f"{m['false_positives']}; MPJPE {m.get('mpjpe_cm', float('nan')):.2f} cm  mAP@6/8/10 "
@@ -900,7 +905,10 @@ def main(argv: list[str] | None = None) -> int:
                         "efficientnet_lite0 (ImageNet) or blazepose_full (BlazePose GHUM, real people); "
                         "docs/BACKBONES.md")
     t.add_argument("--hall-only", action="store_true", help="student without F_rgb (F_hall only)")
-    t.add_argument("--distill-stage", default="last", choices=["last", "mid"])
+    t.add_argument("--distill-stage", default=None, choices=["last", "mid", "s4"],
+                   help="features L_PI compares: last (fused stride-4 embedding, seed 000; the default), mid "
+                        "(stride 16, seed 001), s4 (the backbone's stride-4 map: BlazePose's 48 decoder channels "
+                        "without its heatmap logits); with --init from a student its stage unless given")
     t.add_argument("--uv-prior", action="store_true",
                    help="blazepose_full: add BlazePose's own joint heatmaps (learnt on real photos) to the uv "
                         "maps; the head learns a residual (docs/BACKBONES.md). With --init from a model without "
@@ -986,6 +994,10 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--relative-depth-gain", type=float, metavar="G",
                    help="multi-person folders: override the model file's relative-depth gain (0 … 1; "
                         "pipose_ros.spdh.shrink_relative_depth; default: the file's, 1 when it has none)")
+    e.add_argument("--floor", action="store_true",
+                   help="multi-person synthetic folders: refine each person's distance with the ground-plane prior "
+                        "(pipose_ros.floor), the floor known from each frame's camera height and pitch — as the node's "
+                        "floor_camera_height / floor_camera_pitch parameters give it on a robot")
     e.set_defaults(func=cmd_evaluate)
 
     td = sub.add_parser("tune-decode", help="choose a model's relative-depth gain on validation data (--write: "

@@ -182,6 +182,30 @@ def test_blazepose_student_distils_from_the_hrnet_teacher_and_round_trips(tmp_pa
         assert torch.allclose(student.eval()(x)["uv"], again(x)["uv"], atol=1e-5)
 
 
+def test_s4_stage_distils_blazepose_decoder_features_without_heatmap_logits():
+    """L_PI at ``s4`` between a BlazePose student and a BlazePose depth teacher: both give their 48
+    stride-4 decoder channels (not the 39 heatmap logits of ``last``), no adaptation layer is
+    needed, and one distillation step runs with a finite L_PI."""
+    from pipose_ros.data.dataset import synthetic_set
+    from pipose_ros.model.nets import distill_features, stage_channels
+    from pipose_ros.spdh import SPDHConfig
+    from pipose_ros.train.trainer import TrainConfig, train
+
+    ch, out_ch = backbone_channels("blazepose_full")
+    assert stage_channels(ch, out_ch, "s4") == 48 and stage_channels(ch, out_ch, "last") == 87
+    teacher = build_model(ModelConfig(kind="teacher", backbone="blazepose_full", head_stride=4)).eval()
+    with torch.no_grad():
+        t_out = teacher(torch.zeros(1, 1, 64, 64))
+    assert distill_features(t_out, "s4").shape == (1, 48, 16, 16)
+    assert torch.equal(distill_features(t_out, "s4"), t_out["f"][:, :48])  # the decoder part of f
+    data = synthetic_set(16, 8, workers=1, progress=False)
+    cfg = ModelConfig(kind="student", backbone="blazepose_full", distill_stage="s4", head_stride=4)
+    student, s = train("student", data, cfg, SPDHConfig(sigma_mm=100, stride=4), TrainConfig(steps=1, batch_size=4),
+                       teacher=teacher, log=lambda *_: None)
+    assert student.cfg.teacher_channels == 0 and student.adapt is None
+    assert 0 < s["final_pi"] < float("inf")
+
+
 def test_blazepose_graph_constants_come_from_the_onnx_not_the_checkpoint():
     """onnx2torch names the graph's constants by initializer order, which a re-conversion may
     change: loading must keep the ONNX's own constants (pads, resize scales)."""

@@ -303,6 +303,19 @@ def test_parameters_validated_and_live_changes_applied(rgb_harness):
     assert node.set_parameters([Parameter("relative_depth_gain", value=-1.0)])[0].successful
     assert node.est.relative_depth_gain == 1.0
     assert not node.set_parameters([Parameter("relative_depth_gain", value=1.5)])[0].successful
+    # the ground-plane prior (pipose_ros.floor): live, 0 m = off; frames keep flowing with it on
+    from pipose_ros.floor import Floor
+    assert node.floor is None
+    assert all(r.successful for r in node.set_parameters([Parameter("floor_camera_height", value=1.1),
+                                                          Parameter("floor_camera_pitch", value=-10.0)]))
+    assert node.floor.height == 1.1 and np.allclose(node.floor.up, Floor.from_mount(1.1, -10.0).up)
+    assert not node.set_parameters([Parameter("floor_camera_height", value=-1.0)])[0].successful
+    try:
+        sec = s.send()
+        assert wait(lambda: _tf_at(h, sec), 10)
+    finally:
+        assert node.set_parameters([Parameter("floor_camera_height", value=0.0)])[0].successful
+    assert node.floor is None
     sec = s.send()
     assert wait(lambda: _tf_at(h, sec), 10)
 

@@ -35,7 +35,9 @@ class ModelConfig:
         head_channels: width of the head's stride-4 stage.
         use_rgb: student only: include F_rgb (False = "F_hall only").
         distill_stage: which stage's features f_hall mimics: ``last`` (the fused stride-4
-            embedding, seed 000) or ``mid`` (end of the stride-16 branch, seed 001 §4.2).
+            embedding, seed 000), ``mid`` (end of the stride-16 branch, seed 001 §4.2) or ``s4``
+            (the stride-4 map before any fusion or heatmap output: BlazePose's 48 decoder
+            channels without its 39 joint-heatmap logits).
         head_stride: resolution of the SPDH head's output: 1 (the input's, seed 000), 2 or 4
             (the head stops that many upsampling stages early; must equal the checkpoint's
             ``SPDHConfig.stride``).
@@ -247,21 +249,29 @@ class RGBStudent(nn.Module):
 def stage_channels(channels: list[int], out_channels: int, stage: str) -> int:
     """Channels of a backbone's features that L_PI compares at ``stage`` (as
     :func:`distill_features` picks them): ``last`` = ``out_channels`` (the fused stride-4
-    embedding), ``mid`` = the stride-16 map's. Raises ``ValueError`` for an unknown stage."""
+    embedding), ``mid`` = the stride-16 map's, ``s4`` = the stride-4 map's. Raises ``ValueError``
+    for an unknown stage."""
     if stage == "last":
         return int(out_channels)
+    if stage == "s4":
+        return int(channels[0])
     if stage == "mid":
         return int(channels[2])
     raise ValueError(f"unknown distill_stage {stage!r}")
 
 
 def distill_features(out: dict[str, torch.Tensor], stage: str) -> torch.Tensor:
-    """The features L_PI compares: ``last`` = fused stride-4 embedding, ``mid`` = stride-16; a
-    student with an adaptation layer gives its adapted features (``out["distill"]``)."""
+    """The features L_PI compares: ``last`` = fused stride-4 embedding, ``mid`` = stride-16,
+    ``s4`` = the backbone's own stride-4 map (``feats[0]``; for ``blazepose_full`` its 48 decoder
+    channels: the depth teacher's 39 heatmap logits sit at −30…−125 and would make L_PI a
+    ~2000-sized offset term, docs/RESULTS.md session 14); a student with an adaptation layer gives
+    its adapted features (``out["distill"]``)."""
     if "distill" in out:
         return out["distill"]
     if stage == "last":
         return out["f"]
+    if stage == "s4":
+        return out["feats"][0]
     if stage == "mid":
         return out["feats"][2]
     raise ValueError(f"unknown distill_stage {stage!r}")

@@ -57,6 +57,7 @@ import cv2
 from ..camera import Undistorter, points_box, scale_K
 from ..detect import FOLLOW, PersonDetector, PersonFinder
 from ..estimator import CANDIDATES_PER_PERSON, PoseEstimator
+from ..floor import Floor, place_on_floor
 from ..skeleton import get_joint_set
 from ..track import BodyTracker
 from ..msgs import camera_info_to_K, image_to_depth_m, image_to_rgb, stamp_ns
@@ -109,6 +110,15 @@ PARAMS = {
                                   "(chosen on validation data by pipose tune-decode; pipose_ros.spdh."
                                   "shrink_relative_depth); the RGB model only, the teacher keeps its own",
                             {"range": (-1.0, 1.0), **LIVE}),
+    "floor_camera_height": (0.0, "ground-plane prior: the camera optical centre's height above a flat floor, metres "
+                                 "(from the URDF: the optical frame's z in base_footprint); > 0 refines each "
+                                 "person's distance so that a visible ankle stands on the floor, fused with the "
+                                 "network's by their uncertainties, 2D unchanged (pipose_ros.floor); 0 = off",
+                            {"range": (0.0, 10.0), **LIVE}),
+    "floor_camera_pitch": (0.0, "ground-plane prior: camera pitch, degrees, negative = looking down",
+                           {"range": (-89.0, 89.0), **LIVE}),
+    "floor_camera_roll": (0.0, "ground-plane prior: camera roll about its optical axis, degrees (x towards y)",
+                          {"range": (-89.0, 89.0), **LIVE}),
     "slop": (0.05, "rgbd: max stamp difference between image and depth, seconds", {"range": (0.0, 1.0)}),
     "queue_size": (5, "rgbd: synchroniser queue per stream", {"range": (1, 100)}),
     "reliability": ("best_effort", "QoS reliability of the inputs: best_effort (SensorDataQoS), reliable, system_default",
@@ -155,6 +165,14 @@ PARAMS = {
 def _gain(value: float) -> float | None:
     """The ``relative_depth_gain`` parameter → PoseEstimator's argument (negative: the file's)."""
     return None if float(value) < 0 else float(value)
+
+
+def _floor(p: dict) -> Floor | None:
+    """The floor of the ``floor_camera_*`` parameters, None while ``floor_camera_height`` is 0."""
+    if float(p["floor_camera_height"]) <= 0:
+        return None
+    return Floor.from_mount(float(p["floor_camera_height"]), float(p["floor_camera_pitch"]),
+                            float(p["floor_camera_roll"]))
 
 
 def check_parameter(name: str, value) -> str | None:
@@ -351,6 +369,10 @@ class PoseNode(LifecycleNode):
                                          tracking=p["tracking"], every=p["detector_every"],
                                          follow=p["tracking_follow"], full_every=p["detector_full_every"])
         self.tracker = BodyTracker(max_age_s=p["track_max_age"], joint_set=self.joint_set)
+        self.floor = _floor(p)
+        if self.floor is not None:
+            self.get_logger().info(f"ground-plane prior on: camera {self.floor.height:.2f} m above the floor, pitch "
+                                   f"{p['floor_camera_pitch']:g}°, roll {p['floor_camera_roll']:g}°")
         self.get_logger().info(f"person detector: {det}" + (f" (max {p['max_people']} people)" if self.detector else
                                                              " (whole image, one person)"))
         self.undistorter = Undistorter()
@@ -442,6 +464,8 @@ class PoseNode(LifecycleNode):
                     setattr(est, name, float(value))
         elif name == "relative_depth_gain":
             self.est.set_relative_depth_gain(_gain(value))
+        elif name in ("floor_camera_height", "floor_camera_pitch", "floor_camera_roll"):
+            self.floor = _floor(self.p)
         elif name == "track_max_age":
             self.tracker.max_age_s = float(value)
         elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every",
@@ -589,6 +613,8 @@ class PoseNode(LifecycleNode):
                 s.box = points_box(s.uv)
             elif scores is not None:
                 s.score = scores[next(i for i, b in enumerate(boxes) if np.array_equal(b, s.box))]
+        if self.floor is not None:
+            skels = [place_on_floor(s, self.floor, (w, h))[0] for s in skels]
         t_teacher = time.perf_counter()
         # the teacher sees the boxes of the people the student reports (not the spare candidates)
         t_boxes = None if boxes is None else [s.box for s in skels]

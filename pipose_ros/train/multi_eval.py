@@ -29,6 +29,7 @@ from tqdm import tqdm
 from ..camera import depth_to_metres, in_view, project, scale_boxes
 from ..data.crops import person_box
 from ..data.folder import frame_people, read_folder, read_frame
+from ..floor import Floor, place_on_floor
 from ..skeleton import KINECT14
 from .metrics import depth_error_parts, pose_metrics
 
@@ -79,14 +80,26 @@ def _case_names(rec: dict, p: dict, K: np.ndarray, W: int, H: int) -> list[str]:
     return out
 
 
+def _frame_floor(rec: dict) -> Floor:
+    """The floor of a synthetic frame's camera mount (its ``meta``); ``ValueError`` without one."""
+    meta = rec.get("meta") or {}
+    if "camera_height_m" not in meta or "pitch_deg" not in meta:
+        raise ValueError(f"frame {rec.get('id')}: no camera mount in its meta (camera_height_m, pitch_deg): "
+                         "the floor prior needs it")
+    return Floor.from_mount(float(meta["camera_height_m"]), float(meta["pitch_deg"]), float(meta.get("roll_deg", 0.0)))
+
+
 def collect_matches(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
                     max_match: float = 0.2, max_frames: int | None = None, progress: bool = True,
-                    detector=None, box_scale: float = 1.0) -> dict:
+                    detector=None, box_scale: float = 1.0, floor: dict | None = None) -> dict:
     """Run a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder and
     match its skeletons to the ground truth (the first half of :func:`evaluate_folder`).
     ``box_scale``: the ground-truth boxes grown (> 1) or shrunk about their centres before they
     are cropped (how much a detector's looser or tighter box moves the estimate; matching still
-    uses the true boxes' size).
+    uses the true boxes' size). ``floor``: keyword arguments of
+    :func:`pipose_ros.floor.place_on_floor` (``{}`` for its defaults): every skeleton's distance is
+    refined with the floor of the frame's camera mount (``meta.camera_height_m``, ``meta.pitch_deg``
+    of synthetic folders — what a robot knows from its URDF); ``ValueError`` for a frame without them.
 
     Returns:
         dict: ``pred``, ``gt`` float [M, J, 3] metres (optical frame) and ``mask`` bool [M, J]
@@ -125,6 +138,8 @@ def collect_matches(estimator, root: str | Path, modality: str = "depth", min_vi
             sk = estimator.estimate_depth(d, K, boxes=run_boxes) if len(run_boxes) else []
         else:
             sk = estimator.estimate(rgb, K, boxes=run_boxes) if len(run_boxes) else []
+        if floor is not None and sk:
+            sk = [place_on_floor(s, _frame_floor(rec), (W, H), **floor)[0] for s in sk]
         gt_uv = np.stack([project(np.nan_to_num(p["joints"], nan=1.0), K) for p in people])
         gmask = np.stack([in_view(p["joints"], K, W, H) for p in people])
         scale = np.array([np.hypot(b[2] - b[0], b[3] - b[1]) for b in boxes])
@@ -174,17 +189,18 @@ def match_metrics(c: dict, pred: np.ndarray | None = None) -> dict:
 
 def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
                     max_match: float = 0.2, max_frames: int | None = None, progress: bool = True,
-                    detector=None, box_scale: float = 1.0) -> dict:
+                    detector=None, box_scale: float = 1.0, floor: dict | None = None) -> dict:
     """Evaluate a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder.
 
     Args:
         modality: ``depth`` (``estimate_depth``, the teacher) or ``rgb`` (``estimate``).
         detector: callable rgb → detections with ``.box`` (None: ground-truth boxes).
         box_scale: ground-truth boxes grown or shrunk by this factor (:func:`collect_matches`).
+        floor: the ground-plane prior's settings, None = off (:func:`collect_matches`).
     Returns:
         dict with the :func:`pose_metrics` keys over matched people, ``people`` (that count),
         ``matched``, ``misses``, ``false_positives``, ``frames``, and ``cases`` (name →
         people, matched, MPJPE cm, mAP@10).
     """
     return match_metrics(collect_matches(estimator, root, modality, min_visible, max_match, max_frames,
-                                         progress, detector, box_scale))
+                                         progress, detector, box_scale, floor))

@@ -1,0 +1,105 @@
+"""Ground-plane prior (pipose_ros.floor): the floor seen from a mounted camera, and a skeleton's
+distance refined so that its lower ankle stands on it, without moving its 2D joints."""
+
+import numpy as np
+import pytest
+
+from pipose_ros.camera import project
+from pipose_ros.floor import ANKLE_HEIGHT_M, Floor, place_on_floor
+from pipose_ros.skeleton import KINECT14, Skeleton
+
+K = np.array([[300.0, 0, 160], [0, 300.0, 120], [0, 0, 1]])
+W, H = 320, 240
+
+
+def _camera(height: float, pitch_deg: float):
+    """World (z up, floor z = 0) → optical frame of a camera at ``height`` looking along +y,
+    pitched by ``pitch_deg`` (the convention of pipose_ros.data.anny_scene)."""
+    p = np.deg2rad(pitch_deg)
+    z_opt = np.array([0.0, np.cos(p), np.sin(p)])
+    x_opt = np.array([1.0, 0.0, 0.0])
+    R_wc = np.stack([x_opt, np.cross(z_opt, x_opt), z_opt], 1)  # columns: optical axes in the world
+    c = np.array([0.0, 0.0, height])
+    return R_wc, c, (lambda Xw: (np.asarray(Xw) - c) @ R_wc)
+
+
+def _standing(distance: float, height: float = 1.1, pitch: float = -12.0):
+    """A 1.7 m person standing upright ``distance`` metres ahead (ankles at ANKLE_HEIGHT_M), as a
+    Skeleton in the optical frame with its uv, plus the camera's pose."""
+    R_wc, c, to_cam = _camera(height, pitch)
+    z = {"nose": 1.62, "neck": 1.45, "shoulder": 1.42, "elbow": 1.12, "wrist": 0.85, "hip": 0.95, "knee": 0.52,
+         "ankle": ANKLE_HEIGHT_M}
+    z = {n: z[n.split("_")[-1]] for n in KINECT14.names}
+    x = {n: (-0.2 if n.startswith("right_") else 0.2 if n.startswith("left_") else 0.0) for n in KINECT14.names}
+    Xw = np.array([[x[n], distance, z[n]] for n in KINECT14.names])
+    X = to_cam(Xw)
+    uv = project(X, K)
+    box = np.array([uv[:, 0].min() - 10, uv[:, 1].min() - 10, uv[:, 0].max() + 10, uv[:, 1].max() + 10])
+    sk = Skeleton(X.astype(np.float32), np.full(14, 0.9, np.float32), list(KINECT14.names), uv.astype(np.float32), box)
+    return sk, R_wc, c
+
+
+def test_floor_from_mount_and_from_transform_agree_with_the_scene_camera():
+    R_wc, c, to_cam = _camera(1.2, -15.0)
+    floor = Floor.from_mount(1.2, -15.0)
+    pts_w = np.array([[0.3, 2.0, 0.0], [-1.0, 4.0, 0.0], [0.0, 3.0, 1.0]])
+    assert np.allclose(floor.height_of(to_cam(pts_w)), pts_w[:, 2], atol=1e-9)
+    same = Floor.from_transform(R_wc, c)  # optical → floor frame rotation, camera origin there
+    assert np.allclose(same.up, floor.up) and same.height == pytest.approx(1.2)
+    rolled = Floor.from_mount(1.2, -15.0, roll_deg=10.0)
+    assert np.linalg.norm(rolled.up) == pytest.approx(1.0) and rolled.up[0] != 0.0
+    with pytest.raises(ValueError):
+        Floor.from_mount(0.0, -10.0)
+    with pytest.raises(ValueError):
+        Floor(np.zeros(3), 1.0)
+
+
+def test_a_skeleton_placed_too_far_comes_back_to_the_floor_without_moving_its_2d():
+    sk, _, _ = _standing(3.0)
+    floor = Floor.from_mount(1.1, -12.0)
+    wrong = Skeleton(sk.joints * 1.25, sk.confidence, sk.names, sk.uv, sk.box)  # 25 % too far
+    # the floor alone (a network that knows nothing about distance) restores the true scale
+    fixed, fit = place_on_floor(wrong, floor, (W, H), sigma_net=100.0)
+    assert fit.reason == "fused" and fit.floor_scale == pytest.approx(0.8, rel=1e-6)
+    assert np.allclose(fixed.joints, sk.joints, atol=1e-4)
+    assert np.allclose(project(fixed.joints.astype(np.float64), K), sk.uv, atol=1e-3)  # 2D unchanged
+    # fused with a confident network: part of the way, in log-distance by the variances
+    part, fit2 = place_on_floor(wrong, floor, (W, H), sigma_net=0.12, sigma_angle=0.02)
+    assert 0.0 < fit2.weight < 1.0 and 0.8 < fit2.scale < 1.0
+    assert fit2.scale == pytest.approx(0.8 ** fit2.weight, rel=1e-6)
+    # a correct skeleton is left where it is
+    same, fit3 = place_on_floor(sk, floor, (W, H))
+    assert fit3.scale == pytest.approx(1.0, abs=1e-6) and np.allclose(same.joints, sk.joints, atol=1e-5)
+
+
+def test_the_floor_weighs_less_as_the_ankle_ray_flattens():
+    floor = Floor.from_mount(1.1, -12.0)
+    weights = []
+    for d in (2.0, 3.5, 6.0):
+        sk, _, _ = _standing(d)
+        weights.append(place_on_floor(Skeleton(sk.joints * 1.1, sk.confidence, sk.names, sk.uv, sk.box),
+                                      floor, (W, H))[1].weight)
+    assert weights[0] > weights[1] > weights[2] > 0
+
+
+def test_skeletons_that_cannot_use_the_floor_keep_their_distance():
+    floor = Floor.from_mount(1.1, -12.0)
+    sk, _, _ = _standing(3.0)
+    far = Skeleton(sk.joints * 1.1, sk.confidence, sk.names, sk.uv, sk.box)
+    cut = Skeleton(far.joints, far.confidence, far.names, far.uv, np.array([*far.box[:3], H - 1.0]))
+    assert place_on_floor(cut, floor, (W, H))[1].reason == "feet cut"
+    unsure = far.confidence.copy()
+    unsure[[10, 13]] = 0.1
+    out, fit = place_on_floor(Skeleton(far.joints, unsure, far.names, far.uv, far.box), floor, (W, H))
+    assert fit.reason == "no ankle" and out is not None and np.array_equal(out.joints, far.joints)
+    outside = far.uv.copy()
+    outside[[10, 13], 1] = H + 5
+    assert place_on_floor(Skeleton(far.joints, far.confidence, far.names, outside, None), floor,
+                          (W, H))[1].reason == "no ankle"
+    # a camera below the ankles' height: their rays never meet the floor
+    assert place_on_floor(far, Floor(floor.up, 0.05), (W, H))[1].reason == "ankle above horizon"
+    # a body twice as far as the floor says (a foot on a table, a wrong ankle): gated out
+    assert place_on_floor(Skeleton(sk.joints * 2.0, sk.confidence, sk.names, sk.uv, sk.box), floor,
+                          (W, H))[1].reason == "disagrees"
+    with pytest.raises(ValueError):
+        place_on_floor(sk, floor, sigma_angle=0.0)
