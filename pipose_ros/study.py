@@ -477,6 +477,16 @@ def _prior_note(model_cfg: dict) -> str:
             "residual: `--uv-prior`, docs/BACKBONES.md)")
 
 
+def _pi_note(model_cfg: dict) -> str:
+    """Card words for the features L_PI compares (``distill_stage``, adaptation layer)."""
+    if model_cfg.get("teacher_channels"):
+        return f"through a 1×1 adaptation layer ({model_cfg['teacher_channels']} channels)"
+    stage = model_cfg.get("distill_stage", "last")
+    what = {"s4": "the stride-4 decoder features of both (48 channels, stage `s4`, without BlazePose's heatmap logits)",
+            "mid": "the stride-16 features of both (stage `mid`)"}.get(stage, "the fused stride-4 embeddings of both")
+    return f"on {what}, no adaptation layer"
+
+
 def _init_note(role: str, tr: dict) -> str | None:
     """One line on the run a fine-tuned model started from (None for a run from scratch)."""
     p = tr.get("init_training")
@@ -610,7 +620,7 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
          "| file | what | input |", "|---|---|---|",
          f"| `{SHIPPED['student']}` | **RGB student** F_rgb ‖ F_hall, both initialised from BlazePose GHUM "
          f"(`{mc.get('backbone')}`, docs/BACKBONES.md), + SPDH head; L_PE + L_PI from the Anny depth teacher "
-         f"(`{SHIPPED['teacher']}`) through a 1×1 adaptation layer ({mc.get('teacher_channels')} channels)"
+         f"(`{t.get('teacher') or SHIPPED['teacher']}`) {_pi_note(mc)}"
          f"{_prior_note(mc)}: the node's default | RGB crop |"]
     if "baseline" in cks:
         L.append(f"| `{SHIPPED['baseline']}` | **RGB baseline** F_rgb (same BlazePose init) + SPDH head"

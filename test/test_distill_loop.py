@@ -31,6 +31,9 @@ def test_distill_loop_end_to_end(tmp_path):
     for name in ("before", "after", "no_pi"):
         assert np.isfinite(res["eval"][name]["mpjpe_cm"]), res["eval"]
     assert res["eval"]["after"] != res["eval"]["before"]  # the student changed
+    # the same students with the ground-plane prior of the robot's camera mount (pipose evaluate --floor)
+    assert set(res["eval_floor"]) == set(res["eval"]) and np.isfinite(res["eval_floor"]["before"]["mpjpe_cm"])
+    assert res["eval_floor"]["before"]["pa_mpjpe_cm"] == pytest.approx(res["eval"]["before"]["pa_mpjpe_cm"], abs=0.05)
     ck = json.loads((tmp_path / "work" / "train_teacher_pi.done.json").read_text())
     assert ck["seconds"] > 0
     # resumable: a second run skips every finished step
@@ -42,3 +45,4 @@ def test_distill_loop_end_to_end(tmp_path):
     doc = json.loads(js.read_text())["robot_domain"]
     assert doc["before_mpjpe_cm"] > 0 and doc["after_mpjpe_cm"] > 0 and doc["mediapipe_labels_mpjpe_cm"] is None
     assert "MediaPipe labels + L_PI | not run" in md.read_text()
+    assert "MPJPE with the floor prior" in md.read_text() and doc["floor_prior_mpjpe_cm"]["before"] > 0

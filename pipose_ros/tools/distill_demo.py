@@ -17,7 +17,8 @@ user would, every step a ``pipose`` command in its own process:
 4. ``pipose train student --data DS --crops --teacher T --init S --mix-data MIX``: L_PI against
    the frozen teacher's features of the same frame's depth plus L_PE against the teacher labels
    (masked joints left out), with ``mix_ratio`` of the samples from the training domain;
-5. ``pipose evaluate`` before and after on the held-out robot frames (ground-truth person boxes).
+5. ``pipose evaluate`` before and after on the held-out robot frames (ground-truth person boxes),
+   and again with the ground-plane prior of the robot's camera mount (``--floor``).
 
 Controls, same data and steps: teacher labels without L_PI (``--alpha 0``), and MediaPipe labels
 (``pipose label``, MediaPipe Pose 2D lifted with the recorded depth; needs ``make label-env``)
@@ -230,6 +231,14 @@ def run(work: Path, frames: int = 1800, rate: float = 15.0, every: int = 3, test
         return {name: {k: ev[str(p)].get(k) for k in ("mpjpe_cm", "pa_mpjpe_cm", "rr_mpjpe_cm", "map@10", "people",
                                                       "matched")} for name, p in models.items()}
     res["eval"] = _step(work, "evaluate_" + "_".join(models), evaluate)  # (a new model set: evaluated again)
+
+    def evaluate_floor():  # the same students with the ground-plane prior of the robot's camera mount
+        _run(["evaluate", *models.values(), "--data", work / "test", "--json", work / "eval_floor.json",
+              "--backend", "onnxruntime", "--floor"], work, log)
+        ev = json.loads((work / "eval_floor.json").read_text())
+        return {name: {k: ev[str(p)].get(k) for k in ("mpjpe_cm", "pa_mpjpe_cm", "rr_mpjpe_cm", "map@10")}
+                for name, p in models.items()}
+    res["eval_floor"] = _step(work, "evaluate_floor_" + "_".join(models), evaluate_floor)
     return res
 
 
@@ -238,6 +247,7 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
     from ..report import machine, today, update_json, update_md_section
 
     ev, S, c = res["eval"], res["steps"], res["config"]
+    fl = res.get("eval_floor") or {}
     before = ev["before"]["mpjpe_cm"]
     tl = "teacher labels (student's 2D)" if c.get("student_2d") else "teacher labels"
     rows = [("before the loop (shipped student)", "before"), (f"{tl} + L_PI (the loop)", "after"),
@@ -252,16 +262,22 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
          f"{c['steps']} steps of batch {c['batch_size']} per run from the shipped student, {c['mix_ratio']:.0%} "
          "of the samples from training-domain renders. Test: "
          f"{c['test_frames']} held-out robot-domain frames with ground truth, ground-truth person boxes.", "",
-         "| student | MPJPE (cm) | PA-MPJPE (cm) | root-rel. MPJPE (cm) | mAP@10 | vs before |", "|---|---|---|---|---|---|"]
+         "| student | MPJPE (cm) | PA-MPJPE (cm) | root-rel. MPJPE (cm) | mAP@10 | vs before |"
+         + (" MPJPE with the floor prior (cm) |" if fl else ""), "|---|---|---|---|---|---|" + ("---|" if fl else "")]
     for label, k in rows:
         if k == "combined_labels" and k not in ev and "label_combined" not in S:
             continue  # not asked for (``combined``)
         if k in ev:
             m = ev[k]
             L.append(f"| {label} | {m['mpjpe_cm']:.1f} | {m['pa_mpjpe_cm']:.1f} | {m['rr_mpjpe_cm']:.1f} | "
-                     f"{m['map@10']:.1f} | {100 * (m['mpjpe_cm'] - before) / before:+.0f} % |")
+                     f"{m['map@10']:.1f} | {100 * (m['mpjpe_cm'] - before) / before:+.0f} % |"
+                     + (f" {fl[k]['mpjpe_cm']:.1f} |" if k in fl else ""))
         else:
             L.append(f"| {label} | not run (MediaPipe not installed: `make label-env`) | | | | |")
+    if fl:
+        L += ["", "Last column: the same students with the node's ground-plane prior (`floor_camera_height`, "
+              "`floor_camera_pitch` set to each test frame's camera mount; `pipose evaluate --floor`, "
+              "`pipose_ros.floor`): each person's distance fused with the one that puts a visible ankle on the floor."]
     L += ["", "| labels (scored against the stream's ground truth afterwards) | people labelled / in GT | "
           "visible GT joints labelled | mean error (cm) | median (cm) |", "|---|---|---|---|---|"]
     for name, k in (("depth teacher + the student's 2D, anchored (`pipose label --teacher T --student S`; the loop's)"
@@ -291,6 +307,8 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
     for k in ("label_mediapipe", "label_combined", "label_teacher_alone"):
         if k in S:
             upd[f"robot_domain.{k}"] = {a: v for a, v in S[k].items() if a != "report"}
+    if fl:
+        upd["robot_domain.floor_prior_mpjpe_cm"] = {k: round(v["mpjpe_cm"], 2) for k, v in fl.items()}
     if "combined_labels" in ev:
         upd["robot_domain.combined_labels_mpjpe_cm"] = round(ev["combined_labels"]["mpjpe_cm"], 2)
     update_json(upd, out_json)
