@@ -814,15 +814,18 @@ def cmd_ship_teacher(args) -> int:
 
 def _recipe(checkpoint) -> tuple[str, str]:
     """("steps × batch", "W×H" input) of a recorded checkpoint's training summary; a fine-tuned
-    run shows the steps of the run it started from first ("1000 + 400 × 16"); ("—", "—") when the
-    file is gone."""
+    run shows the steps of the runs it started from first, oldest first ("1000 + 400 × 16"); ("—",
+    "—") when the file is gone."""
     if not checkpoint or not Path(checkpoint).is_file():
         return "—", "—"
     import torch
     ck = torch.load(checkpoint, map_location="cpu", weights_only=True)
     t = ck.get("training", {})
-    before = (t.get("init_training") or {}).get("steps", "`--init`" if t.get("init") else None)
-    steps = f"{'' if before is None else f'{before} + '}{t.get('steps', '?')} × {t.get('batch_size', '?')}"
+    before, p = [], t
+    while p.get("init_training") or p.get("init"):  # the chain of fine-tunes (init_history)
+        p = p.get("init_training") or {}
+        before.insert(0, str(p.get("steps", "`--init`")))
+    steps = "".join(f"{b} + " for b in before) + f"{t.get('steps', '?')} × {t.get('batch_size', '?')}"
     w, h = ck.get("input_size", ("?", "?"))
     return steps, f"{w}×{h}"
 

@@ -121,13 +121,15 @@ def place_on_floor(sk: Skeleton, floor: Floor, image_wh: tuple[int, int] | None 
         min_confidence: ankles under this confidence do not count.
         sigma_net: the network's relative distance uncertainty (1σ of log-distance).
         sigma_angle: angular uncertainty of the ankle's ray, radians.
-        The defaults (``sigma_net`` 0.17, ``sigma_angle`` 0.01, ``gate`` 4) were chosen on validation
-        renders (anny-val-s1, the shipped student, ground-truth boxes: MPJPE 81.0 → 52.7 cm; a flat
-        optimum, 52.7–56 cm over σ_net 0.17–0.3, σ_angle 0.0075–0.015, gate 4–∞), never on a
-        benchmark reported (docs/RESULTS.md, session 14).
         ankles: names of the ankle joints in ``sk.names`` (KINECT14's; a joint set without them
             gives ``no ankle``).
         gate: reject the floor when |log(floor scale)| exceeds this many σ of the difference.
+
+    The defaults (``sigma_net`` 0.17, ``sigma_angle`` 0.01, ``gate`` 4) were chosen on validation
+    renders (anny-val-s1, session 11's student, ground-truth boxes: MPJPE 81.0 → 52.7 cm; a flat
+    optimum, 52.7–56 cm over σ_net 0.17–0.3, σ_angle 0.0075–0.015, gate 4–∞), never on a benchmark
+    that is reported (docs/RESULTS.md, session 14).
+
     Returns:
         (the skeleton with every joint scaled about the camera centre — a new object; ``uv``,
         ``confidence``, ``box`` unchanged — and a :class:`FloorFit`).

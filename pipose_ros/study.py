@@ -492,9 +492,14 @@ def _init_note(role: str, tr: dict) -> str | None:
     p = tr.get("init_training")
     if not p:
         return None
-    return (f"- {role}: fine-tuned (`--init`) from a run of {p.get('steps')} × {p.get('batch_size')} steps "
-            f"({_epochs(p):.2f} epochs, lr {p.get('lr')}{_backbone_lr(p)}, {p.get('wall_clock_s', 0) / 60:.0f} min on "
-            f"{p.get('device')}); total {p.get('steps', 0) + tr.get('steps', 0)} steps.")
+    runs, total = [], tr.get("steps", 0)
+    while p:  # a chain of fine-tunes keeps every earlier run, newest first (init_history)
+        runs.append(f"{p.get('steps')} × {p.get('batch_size')} steps ({_epochs(p):.2f} epochs, lr {p.get('lr')}"
+                    f"{_backbone_lr(p)}, {p.get('wall_clock_s', 0) / 60:.0f} min on {p.get('device')})")
+        total += p.get("steps", 0)
+        p = p.get("init_training")
+    return (f"- {role}: fine-tuned (`--init`) from a run of {runs[0]}"
+            + "".join(f", itself fine-tuned from a run of {r}" for r in runs[1:]) + f"; total {total} steps.")
 
 
 def _epochs(t: dict) -> float:

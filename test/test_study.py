@@ -165,7 +165,8 @@ def test_ship_student_keeps_the_history_of_the_run_it_was_fine_tuned_from(tmp_pa
     models = tmp_path / "models"
     models.mkdir()
     old = torch.load(tiny_checkpoints["student"], map_location="cpu", weights_only=True)
-    old["training"].update(steps=1000, batch_size=16, wall_clock_s=2880.0, train_samples=30000)
+    old["training"].update(steps=1000, batch_size=16, wall_clock_s=2880.0, train_samples=30000,
+                           init_training={"steps": 500, "batch_size": 16, "train_samples": 30000})
     torch.save(old, models / "pipose_student_kinect14.pt")
     new = torch.load(tiny_checkpoints["student"], map_location="cpu", weights_only=True)
     new["training"].update(steps=400, batch_size=16, init=str(models / "pipose_student_kinect14.pt"))
@@ -177,4 +178,5 @@ def test_ship_student_keeps_the_history_of_the_run_it_was_fine_tuned_from(tmp_pa
     assert meta["training"]["steps"] == 400 and meta["training"]["init_training"]["steps"] == 1000
     card = (models / "MODEL_CARD.md").read_text()
     assert "- student: fine-tuned (`--init`) from a run of 1000 × 16 steps (0.53 epochs" in card
-    assert "48 min" in card and "total 1400 steps" in card
+    assert "48 min" in card and "itself fine-tuned from a run of 500 × 16 steps" in card  # the whole chain
+    assert "total 1900 steps" in card
