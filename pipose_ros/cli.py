@@ -105,6 +105,12 @@ def _spdh_config(args):
                       stride=getattr(args, "head_stride", 1))
 
 
+def _default_stage(backbone: str) -> str:
+    """L_PI's stage when ``--distill-stage`` is not given: ``s4`` for BlazePose (its ``last`` features end
+    in 39 heatmap logits whose offsets would dominate L_PI, docs/RESULTS.md session 14), else ``last``."""
+    return "s4" if backbone == "blazepose_full" else "last"
+
+
 def cmd_train(args) -> int:
     import os
 
@@ -128,7 +134,7 @@ def cmd_train(args) -> int:
     data = _data(args)
     from .model.backbones import PRETRAINED
     mcfg = ModelConfig(kind=args.kind, backbone=args.backbone, use_rgb=not args.hall_only,
-                       distill_stage=args.distill_stage or "last", head_stride=spdh.stride,
+                       distill_stage=args.distill_stage or _default_stage(args.backbone), head_stride=spdh.stride,
                        pretrained=args.backbone in PRETRAINED)
     if init_meta is not None and init_meta["model"]["kind"] == args.kind:
         mcfg = ModelConfig(**init_meta["model"])  # same architecture as the checkpoint
@@ -370,10 +376,12 @@ def _record_multi(args, rows: dict) -> None:
                  f"{p}_date": today(), f"{p}_fingerprint": info.get("fingerprint_sha256"),
                  **({f"{p}_error_parts": m["error_parts"]} if "error_parts" in m else {})})
     spec = info.get("spec", {})
-    L = [f"### `{ck}` on {spec.get('name', args.data)}", "",
+    floor = m.get("floor_prior")
+    L = [f"### `{ck}` on {spec.get('name', args.data)}" + (" with the ground-plane prior" if floor else ""), "",
          f"`{cmd}` — {today()}, {machine()}. Benchmark fingerprint `{str(info.get('fingerprint_sha256'))[:16]}…` "
          f"({spec.get('frames')} frames, 1–4 people, {spec.get('dist_range_m')} m). Boxes: {m['boxes']}; "
-         f"people that count: ≥ {m['min_visible']} visible joints.", "",
+         f"people that count: ≥ {m['min_visible']} visible joints."
+         + (f" Ground-plane prior (`pipose_ros.floor`): {floor}." if floor else ""), "",
          "| people | matched | misses | false positives | MPJPE (cm) | mAP@6 | mAP@8 | mAP@10 | PA-MPJPE | RR-MPJPE |",
          "|---|---|---|---|---|---|---|---|---|---|",
          f"| {m['people']} | {m['matched']} | {m['misses']} | {m['false_positives']} | {m.get('mpjpe_cm', float('nan')):.2f} | "
@@ -909,9 +917,10 @@ def main(argv: list[str] | None = None) -> int:
                         "docs/BACKBONES.md")
     t.add_argument("--hall-only", action="store_true", help="student without F_rgb (F_hall only)")
     t.add_argument("--distill-stage", default=None, choices=["last", "mid", "s4"],
-                   help="features L_PI compares: last (fused stride-4 embedding, seed 000; the default), mid "
-                        "(stride 16, seed 001), s4 (the backbone's stride-4 map: BlazePose's 48 decoder channels "
-                        "without its heatmap logits); with --init from a student its stage unless given")
+                   help="features L_PI compares: last (fused stride-4 embedding, seed 000; the default for SmallHRNet "
+                        "and EfficientNet), mid (stride 16, seed 001), s4 (the backbone's stride-4 map: BlazePose's 48 "
+                        "decoder channels without its heatmap logits; the default for blazepose_full); with --init "
+                        "from a student its stage unless given")
     t.add_argument("--uv-prior", action="store_true",
                    help="blazepose_full: add BlazePose's own joint heatmaps (learnt on real photos) to the uv "
                         "maps; the head learns a residual (docs/BACKBONES.md). With --init from a model without "

@@ -204,6 +204,8 @@ def test_s4_stage_distils_blazepose_decoder_features_without_heatmap_logits():
                        teacher=teacher, log=lambda *_: None)
     assert student.cfg.teacher_channels == 0 and student.adapt is None
     assert 0 < s["final_pi"] < float("inf")
+    from pipose_ros.cli import _default_stage  # `pipose train` without --distill-stage
+    assert _default_stage("blazepose_full") == "s4" and _default_stage("hrnet_w18_small") == "last"
 
 
 def test_blazepose_graph_constants_come_from_the_onnx_not_the_checkpoint():

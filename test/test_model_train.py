@@ -196,6 +196,22 @@ def test_student_learns_from_a_teacher_trained_at_another_crop_size():
     assert all(p.requires_grad for p in student.hall.parameters())
 
 
+def test_a_dominating_l_pi_is_reported_at_the_first_step():
+    """α·L_PI ≫ L_PE at the start (a teacher whose features sit far from the student's, e.g. the
+    BlazePose teacher's heatmap logits at stage 'last') is logged once as a warning."""
+    teacher = build_model(ModelConfig(kind="teacher")).eval()
+    data = synthetic_set(34, 4, workers=1, progress=False)
+    spdh = SPDHConfig(width=128, height=96, sigma_mm=100)
+    logs = []
+    train("student", data, ModelConfig(), spdh, TrainConfig(steps=2, batch_size=2, alpha=1e9), teacher=teacher,
+          log=logs.append)
+    assert sum("warning: at the first step" in m and "--distill-stage" in m for m in logs) == 1
+    logs.clear()
+    train("student", data, ModelConfig(), spdh, TrainConfig(steps=1, batch_size=2, alpha=0.0), teacher=teacher,
+          log=logs.append)
+    assert not any("warning" in m for m in logs)
+
+
 def test_depth_error_parts_splits_direction_distance_and_body_depth():
     from pipose_ros.skeleton import KINECT14
     from pipose_ros.train.metrics import depth_error_parts

@@ -140,6 +140,7 @@ def _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a, opt, sch
     return l_pe.item(), l_pi.item(), l_mask.item()
 
 
+PI_DOMINATES = 10.0  # α·L_PI above this many times L_PE at the first step is logged as a warning (session 14)
 BACKBONES = ("backbone.", "rgb.")  # parameter prefixes of F_depth / F_rgb (model/nets.py); F_hall is "hall."
 
 
@@ -308,6 +309,10 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
             hist["pe"].append(l_pe)
             hist["pi"].append(l_pi)
             hist["mask"].append(l_mask)
+            if kind == "student" and len(hist["pi"]) == 1 and a * l_pi > PI_DOMINATES * max(l_pe, 1e-12) and rank == 0:
+                log(f"warning: at the first step α·L_PI = {a * l_pi:.4g} is {a * l_pi / max(l_pe, 1e-12):.0f}× L_PE "
+                    f"({l_pe:.4g}): the student will mostly learn to copy the teacher's feature offsets — check "
+                    f"--alpha and --distill-stage (a BlazePose teacher's heatmap logits at stage 'last': use s4)")
             step += 1
             resume_at = (epoch, pos) if pos < len(batches) else (epoch + 1, 0)
             bar.update(1)
