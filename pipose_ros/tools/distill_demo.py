@@ -247,7 +247,7 @@ def write(res: dict, out_md: str = "docs/FINETUNE.md", out_json: str = "docs/res
     from ..report import machine, today, update_json, update_md_section
 
     ev, S, c = res["eval"], res["steps"], res["config"]
-    fl = res.get("eval_floor") or {}
+    fl = {k: v for k, v in (res.get("eval_floor") or {}).items() if isinstance(v, dict)}  # (less "seconds")
     before = ev["before"]["mpjpe_cm"]
     tl = "teacher labels (student's 2D)" if c.get("student_2d") else "teacher labels"
     rows = [("before the loop (shipped student)", "before"), (f"{tl} + L_PI (the loop)", "after"),
