@@ -128,7 +128,8 @@ def place_on_floor(sk: Skeleton, floor: Floor, image_wh: tuple[int, int] | None 
     The defaults (``sigma_net`` 0.17, ``sigma_angle`` 0.01, ``gate`` 4) were chosen on validation
     renders (anny-val-s1, session 11's student, ground-truth boxes: MPJPE 81.0 → 52.7 cm; a flat
     optimum, 52.7–56 cm over σ_net 0.17–0.3, σ_angle 0.0075–0.015, gate 4–∞), never on a benchmark
-    that is reported (docs/RESULTS.md, session 14).
+    that is reported; re-checked with session 14's student: 76.1 → 52.4 cm, the grid's best 51.8
+    (docs/RESULTS.md, session 14).
 
     Returns:
         (the skeleton with every joint scaled about the camera centre — a new object; ``uv``,

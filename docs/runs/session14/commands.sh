@@ -5,7 +5,8 @@
 # One-off scripts (not in the repository, numbers reported as such): the feature scale of the teachers'
 # distilled features (L_PI ~1990 at stage `last` with the session-13 teacher; its 39 heatmap logits at
 # -30...-125), and the sweep that chose pipose_ros.floor's defaults on anny-val-s1 (collect_matches with
-# floor=dict(sigma_net, sigma_angle, gate) over a grid; best 0.17 / 0.01 / 4: 81.03 -> 52.72 cm).
+# floor=dict(sigma_net, sigma_angle, gate) over a grid; best 0.17 / 0.01 / 4: 81.03 -> 52.72 cm with session
+# 11's student; re-run with the session-14 student: the defaults 76.06 -> 52.37, the grid's best 51.78).
 set -ex
 # the student distilled again from the session-13 teacher, L_PI at stage s4 (23 min)
 sh docs/runs/session14/train_student224_t13.sh
