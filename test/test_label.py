@@ -171,7 +171,8 @@ def test_teacher_labels_with_the_students_2d(tmp_path):
     rgb, _ = read_frame(root, recs[0])
     K = np.asarray(recs[0]["K"], float)
     est = PoseEstimator.from_checkpoint(student, "cpu", 0.0)
-    s = est.estimate(rgb, K, [p["box"]])[0]
+    s = est.estimate(rgb, K, [p["detector_box"]])[0]  # the crop it was labelled on
+    assert not np.allclose(p["box"], p["detector_box"])  # trained on the joints' box (label_box)
     assert np.allclose(project(p["joints"], K), s.uv, atol=0.05), np.abs(project(p["joints"], K) - s.uv).max()
     with pytest.raises(ValueError, match="not an RGB student"):
         teacher_label_folder(root, teacher, cfg, progress=False, log=lambda s: None, relabel=True, student=teacher)
@@ -228,3 +229,16 @@ def test_scale_boxes_grows_about_the_centre():
     assert out.shape == (2, 4)
     assert np.allclose(out[0], [5.0, 10.0, 35.0, 70.0]) and np.allclose(out[1], [-1.0, -0.5, 5.0, 2.5])
     assert np.allclose(scale_boxes(b, 1.0), b)
+
+
+def test_label_box_follows_the_training_convention_not_the_detector():
+    """A labelled person's box is the box of their in-image joints grown 15 % (the training renders'
+    rule, pipose_ros.camera.points_box), so that the loop's crops frame people as the training crops
+    did; the detector's box only when fewer than two joints are in the image."""
+    from pipose_ros.camera import points_box
+    from pipose_ros.label.teacher import label_box
+
+    uv = np.array([[100.0, 50.0], [120.0, 60.0], [110.0, 150.0], [400.0, 80.0], [np.nan, np.nan]])
+    det = np.array([95.0, 45.0, 125.0, 140.0])
+    assert np.allclose(label_box(uv, (240, 320), det), points_box(uv[:3]))  # the joint outside is left out
+    assert np.allclose(label_box(uv[3:], (240, 320), det), det)

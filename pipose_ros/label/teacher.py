@@ -36,8 +36,15 @@ for 42 % of the visible joints against 75 %). The student's 2D then teaches the 
 a new robot (root-depth error 39 cm on that recording) — comes from the teacher and the sensor.
 
 Each labelled person is written to ``people`` of ``frames.jsonl`` with its ``box`` (the crop the
-student will be trained on), per-joint ``confidence`` and the detector's ``score``; the frame's
-``label_source`` is ``teacher:<checkpoint file name>``.
+student will be trained on), per-joint ``confidence``, the detector's ``detector_box`` (the crop
+the teacher and the student labelled) and ``score``; the frame's
+``label_source`` is ``teacher:<checkpoint file name>``. The ``box`` follows the training renders'
+convention — the box of the person's in-image joints grown 15 % (:func:`label_box`; all of the
+student's 2D joints with ``student``, else all of the teacher's) — not the detector's box: on the
+robot-domain recording of ``pipose distill-demo`` the detector's boxes were a median 0.89× that
+convention's (p10 0.72, p90 1.22; one-off script, session 14), and a student reads part of a
+person's distance from the crop box (docs/RESULTS.md, session 12), so crops from the detector's
+boxes taught the loop's students to place everyone about 6 % nearer under the convention's boxes.
 
 ``combine`` (``pipose label --teacher CKPT --combine``) adds MediaPipe Pose: its one person per
 frame, lifted with the recorded depth (:func:`pipose_ros.label.lift.lift`), replaces the teacher's
@@ -59,7 +66,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..camera import backproject, project
+from ..camera import backproject, points_box, project
 from ..data.folder import person_to_json, read_folder, read_frame, write_records
 from ..skeleton import KINECT14
 
@@ -138,6 +145,19 @@ def anchor_to_depth(joints: np.ndarray, uv: np.ndarray, K: np.ndarray, depth_m: 
     out = backproject(uv, z, K)
     out[~known] = np.nan
     return out, snapped
+
+
+def label_box(uv: np.ndarray, shape: tuple[int, int], fallback) -> np.ndarray:
+    """The training box of a labelled person (module docstring): :func:`pipose_ros.camera.points_box`
+    of the joints ``uv`` float [J, 2] (pixels) that lie inside the image of ``shape`` (H, W) — the
+    convention of the training renders' boxes — or ``fallback`` (the detector's box) with fewer
+    than two such joints. Returns float64 [4] (x0, y0, x1, y1) pixels."""
+    h, w = shape[:2]
+    uv = np.asarray(uv, np.float64).reshape(-1, 2)
+    inside = np.isfinite(uv).all(1) & (uv[:, 0] >= 0) & (uv[:, 0] <= w - 1) & (uv[:, 1] >= 0) & (uv[:, 1] <= h - 1)
+    if inside.sum() < 2:
+        return np.asarray(fallback, np.float64)
+    return points_box(uv[inside])
 
 
 def _box_valid_fraction(depth_m: np.ndarray, box) -> float:
@@ -273,9 +293,11 @@ def teacher_label_folder(root: str | Path, checkpoint: str | Path, cfg: TeacherL
             uv = uv_of.get(tuple(np.round(s.box, 3)))
             if uv is not None:
                 rep["people_with_student_2d"] += 1
+                uv_all = np.asarray(uv, np.float64)
             else:
                 with np.errstate(invalid="ignore", divide="ignore"):
                     uv = project(joints, K)
+                    uv_all = project(np.asarray(s.joints, np.float64), K)  # every joint, unsure ones too
             if cfg.anchor:
                 joints, on_depth = anchor_to_depth(joints, np.asarray(uv, np.float64), K, depth_m, cfg)
                 rep["anchor"]["people_anchored" if on_depth >= 0 else "people_not_anchored"] += 1
@@ -283,7 +305,8 @@ def teacher_label_folder(root: str | Path, checkpoint: str | Path, cfg: TeacherL
             elif rgb_net is not None:
                 joints = backproject(uv, joints[:, 2], K)
             vis = _visible(joints, K, depth_m, cfg.occlusion_m) & ok
-            people.append({"joints": joints, "visible": vis, "box": np.asarray(box, float),
+            people.append({"joints": joints, "visible": vis, "box": label_box(uv_all, depth_m.shape, box),
+                           "detector_box": [round(float(b), 2) for b in box],
                            "confidence": [round(float(c), 3) for c in conf], "score": round(float(score), 3)})
             rep["people_kept"] += 1
             rep["joints_kept"] += int(ok.sum())
