@@ -313,6 +313,8 @@ def test_parameters_validated_and_live_changes_applied(rgb_harness):
     try:
         sec = s.send()
         assert wait(lambda: _tf_at(h, sec), 10)
+        # the people went through the prior, counted per outcome for /diagnostics (floor_prior_<reason>)
+        assert sum(node.floor_counts.values()) > 0, node.floor_counts
     finally:
         assert node.set_parameters([Parameter("floor_camera_height", value=0.0)])[0].successful
     assert node.floor is None

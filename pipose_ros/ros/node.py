@@ -271,6 +271,7 @@ class PoseNode(LifecycleNode):
         self._info_time: dict[str, float] = {}  # monotonic time of the last valid camera_info per stream
         self._image_time = None  # monotonic time of the last image
         self.drop_counts: dict[str, int] = {}  # dropped frames per reason (diagnostics)
+        self.floor_counts: dict[str, int] = {}  # ground-plane prior: people per FloorFit.reason (diagnostics)
         self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0}
         self.stage_ms = {k: deque(maxlen=300) for k in STAGES}  # the last frames' per-stage times
         self._previous: list = []  # the last frame's skeletons (tracking mode)
@@ -614,7 +615,10 @@ class PoseNode(LifecycleNode):
             elif scores is not None:
                 s.score = scores[next(i for i, b in enumerate(boxes) if np.array_equal(b, s.box))]
         if self.floor is not None:
-            skels = [place_on_floor(s, self.floor, (w, h))[0] for s in skels]
+            placed = [place_on_floor(s, self.floor, (w, h)) for s in skels]
+            skels = [sk for sk, _ in placed]
+            for _, fit in placed:
+                self.floor_counts[fit.reason] = self.floor_counts.get(fit.reason, 0) + 1
         t_teacher = time.perf_counter()
         # the teacher sees the boxes of the people the student reports (not the spare candidates)
         t_boxes = None if boxes is None else [s.box for s in skels]
@@ -753,6 +757,7 @@ class PoseNode(LifecycleNode):
             ("dropped_bad_input", s["dropped"]), ("people_found", s["persons"]),
             *((f"{k}_p50_ms", f"{p50[k]:.1f}") for k in STAGES if self.stage_ms[k]),
             *((f"dropped_{k}", n) for k, n in sorted(self.drop_counts.items())),
+            *((f"floor_prior_{k.replace(' ', '_')}", n) for k, n in sorted(self.floor_counts.items())),
             *((("sync_offset_ms", f"{self._sync_offset_ms():.1f}"),) if self.p["mode"] == "rgbd" else ()),
             ("backend", self.est.backend), ("mode", self.p["mode"]))]
         self._publish_diagnostics(st)
