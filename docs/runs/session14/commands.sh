@@ -15,6 +15,13 @@ pipose curves /work/runs/student224_t13/student.pt --out docs/student224_t13_cur
 pipose ship-student /work/runs/student224_t13/student.pt --baseline models/pipose_rgb_baseline_kinect14.pt --curves docs/student224_t13_curves.png
 pipose export models/pipose_student_kinect14.pt
 bash docs/runs/session14/record_shipped.sh     # records against the shipped file, card, table-v2, synth-v2 --floor
+# the real-depth record again with the overlay note (the teacher's skeletons, unchanged teacher; same numbers)
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt --student models/pipose_student_kinect14.pt --box-scales 0.8 0.9 1.0 1.1 1.25 --png demo_out/realcheck_depth.png --record --json docs/runs/session14/student_shipped_realcheck_depth.json --note "the teacher's skeletons: …"
+# after the card's init-chain change: the card and table-v2 again, and the ONNX export
+pipose ship-student models/pipose_student_kinect14.pt --baseline models/pipose_rgb_baseline_kinect14.pt --curves docs/student224_t13_curves.png
+pipose table-v2 && pipose export models/pipose_student_kinect14.pt
+# the floor record again once its section named the prior
+pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/pipose-synth-v2 models/pipose_student_kinect14.pt --floor --record synth_v2.student_floor --json docs/runs/session14/student_shipped_synth_v2_floor.json
 # the distillation loop with the new student and teacher; the student-independent steps (renders, recording,
 # from-bag, MediaPipe labels, the teacher-alone labels: same seeds, same teacher) copied from session 13's
 # work folder of the same command (~/.cache/pipose_ros/distill-demo-s13) with their .done.json
