@@ -44,6 +44,15 @@ def project(points: np.ndarray, K: np.ndarray) -> np.ndarray:
     return uv1[..., :2]
 
 
+def uv_in_image(uv: np.ndarray, width: int, height: int, margin: float = 0.0) -> np.ndarray:
+    """Which pixels lie inside the image: bool [...] for uv [..., 2] (pixels) on
+    [margin, width − 1 − margin] × [margin, height − 1 − margin]; NaN pixels are not inside."""
+    uv = np.asarray(uv, np.float64)
+    with np.errstate(invalid="ignore"):
+        return ((uv[..., 0] >= margin) & (uv[..., 0] <= width - 1 - margin)
+                & (uv[..., 1] >= margin) & (uv[..., 1] <= height - 1 - margin))
+
+
 def in_view(points: np.ndarray, K: np.ndarray, width: int, height: int) -> np.ndarray:
     """Which points a camera sees: bool [...] for points [..., 3] (metres, optical frame) that are
     finite, at least 0.1 m in front of the camera and project inside the image, i.e. onto
@@ -51,7 +60,7 @@ def in_view(points: np.ndarray, K: np.ndarray, width: int, height: int) -> np.nd
     p = np.asarray(points, np.float64)
     front = np.isfinite(p).all(-1) & (p[..., 2] > 0.1)
     uv = project(np.where(front[..., None], p, [0.0, 0.0, 1.0]), K)
-    return front & (uv[..., 0] >= 0) & (uv[..., 0] <= width - 1) & (uv[..., 1] >= 0) & (uv[..., 1] <= height - 1)
+    return front & uv_in_image(uv, width, height)
 
 
 def backproject(uv: np.ndarray, z: np.ndarray, K: np.ndarray) -> np.ndarray:

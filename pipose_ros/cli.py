@@ -827,12 +827,11 @@ def _recipe(checkpoint) -> tuple[str, str]:
     if not checkpoint or not Path(checkpoint).is_file():
         return "—", "—"
     import torch
+
+    from .train.config import init_chain
     ck = torch.load(checkpoint, map_location="cpu", weights_only=True)
     t = ck.get("training", {})
-    before, p = [], t
-    while p.get("init_training") or p.get("init"):  # the chain of fine-tunes (init_history)
-        p = p.get("init_training") or {}
-        before.insert(0, str(p.get("steps", "`--init`")))
+    before = [str(p.get("steps", "`--init`")) for p in reversed(init_chain(t))]
     steps = "".join(f"{b} + " for b in before) + f"{t.get('steps', '?')} × {t.get('batch_size', '?')}"
     w, h = ck.get("input_size", ("?", "?"))
     return steps, f"{w}×{h}"

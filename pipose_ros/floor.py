@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .camera import uv_in_image
 from .skeleton import Skeleton
 
 ANKLE_HEIGHT_M = 0.10  # the lower ankle joint above the floor (Anny bodies in pipose-synth scenes: median 0.10 m)
@@ -148,11 +149,8 @@ def place_on_floor(sk: Skeleton, floor: Floor, image_wh: tuple[int, int] | None 
     for j in (sk.names.index(n) for n in ankles if n in sk.names):
         if j >= len(X) or not np.all(np.isfinite(X[j])) or X[j, 2] <= 0 or conf[j] < min_confidence:
             continue
-        if image_wh is not None and len(uv) > j:
-            u, v = uv[j]
-            W, H = image_wh
-            if not (margin_px <= u <= W - 1 - margin_px and margin_px <= v <= H - 1 - margin_px):
-                continue
+        if image_wh is not None and len(uv) > j and not uv_in_image(uv[j], *image_wh, margin=margin_px):
+            continue
         cand.append(j)
     if not cand:
         return sk, FloorFit(1.0, float("nan"), 0.0, "no ankle")

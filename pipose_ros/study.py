@@ -489,15 +489,14 @@ def _pi_note(model_cfg: dict) -> str:
 
 def _init_note(role: str, tr: dict) -> str | None:
     """One line on the run a fine-tuned model started from (None for a run from scratch)."""
-    p = tr.get("init_training")
-    if not p:
+    from .train.config import init_chain
+
+    if not tr.get("init_training"):
         return None
-    runs, total = [], tr.get("steps", 0)
-    while p:  # a chain of fine-tunes keeps every earlier run, newest first (init_history)
-        runs.append(f"{p.get('steps')} × {p.get('batch_size')} steps ({_epochs(p):.2f} epochs, lr {p.get('lr')}"
-                    f"{_backbone_lr(p)}, {p.get('wall_clock_s', 0) / 60:.0f} min on {p.get('device')})")
-        total += p.get("steps", 0)
-        p = p.get("init_training")
+    chain = [p for p in init_chain(tr) if p]  # every earlier run, newest first
+    runs = [f"{p.get('steps')} × {p.get('batch_size')} steps ({_epochs(p):.2f} epochs, lr {p.get('lr')}"
+            f"{_backbone_lr(p)}, {p.get('wall_clock_s', 0) / 60:.0f} min on {p.get('device')})" for p in chain]
+    total = tr.get("steps", 0) + sum(p.get("steps", 0) for p in chain)
     return (f"- {role}: fine-tuned (`--init`) from a run of {runs[0]}"
             + "".join(f", itself fine-tuned from a run of {r}" for r in runs[1:]) + f"; total {total} steps.")
 

@@ -66,7 +66,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..camera import backproject, points_box, project
+from ..camera import backproject, points_box, project, uv_in_image
 from ..data.folder import person_to_json, read_folder, read_frame, write_records
 from ..skeleton import KINECT14
 
@@ -154,7 +154,7 @@ def label_box(uv: np.ndarray, shape: tuple[int, int], fallback) -> np.ndarray:
     than two such joints. Returns float64 [4] (x0, y0, x1, y1) pixels."""
     h, w = shape[:2]
     uv = np.asarray(uv, np.float64).reshape(-1, 2)
-    inside = np.isfinite(uv).all(1) & (uv[:, 0] >= 0) & (uv[:, 0] <= w - 1) & (uv[:, 1] >= 0) & (uv[:, 1] <= h - 1)
+    inside = uv_in_image(uv, w, h)
     if inside.sum() < 2:
         return np.asarray(fallback, np.float64)
     return points_box(uv[inside])

@@ -224,21 +224,17 @@ def run(work: Path, frames: int = 1800, rate: float = 15.0, every: int = 3, test
         S["train_combined"] = _step(work, "train_combined", lambda: train("combined", "ds_combined"))
         models["combined_labels"] = work / "combined.pt"
 
-    def evaluate():
-        _run(["evaluate", *models.values(), "--data", work / "test", "--json", work / "eval.json",
-              "--backend", "onnxruntime"], work, log)
-        ev = json.loads((work / "eval.json").read_text())
-        return {name: {k: ev[str(p)].get(k) for k in ("mpjpe_cm", "pa_mpjpe_cm", "rr_mpjpe_cm", "map@10", "people",
-                                                      "matched")} for name, p in models.items()}
-    res["eval"] = _step(work, "evaluate_" + "_".join(models), evaluate)  # (a new model set: evaluated again)
-
-    def evaluate_floor():  # the same students with the ground-plane prior of the robot's camera mount
-        _run(["evaluate", *models.values(), "--data", work / "test", "--json", work / "eval_floor.json",
-              "--backend", "onnxruntime", "--floor"], work, log)
-        ev = json.loads((work / "eval_floor.json").read_text())
-        return {name: {k: ev[str(p)].get(k) for k in ("mpjpe_cm", "pa_mpjpe_cm", "rr_mpjpe_cm", "map@10")}
-                for name, p in models.items()}
-    res["eval_floor"] = _step(work, "evaluate_floor_" + "_".join(models), evaluate_floor)
+    def evaluate(out: str, keys: tuple, *extra):
+        _run(["evaluate", *models.values(), "--data", work / "test", "--json", work / out,
+              "--backend", "onnxruntime", *extra], work, log)
+        ev = json.loads((work / out).read_text())
+        return {name: {k: ev[str(p)].get(k) for k in keys} for name, p in models.items()}
+    metrics = ("mpjpe_cm", "pa_mpjpe_cm", "rr_mpjpe_cm", "map@10")
+    res["eval"] = _step(work, "evaluate_" + "_".join(models),  # (a new model set: evaluated again)
+                        lambda: evaluate("eval.json", metrics + ("people", "matched")))
+    # the same students with the ground-plane prior of the robot's camera mount
+    res["eval_floor"] = _step(work, "evaluate_floor_" + "_".join(models),
+                              lambda: evaluate("eval_floor.json", metrics, "--floor"))
     return res
 
 

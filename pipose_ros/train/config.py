@@ -36,6 +36,17 @@ def init_history(training: dict | None) -> dict:
     return {k: training[k] for k in INIT_HISTORY_KEYS if k in training}
 
 
+def init_chain(training: dict | None) -> list[dict]:
+    """The runs a checkpoint was fine-tuned from, newest first: the nested ``init_training``
+    summaries of :func:`init_history`; a run started with ``--init`` whose history was not recorded
+    gives an empty dict in its place. [] for a run from scratch."""
+    runs, p = [], training or {}
+    while p.get("init_training") or p.get("init"):
+        p = p.get("init_training") or {}
+        runs.append(p)
+    return runs
+
+
 @dataclass
 class TrainConfig:
     """Hyper-parameters of one training run (recorded in the checkpoint's summary).

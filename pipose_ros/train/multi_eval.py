@@ -139,7 +139,8 @@ def collect_matches(estimator, root: str | Path, modality: str = "depth", min_vi
         else:
             sk = estimator.estimate(rgb, K, boxes=run_boxes) if len(run_boxes) else []
         if floor is not None and sk:
-            sk = [place_on_floor(s, _frame_floor(rec), (W, H), **floor)[0] for s in sk]
+            fl = _frame_floor(rec)
+            sk = [place_on_floor(s, fl, (W, H), **floor)[0] for s in sk]
         gt_uv = np.stack([project(np.nan_to_num(p["joints"], nan=1.0), K) for p in people])
         gmask = np.stack([in_view(p["joints"], K, W, H) for p in people])
         scale = np.array([np.hypot(b[2] - b[0], b[3] - b[1]) for b in boxes])
