@@ -103,3 +103,68 @@ def test_skeletons_that_cannot_use_the_floor_keep_their_distance():
                           (W, H))[1].reason == "disagrees"
     with pytest.raises(ValueError):
         place_on_floor(sk, floor, sigma_angle=0.0)
+
+
+# ---- the camera mount from TF (pipose_ros.tf_buffer): base_footprint → camera_link → optical -----
+OPTICAL_IN_LINK = (-0.5, 0.5, -0.5, 0.5)  # x, y, z, w: REP-103 optical frame in a camera_link (x forward, z up)
+
+
+def _head_tree(buf, height=1.1, pitch_deg=-10.0, stamp=0.0, static=True):
+    """A robot whose camera_link is ``height`` m above base_footprint, pitched down by
+    −``pitch_deg`` degrees (TF: +y rotation looks down), with the usual optical child frame."""
+    from scipy.spatial.transform import Rotation
+
+    q = Rotation.from_euler("y", -pitch_deg, degrees=True).as_quat()
+    buf.set_transform("base_footprint", "camera_link", stamp, (0.05, 0.0, height), q, static=static)
+    buf.set_transform("camera_link", "camera_optical", 0.0, (0, 0, 0), OPTICAL_IN_LINK, static=True)
+
+
+def test_the_floor_from_a_static_tf_tree_is_the_mount_it_describes():
+    from pipose_ros.tf_buffer import TransformBuffer
+
+    buf = TransformBuffer()
+    _head_tree(buf, 1.1, -10.0)
+    R, t = buf.lookup("base_footprint", "camera_optical", 123.4)
+    assert np.allclose(R @ [0, 0, 1], [np.cos(np.deg2rad(10)), 0, -np.sin(np.deg2rad(10))])  # looks ahead, down
+    f, ref = Floor.from_transform(R, t), Floor.from_mount(1.1, -10.0)
+    assert f.height == pytest.approx(1.1) and np.allclose(f.up, ref.up)
+    R2, t2 = buf.lookup("camera_optical", "base_footprint", 0.0)  # the other way: the inverse
+    assert np.allclose(R2 @ R, np.eye(3)) and np.allclose(R2 @ t + t2, 0)
+    R3, t3 = buf.lookup("camera_link", "camera_link", 0.0)
+    assert np.allclose(R3, np.eye(3)) and np.allclose(t3, 0)
+
+
+def test_a_moving_head_is_interpolated_held_briefly_and_refused_when_stale():
+    from pipose_ros.tf_buffer import HOLD_S, TransformBuffer, TransformError
+
+    buf = TransformBuffer()
+    _head_tree(buf, 1.1, 0.0, stamp=10.0, static=False)
+    _head_tree(buf, 1.3, -20.0, stamp=11.0, static=False)
+    f = Floor.from_transform(*buf.lookup("base_footprint", "camera_optical", 10.5))
+    assert f.height == pytest.approx(1.2) and np.allclose(f.up, Floor.from_mount(1.2, -10.0).up)  # halfway
+    f = Floor.from_transform(*buf.lookup("base_footprint", "camera_optical", 11.0 + HOLD_S / 2))
+    assert np.allclose(f.up, Floor.from_mount(1.3, -20.0).up)  # TF a little behind the image: its newest
+    with pytest.raises(TransformError, match="newest transform is 0.500 s older"):
+        buf.lookup("base_footprint", "camera_optical", 11.5)
+    with pytest.raises(TransformError, match="older than the oldest"):
+        buf.lookup("base_footprint", "camera_optical", 9.0)
+    _head_tree(buf, 1.3, -20.0, stamp=30.0, static=False)  # history beyond cache_s is dropped
+    with pytest.raises(TransformError, match="older than the oldest"):
+        buf.lookup("base_footprint", "camera_optical", 10.5)
+
+
+def test_unconnected_or_bad_frames_are_clear_errors():
+    from pipose_ros.tf_buffer import TransformBuffer, TransformError
+
+    buf = TransformBuffer()
+    _head_tree(buf)
+    buf.set_transform("map", "odom", 0.0, (0, 0, 0), (0, 0, 0, 1), static=True)
+    with pytest.raises(TransformError, match="two trees.*'base_footprint'.*'map'"):
+        buf.lookup("odom", "camera_optical", 0.0)
+    with pytest.raises(TransformError, match="'camera' never received"):
+        buf.lookup("base_footprint", "camera", 0.0)
+    for bad in (("a", "a", (0, 0, 0), (0, 0, 0, 1)), ("a", "b", (0, np.nan, 0), (0, 0, 0, 1)),
+                ("a", "b", (0, 0, 0), (0, 0, 0, 0)), ("", "b", (0, 0, 0), (0, 0, 0, 1))):
+        with pytest.raises(ValueError):
+            buf.set_transform(bad[0], bad[1], 0.0, bad[2], bad[3])
+    assert buf.frames() == {"base_footprint", "camera_link", "camera_optical", "map", "odom"}

@@ -320,6 +320,56 @@ def test_parameters_validated_and_live_changes_applied(rgb_harness):
     assert node.floor is None
     sec = s.send()
     assert wait(lambda: _tf_at(h, sec), 10)
+    _floor_from_tf(h, s)
+
+
+def _floor_from_tf(h, s):
+    """floor_frame: the camera's mount looked up in /tf_static per image (live); before the robot's
+    TF arrives the people keep the network's distance, counted and said (floor_prior_no_tf)."""
+    from geometry_msgs.msg import TransformStamped
+    from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy
+    from scipy.spatial.transform import Rotation
+    from tf2_msgs.msg import TFMessage
+
+    from pipose_ros.floor import Floor
+
+    node = h.node
+    assert node.set_parameters([Parameter("floor_frame", value="base_footprint")])[0].successful
+    assert [x.topic_name for x in node._tf_subs] == ["/tf", "/tf_static"]
+    try:
+        node.recent_warnings.clear()
+        sec = s.send()
+        assert wait(lambda: _tf_at(h, sec), 10)
+        assert node.floor_counts.get("no tf", 0) > 0
+        assert any("no camera mount for" in w and "base_footprint" in w for w in node.recent_warnings)
+        static = h.io.create_publisher(TFMessage, "/tf_static", QoSProfile(
+            depth=10, reliability=QoSReliabilityPolicy.RELIABLE, durability=QoSDurabilityPolicy.TRANSIENT_LOCAL))
+
+        def tr(parent, child, t, q):
+            m = TransformStamped()
+            m.header.frame_id, m.child_frame_id = parent, child
+            m.transform.translation.x, m.transform.translation.y, m.transform.translation.z = t
+            m.transform.rotation.x, m.transform.rotation.y, m.transform.rotation.z, m.transform.rotation.w = q
+            return m
+
+        # camera_link 1.1 m up, pitched 10° down (+y), and the optical frame the images are in
+        look_down = tuple(float(v) for v in Rotation.from_euler("y", 10, degrees=True).as_quat())
+        static.publish(TFMessage(transforms=[tr("base_footprint", "camera_link", (0.0, 0.0, 1.1), look_down),
+                                             tr("camera_link", FRAME, (0.0, 0.0, 0.0), (-0.5, 0.5, -0.5, 0.5))]))
+        assert wait(lambda: FRAME in node.tf_buffer.frames(), 10)
+        before = dict(node.floor_counts)
+        sec = s.send()
+        assert wait(lambda: _tf_at(h, sec), 10)
+        assert sum(node.floor_counts.values()) > sum(before.values())
+        assert node.floor_counts.get("no tf") == before.get("no tf")  # every person went through the prior
+        f = Floor.from_transform(*node.tf_buffer.lookup("base_footprint", FRAME, sec))
+        assert f.height == pytest.approx(1.1) and np.allclose(f.up, Floor.from_mount(1.1, -10.0).up)
+        assert not any(f.startswith("body_") for f in node.tf_buffer.frames())  # its own skeleton frames: skipped
+        h.io.destroy_publisher(static)
+    finally:
+        assert node.set_parameters([Parameter("floor_frame", value="")])[0].successful
+    assert node._tf_subs == []
+    assert not node.set_parameters([Parameter("floor_frame", value="base footprint")])[0].successful
 
 
 @pytest.mark.parametrize("name, value", [("mode", "rgbx"), ("backend", "tensorflow"), ("device", "gpu"),

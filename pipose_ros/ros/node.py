@@ -58,6 +58,7 @@ from ..camera import Undistorter, points_box, scale_K
 from ..detect import FOLLOW, PersonDetector, PersonFinder
 from ..estimator import CANDIDATES_PER_PERSON, PoseEstimator
 from ..floor import Floor, place_on_floor
+from ..tf_buffer import TransformBuffer, TransformError
 from ..skeleton import get_joint_set
 from ..track import BodyTracker
 from ..msgs import camera_info_to_K, image_to_depth_m, image_to_rgb, stamp_ns
@@ -119,6 +120,10 @@ PARAMS = {
                            {"range": (-89.0, 89.0), **LIVE}),
     "floor_camera_roll": (0.0, "ground-plane prior: camera roll about its optical axis, degrees (x towards y)",
                           {"range": (-89.0, 89.0), **LIVE}),
+    "floor_frame": ("", "ground-plane prior from TF: a frame whose z = 0 plane is the floor, z up (base_footprint, "
+                        "REP-105/REP-120); the camera's mount is looked up in /tf and /tf_static at each image's "
+                        "stamp (a pan-tilt head is followed) and replaces floor_camera_*; '' = use floor_camera_*",
+                    {"pattern": r"[^\s]*", **LIVE}),
     "slop": (0.05, "rgbd: max stamp difference between image and depth, seconds", {"range": (0.0, 1.0)}),
     "queue_size": (5, "rgbd: synchroniser queue per stream", {"range": (1, 100)}),
     "reliability": ("best_effort", "QoS reliability of the inputs: best_effort (SensorDataQoS), reliable, system_default",
@@ -249,6 +254,8 @@ class PoseNode(LifecycleNode):
         self._reset_counters()
         self._last_tf_stamp = -1  # kept over re-activations: a TF stamp is never sent twice
         self._subs: list = []
+        self._tf_subs: list = []  # /tf and /tf_static while floor_frame is set and the node is active
+        self.tf_buffer = TransformBuffer()  # what /tf and /tf_static said (the floor_frame lookups)
         self._pubs: list = []  # lifecycle publishers, created by configure
         self.hri_body_pubs: dict[str, tuple] = {}  # body id → (roi, skeleton2d) publishers
         self._pending = None
@@ -303,7 +310,8 @@ class PoseNode(LifecycleNode):
         self._worker = threading.Thread(target=self._work, name="pipose_infer", daemon=True)
         self._worker.start()
         self._subscribe()
-        self.get_logger().info("active: subscribed to " + ", ".join(s.topic_name for s in self._subs))
+        self._listen_tf()
+        self.get_logger().info("active: subscribed to " + ", ".join(s.topic_name for s in self._subs + self._tf_subs))
         return ret
 
     def on_deactivate(self, state) -> TransitionCallbackReturn:
@@ -371,7 +379,10 @@ class PoseNode(LifecycleNode):
                                          follow=p["tracking_follow"], full_every=p["detector_full_every"])
         self.tracker = BodyTracker(max_age_s=p["track_max_age"], joint_set=self.joint_set)
         self.floor = _floor(p)
-        if self.floor is not None:
+        if p["floor_frame"]:
+            self.get_logger().info(f"ground-plane prior on: the camera's mount from TF, floor = z = 0 of "
+                                   f"{p['floor_frame']!r}")
+        elif self.floor is not None:
             self.get_logger().info(f"ground-plane prior on: camera {self.floor.height:.2f} m above the floor, pitch "
                                    f"{p['floor_camera_pitch']:g}°, roll {p['floor_camera_roll']:g}°")
         self.get_logger().info(f"person detector: {det}" + (f" (max {p['max_people']} people)" if self.detector else
@@ -430,9 +441,54 @@ class PoseNode(LifecycleNode):
         self.get_logger().info(f"rgbd mode: image/depth pairing by {sync_name}, slop {p['slop']} s")
 
     def _unsubscribe(self) -> None:
-        for sub in self._subs:
+        for sub in self._subs + self._tf_subs:
             self.destroy_subscription(sub)
         self._subs.clear()
+        self._tf_subs.clear()
+
+    def _listen_tf(self) -> None:
+        """While ``floor_frame`` is set (and the node active): /tf and /tf_static into
+        :attr:`tf_buffer`, with tf2's QoS (reliable; /tf_static transient local, so a late joiner
+        still gets the robot's static mount); unset: unsubscribe."""
+        if not self.p["floor_frame"]:
+            for sub in self._tf_subs:
+                self.destroy_subscription(sub)
+            self._tf_subs.clear()
+            return
+        if self._tf_subs:
+            return
+        qos = QoSProfile(depth=100, reliability=QoSReliabilityPolicy.RELIABLE, durability=QoSDurabilityPolicy.VOLATILE)
+        static_qos = QoSProfile(depth=100, reliability=QoSReliabilityPolicy.RELIABLE,
+                                durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
+        self._tf_subs = [self._sub(TFMessage, "/tf", lambda m: self._on_tf(m, False), qos),
+                         self._sub(TFMessage, "/tf_static", lambda m: self._on_tf(m, True), static_qos)]
+
+    def _on_tf(self, msg, static: bool) -> None:
+        """A TFMessage into the buffer; skeleton frames (this node's, or another pipose node's:
+        their first transform is a ``body_<id>``) are skipped, they never lead to the floor."""
+        if msg.transforms and msg.transforms[0].child_frame_id.startswith(self.p["frame_prefix"] + "body_"):
+            return
+        for tr in msg.transforms:
+            t, q = tr.transform.translation, tr.transform.rotation
+            try:
+                self.tf_buffer.set_transform(tr.header.frame_id, tr.child_frame_id, stamp_ns(tr) * 1e-9,
+                                             (t.x, t.y, t.z), (q.x, q.y, q.z, q.w), static)
+            except ValueError as e:
+                self._warn("bad-tf", f"ignoring a transform on {'/tf_static' if static else '/tf'}: {e}")
+
+    def _frame_floor(self, camera_frame: str, stamp: int, n_people: int) -> Floor | None:
+        """The floor for one image: from TF at its stamp when ``floor_frame`` is set (None, with a
+        throttled warning and the people counted as ``floor_prior_no_tf``, when TF cannot say),
+        else the ``floor_camera_*`` one."""
+        if not self.p["floor_frame"]:
+            return self.floor
+        try:
+            return Floor.from_transform(*self.tf_buffer.lookup(self.p["floor_frame"], camera_frame, stamp * 1e-9))
+        except (TransformError, ValueError) as e:
+            self.floor_counts["no tf"] = self.floor_counts.get("no tf", 0) + n_people
+            self._warn("floor-tf", f"ground-plane prior: no camera mount for {camera_frame!r} in "
+                                   f"{self.p['floor_frame']!r}: {e}; these people keep the network's distance")
+            return None
 
     # ---- parameters ----------------------------------------------------------------------
     def _on_set_parameters(self, params) -> SetParametersResult:
@@ -467,6 +523,8 @@ class PoseNode(LifecycleNode):
             self.est.set_relative_depth_gain(_gain(value))
         elif name in ("floor_camera_height", "floor_camera_pitch", "floor_camera_roll"):
             self.floor = _floor(self.p)
+        elif name == "floor_frame" and self.state == "active":
+            self._listen_tf()
         elif name == "track_max_age":
             self.tracker.max_age_s = float(value)
         elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every",
@@ -614,8 +672,9 @@ class PoseNode(LifecycleNode):
                 s.box = points_box(s.uv)
             elif scores is not None:
                 s.score = scores[next(i for i, b in enumerate(boxes) if np.array_equal(b, s.box))]
-        if self.floor is not None:
-            placed = [place_on_floor(s, self.floor, (w, h)) for s in skels]
+        floor = self._frame_floor(frame, stamp_ns(img), len(skels)) if skels else None
+        if floor is not None:
+            placed = [place_on_floor(s, floor, (w, h)) for s in skels]
             skels = [sk for sk, _ in placed]
             for _, fit in placed:
                 self.floor_counts[fit.reason] = self.floor_counts.get(fit.reason, 0) + 1
