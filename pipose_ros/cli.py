@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -317,6 +318,22 @@ def _evaluate_multi(args) -> int:
     if args.detector == "blazepose":
         from .detect import PersonDetector
         det = PersonDetector(max_people=8)
+    floor_kw, mount = ({} if args.floor else None), None
+    floor_note = "each frame's camera mount (meta), pipose_ros.floor.place_on_floor defaults"
+    if args.floor and args.floor_mount:
+        from .label.mount import read_mount
+        mt = read_mount(args.floor_mount)
+        mount, floor_kw = mt.floor(), {"sigma_angle": float(math.radians(mt.angle_sigma_deg))}
+        floor_note = (f"one mount for every frame, measured from a recording's depth ({args.floor_mount}: "
+                      f"{mt.height_m:.3f} m, pitch {mt.pitch_deg:.2f}°, roll {mt.roll_deg:.2f}°, angular "
+                      f"uncertainty {mt.angle_sigma_deg:.2f}°)")
+    elif args.floor_mount:
+        raise SystemExit("--floor-mount needs --floor")
+    if args.floor_sigma is not None:
+        if not args.floor or args.floor_sigma <= 0:
+            raise SystemExit("--floor-sigma needs --floor and a value > 0")
+        floor_kw = {"sigma_angle": math.radians(args.floor_sigma)}
+        floor_note += f"; angular uncertainty set to {args.floor_sigma:g}°"
     rows = {}
     for ck in args.checkpoints:
         est = PoseEstimator.from_checkpoint(ck, device="cpu", min_confidence=args.min_confidence,
@@ -324,7 +341,7 @@ def _evaluate_multi(args) -> int:
         print(f"{ck}: {est.backend}", flush=True)
         m = evaluate_folder(est, args.data, modality="depth" if est.kind == "teacher" else "rgb",
                             max_frames=args.max_frames, detector=det, box_scale=args.box_scale,
-                            floor={} if args.floor else None)
+                            floor=floor_kw, mount=mount)
         m["checkpoint"] = str(ck)
         m["backend"] = est.backend
         m["training"] = est.meta.get("training", {})
@@ -333,7 +350,7 @@ def _evaluate_multi(args) -> int:
                       else "ground truth (oracle detector)" + (f", × {args.box_scale:g} about their centres"
                                                                if args.box_scale != 1.0 else ""))
         if args.floor:
-            m["floor_prior"] = "each frame's camera mount (meta), pipose_ros.floor.place_on_floor defaults"
+            m["floor_prior"] = floor_note
         rows[str(ck)] = m
         print(f"{ck}: {m['people']} people, matched {m['matched']}, misses {m['misses']}, false positives "
               f"{m['false_positives']}; MPJPE {m.get('mpjpe_cm', float('nan')):.2f} cm  mAP@6/8/10 "
@@ -611,6 +628,28 @@ def cmd_label(args) -> int:
     print(json.dumps(rep, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(rep, indent=1))
+    return 0
+
+
+def cmd_floor(args) -> int:
+    """pipose floor FOLDER: the camera's mount above the floor from a recording's depth."""
+    from .label.mount import measure_folder
+    try:
+        rep = measure_folder(args.folder, every=args.every, max_frames=args.max_frames)
+    except (ValueError, FileNotFoundError) as e:
+        print(f"pipose floor: {e}", file=sys.stderr)
+        return 2
+    m = rep["mount"]
+    if m is None:
+        print(f"pipose floor: no floor found in {len(rep['frames'])} frames of {args.folder} (is the floor in view, "
+              "within 8 m, and the camera within 50° of level?)", file=sys.stderr)
+        return 1
+    print(f"camera {m['height_m']:.3f} m above the floor (spread {m['height_sigma_m'] * 100:.1f} cm), pitch "
+          f"{m['pitch_deg']:.2f}°, roll {m['roll_deg']:.2f}° (angular uncertainty {m['angle_sigma_deg']:.2f}°), "
+          f"from {m['frames']} frames ({m['frames_without']} without a floor)")
+    print(f"node parameters: {Path(args.folder) / 'floor_params.yaml'} (ros2 launch pipose_ros pose.launch.py "
+          f"params:=...; or ros2 param set /pose_node floor_camera_height {m['height_m']:.3f} ...); "
+          f"per frame: {Path(args.folder) / 'floor.json'}")
     return 0
 
 
@@ -1009,6 +1048,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="multi-person synthetic folders: refine each person's distance with the ground-plane prior "
                         "(pipose_ros.floor), the floor known from each frame's camera height and pitch — as the node's "
                         "floor_camera_height / floor_camera_pitch parameters give it on a robot")
+    e.add_argument("--floor-mount", type=Path, metavar="FLOOR_JSON",
+                   help="with --floor: one mount for every frame, as `pipose floor` measured it from a recording "
+                        "(its floor.json; height, pitch, roll and the angular uncertainty the node would use)")
+    e.add_argument("--floor-sigma", type=float, metavar="DEG",
+                   help="with --floor: the prior's angular uncertainty, degrees (the node's floor_angle_sigma; "
+                        "default: 0.57, or the --floor-mount file's)")
     e.set_defaults(func=cmd_evaluate)
 
     td = sub.add_parser("tune-decode", help="choose a model's relative-depth gain on validation data (--write: "
@@ -1121,6 +1166,14 @@ def main(argv: list[str] | None = None) -> int:
     lb.add_argument("--min-score", type=float, default=0.5, help="minimum 2D keypoint score")
     lb.add_argument("--json", type=Path, help="also write the report here")
     lb.set_defaults(func=cmd_label)
+
+    fl = sub.add_parser("floor", help="the camera's mount above the floor (height, pitch, roll) measured from a "
+                                      "dataset folder's depth, for the node's ground-plane prior "
+                                      "(writes FOLDER/floor.json and FOLDER/floor_params.yaml)")
+    fl.add_argument("folder", type=Path)
+    fl.add_argument("--every", type=int, default=1, help="use every n-th frame (default %(default)s)")
+    fl.add_argument("--max-frames", type=int, help="at most this many frames")
+    fl.set_defaults(func=cmd_floor)
 
     st = sub.add_parser("study", help="train + evaluate every row of the PI study, or write its report")
     st.add_argument("action", choices=["run", "report", "ship"],

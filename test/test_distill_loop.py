@@ -34,6 +34,10 @@ def test_distill_loop_end_to_end(tmp_path):
     # the same students with the ground-plane prior of the robot's camera mount (pipose evaluate --floor)
     assert set(res["eval_floor"]) == set(res["eval"]) and np.isfinite(res["eval_floor"]["before"]["mpjpe_cm"])
     assert res["eval_floor"]["before"]["pa_mpjpe_cm"] == pytest.approx(res["eval"]["before"]["pa_mpjpe_cm"], abs=0.05)
+    # the mount measured from the recording's depth (pipose floor) and the students with it
+    mount = S["measure_floor"]["mount"]
+    assert 1.0 < mount["height_m"] < 1.3 and -21 < mount["pitch_deg"] < -7, mount  # ROBOT: 1.05–1.25 m, −20…−8°
+    assert set(res["eval_measured_floor"]) == set(res["eval_floor"])
     ck = json.loads((tmp_path / "work" / "train_teacher_pi.done.json").read_text())
     assert ck["seconds"] > 0
     # resumable: a second run skips every finished step
@@ -46,3 +50,5 @@ def test_distill_loop_end_to_end(tmp_path):
     assert doc["before_mpjpe_cm"] > 0 and doc["after_mpjpe_cm"] > 0 and doc["mediapipe_labels_mpjpe_cm"] is None
     assert "MediaPipe labels + L_PI | not run" in md.read_text()
     assert "MPJPE with the floor prior" in md.read_text() and doc["floor_prior_mpjpe_cm"]["before"] > 0
+    assert "measured from the recording" in md.read_text() and doc["measured_floor_mpjpe_cm"]["after"] > 0
+    assert doc["measured_mount"] == mount

@@ -168,3 +168,61 @@ def test_unconnected_or_bad_frames_are_clear_errors():
         with pytest.raises(ValueError):
             buf.set_transform(bad[0], bad[1], 0.0, bad[2], bad[3])
     assert buf.frames() == {"base_footprint", "camera_link", "camera_optical", "map", "odom"}
+
+
+# ---- the mount measured from depth (pipose_ros.label.mount, `pipose floor`) -------------------------
+def _room_depth(height, pitch, roll, seed=0, floor_visible=True):
+    """uint16 mm depth of a room seen by a camera ``height`` m up, pitched/rolled (degrees): a floor,
+    a back wall 5 m ahead, a 0.75 m high table top in front; 1 % noise, 10 % of pixels invalid."""
+    rng = np.random.default_rng(seed)
+    f = Floor.from_mount(height, pitch, roll)
+    u, v = np.meshgrid(np.arange(W) + 0.5, np.arange(H) + 0.5)
+    d = np.stack([(u - K[0, 2]) / K[0, 0], (v - K[1, 2]) / K[1, 1], np.ones_like(u)], -1)  # rays with z = 1
+    fwd = np.array([0.0, 0.0, 1.0]) - f.up[2] * f.up
+    fwd /= np.linalg.norm(fwd)
+    side = np.cross(f.up, fwd)
+    z = np.full((H, W), np.inf)
+    down = d @ f.up
+    if floor_visible:
+        t = np.where(down < -1e-6, -height / np.minimum(down, -1e-6), np.inf)
+        z = np.minimum(z, t)
+    t_wall = np.where(d @ fwd > 1e-6, 5.0 / np.maximum(d @ fwd, 1e-6), np.inf)
+    z = np.minimum(z, t_wall)
+    t_tab = np.where(down < -1e-6, -(height - 0.75) / np.minimum(down, -1e-6), np.inf)
+    P = d * np.where(np.isfinite(t_tab), t_tab, 0.0)[..., None]
+    on = np.isfinite(t_tab) & (P @ fwd > 1.5) & (P @ fwd < 2.2) & (np.abs(P @ side) < 0.5)
+    z = np.where(on, np.minimum(z, t_tab), z)
+    z = z * (1 + 0.01 * rng.standard_normal(z.shape))
+    mm = np.where(np.isfinite(z) & (z < 10), np.round(z * 1000), 0).astype(np.uint16)
+    mm[rng.random(mm.shape) < 0.1] = 0
+    return mm
+
+
+@pytest.mark.parametrize("height, pitch, roll", [(1.15, -14.0, 0.0), (0.5, 5.0, 3.0), (1.7, -28.0, -4.0)])
+def test_the_mount_is_measured_from_a_depth_image_of_a_room(height, pitch, roll):
+    from pipose_ros.label.mount import floor_from_depth, mount_angles
+
+    fit = floor_from_depth(_room_depth(height, pitch, roll), K)
+    assert fit is not None
+    p, r = mount_angles(fit[0])
+    assert fit[0].height == pytest.approx(height, abs=0.02) and p == pytest.approx(pitch, abs=0.5)
+    assert r == pytest.approx(roll, abs=0.5) and 0.05 < fit[1] < 1
+    assert np.allclose(mount_angles(Floor.from_mount(height, pitch, roll)), (pitch, roll))  # the convention
+
+
+def test_no_floor_in_view_gives_none_and_a_recording_gives_one_mount_with_its_spread():
+    from pipose_ros.label.mount import floor_from_depth, measure_mount
+
+    assert floor_from_depth(_room_depth(1.1, -10.0, 0.0, floor_visible=False), K) is None  # the table is too small
+    assert floor_from_depth(np.zeros((H, W), np.uint16), K) is None
+    with pytest.raises(ValueError):
+        floor_from_depth(np.zeros((H, W, 3), np.uint16), K)
+    pitches = [-10.0, -12.0, -14.0, -16.0, -18.0]
+    frames = [(_room_depth(1.1, p, 0.0, seed=i), K) for i, p in enumerate(pitches)]
+    frames.append((np.zeros((H, W), np.uint16), K))
+    m, per = measure_mount(frames)
+    assert m.frames == 5 and m.frames_without == 1 and per[-1] is None
+    assert m.height_m == pytest.approx(1.1, abs=0.02) and m.pitch_deg == pytest.approx(-14.0, abs=0.5)
+    assert 2.0 < m.angle_sigma_deg < 4.0  # the pitches' spread (1.4826 × MAD = 2.97°) over the default 0.57°
+    assert "floor_camera_height: 1.1" in m.ros_params() and "floor_angle_sigma:" in m.ros_params()
+    assert np.allclose(m.floor().up, Floor.from_mount(m.height_m, m.pitch_deg, m.roll_deg).up)

@@ -310,6 +310,8 @@ def test_parameters_validated_and_live_changes_applied(rgb_harness):
                                                           Parameter("floor_camera_pitch", value=-10.0)]))
     assert node.floor.height == 1.1 and np.allclose(node.floor.up, Floor.from_mount(1.1, -10.0).up)
     assert not node.set_parameters([Parameter("floor_camera_height", value=-1.0)])[0].successful
+    assert node.set_parameters([Parameter("floor_angle_sigma", value=4.5)])[0].successful  # a mount known to ±4.5°
+    assert not node.set_parameters([Parameter("floor_angle_sigma", value=0.0)])[0].successful
     try:
         sec = s.send()
         assert wait(lambda: _tf_at(h, sec), 10)

@@ -33,6 +33,7 @@ throttled warning naming the problem, the frame is dropped and counted, the node
 
 from __future__ import annotations
 
+import math
 import re
 import signal
 import threading
@@ -120,6 +121,11 @@ PARAMS = {
                            {"range": (-89.0, 89.0), **LIVE}),
     "floor_camera_roll": (0.0, "ground-plane prior: camera roll about its optical axis, degrees (x towards y)",
                           {"range": (-89.0, 89.0), **LIVE}),
+    "floor_angle_sigma": (0.57, "ground-plane prior: the angular uncertainty of a ray from the camera to an ankle, "
+                                "degrees: the 2D error plus how well the mount is known (0.57 = 0.01 rad, for a "
+                                "calibrated mount; `pipose floor` measures it for a recording; a mount off by 6° with "
+                                "0.57 here makes distances worse than no prior, docs/RESULTS.md)",
+                          {"range": (0.01, 30.0), **LIVE}),
     "floor_frame": ("", "ground-plane prior from TF: a frame whose z = 0 plane is the floor, z up (base_footprint, "
                         "REP-105/REP-120); the camera's mount is looked up in /tf and /tf_static at each image's "
                         "stamp (a pan-tilt head is followed) and replaces floor_camera_*; '' = use floor_camera_*",
@@ -674,7 +680,8 @@ class PoseNode(LifecycleNode):
                 s.score = scores[next(i for i, b in enumerate(boxes) if np.array_equal(b, s.box))]
         floor = self._frame_floor(frame, stamp_ns(img), len(skels)) if skels else None
         if floor is not None:
-            placed = [place_on_floor(s, floor, (w, h)) for s in skels]
+            sigma = math.radians(self.p["floor_angle_sigma"])
+            placed = [place_on_floor(s, floor, (w, h), sigma_angle=sigma) for s in skels]
             skels = [sk for sk, _ in placed]
             for _, fit in placed:
                 self.floor_counts[fit.reason] = self.floor_counts.get(fit.reason, 0) + 1

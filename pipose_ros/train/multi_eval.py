@@ -91,7 +91,8 @@ def _frame_floor(rec: dict) -> Floor:
 
 def collect_matches(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
                     max_match: float = 0.2, max_frames: int | None = None, progress: bool = True,
-                    detector=None, box_scale: float = 1.0, floor: dict | None = None) -> dict:
+                    detector=None, box_scale: float = 1.0, floor: dict | None = None,
+                    mount: Floor | None = None) -> dict:
     """Run a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder and
     match its skeletons to the ground truth (the first half of :func:`evaluate_folder`).
     ``box_scale``: the ground-truth boxes grown (> 1) or shrunk about their centres before they
@@ -100,6 +101,8 @@ def collect_matches(estimator, root: str | Path, modality: str = "depth", min_vi
     :func:`pipose_ros.floor.place_on_floor` (``{}`` for its defaults): every skeleton's distance is
     refined with the floor of the frame's camera mount (``meta.camera_height_m``, ``meta.pitch_deg``
     of synthetic folders — what a robot knows from its URDF); ``ValueError`` for a frame without them.
+    ``mount``: with ``floor``, this one floor for every frame instead (a mount measured once, e.g.
+    by ``pipose floor`` from a recording's depth: :mod:`pipose_ros.label.mount`).
 
     Returns:
         dict: ``pred``, ``gt`` float [M, J, 3] metres (optical frame) and ``mask`` bool [M, J]
@@ -139,7 +142,7 @@ def collect_matches(estimator, root: str | Path, modality: str = "depth", min_vi
         else:
             sk = estimator.estimate(rgb, K, boxes=run_boxes) if len(run_boxes) else []
         if floor is not None and sk:
-            fl = _frame_floor(rec)
+            fl = mount if mount is not None else _frame_floor(rec)
             sk = [place_on_floor(s, fl, (W, H), **floor)[0] for s in sk]
         gt_uv = np.stack([project(np.nan_to_num(p["joints"], nan=1.0), K) for p in people])
         gmask = np.stack([in_view(p["joints"], K, W, H) for p in people])
@@ -190,7 +193,8 @@ def match_metrics(c: dict, pred: np.ndarray | None = None) -> dict:
 
 def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
                     max_match: float = 0.2, max_frames: int | None = None, progress: bool = True,
-                    detector=None, box_scale: float = 1.0, floor: dict | None = None) -> dict:
+                    detector=None, box_scale: float = 1.0, floor: dict | None = None,
+                    mount: Floor | None = None) -> dict:
     """Evaluate a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder.
 
     Args:
@@ -198,10 +202,11 @@ def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_vi
         detector: callable rgb → detections with ``.box`` (None: ground-truth boxes).
         box_scale: ground-truth boxes grown or shrunk by this factor (:func:`collect_matches`).
         floor: the ground-plane prior's settings, None = off (:func:`collect_matches`).
+        mount: with ``floor``, one floor for every frame instead of each frame's (:func:`collect_matches`).
     Returns:
         dict with the :func:`pose_metrics` keys over matched people, ``people`` (that count),
         ``matched``, ``misses``, ``false_positives``, ``frames``, and ``cases`` (name →
         people, matched, MPJPE cm, mAP@10).
     """
     return match_metrics(collect_matches(estimator, root, modality, min_visible, max_match, max_frames,
-                                         progress, detector, box_scale, floor))
+                                         progress, detector, box_scale, floor, mount))

@@ -1,0 +1,19 @@
+#!/bin/bash
+# Session 15 (2026-12-01), x86_64 (AMD EPYC, the machine of sessions 13-14, caches kept), 2 CPU cores,
+# Python 3.11.7, no GPU lent. Every number in docs/ from this session comes from these commands (JSONs and
+# logs beside). W = the distillation demo's work folder of session 14 (its steps are reused as they were).
+#
+# One-off scripts (numbers reported as such): oneoff_mount_check.py — floor_from_depth on 40 held-out
+# robot-domain frames against each frame's true mount (.log beside).
+set -ex
+W=~/.cache/pipose_ros/distill-demo-s14b
+# why the loop does not move the distance: the students on their own training frames, against the labels
+pipose evaluate models/pipose_student_kinect14.pt $W/after.pt --data $W/ds_teacher --json docs/runs/session15/distill_eval_on_training_labels.json
+# the robot's mount from the recording's depth (pipose floor), then the two new steps of distill-demo
+# (measure_floor, evaluate_measured_floor); the other steps are session 14's, skipped as done
+pipose floor $W/ds && cp $W/ds/floor.json docs/runs/session15/robot_recording_floor.json
+pipose distill-demo --work $W
+cp $W/eval_measured_floor.json docs/runs/session15/distill_eval_measured_floor.json
+# the same mount with the prior's default angular uncertainty (a calibrated camera's) instead of the measured spread
+pipose evaluate models/pipose_student_kinect14.pt --data $W/test --floor --floor-mount $W/ds/floor.json --floor-sigma 0.57 --json docs/runs/session15/distill_eval_measured_floor_sigma057_before.json
+python docs/runs/session15/oneoff_mount_check.py $W/test 40 > docs/runs/session15/oneoff_mount_check.log
