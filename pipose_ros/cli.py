@@ -151,7 +151,8 @@ def cmd_train(args) -> int:
                        alpha_ramp=args.alpha_ramp, fg_weight=args.fg_weight, pi_kind=args.pi_loss,
                        pi_sigmoid=args.pi_sigmoid, attention=args.attention, mask_weight=args.mask_weight,
                        seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask,
-                       bg_dropout=args.bg_dropout, backbone_lr=args.backbone_lr, zoom=args.zoom)
+                       bg_dropout=args.bg_dropout, backbone_lr=args.backbone_lr, zoom=args.zoom,
+                       gray=args.gray)
     teacher = None
     if args.kind == "student":
         if not args.teacher:
@@ -1019,6 +1020,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="magnification augmentation: log-uniform in [1/(1+Z), 1+Z] about the principal point, K "
                         "scaled with it (the person's size in the crop varies, the distance does not; default "
                         "%(default)s)")
+    t.add_argument("--gray", type=float, default=TrainConfig.gray,
+                   help="chance of a sample's RGB turned grey (robots with monochrome cameras send mono8; "
+                        "default %(default)s)")
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="MPJPE / mAP@6,8,10 / PA-MPJPE of checkpoints on held-out data")

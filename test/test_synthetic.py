@@ -1,4 +1,5 @@
 import numpy as np
+import torch
 
 from pipose_ros.camera import project
 from pipose_ros.data.dataset import AugmentedDataset, synthetic_set
@@ -114,3 +115,27 @@ def test_zoom_augmentation_is_a_camera_with_another_focal_length():
         assert np.linalg.norm(project(s.joints[0][j].astype(np.float64), K) - expected) <= 0.71 * mag + 1e-6
         mags.append(mag)
     assert max(mags) / min(mags) > 1.2  # it does vary
+
+
+def test_gray_augmentation_turns_some_samples_into_a_monochrome_camera():
+    """gray: with that probability a sample's three channels become its luminance (mono8, as the
+    node converts it); the others keep their colour; geometry untouched; gray=0 draws nothing extra,
+    so the samples of older recipes stay the same."""
+    from pipose_ros.preprocess import RGB_MEAN, RGB_STD
+
+    s = synthetic_set(25, 4, net_wh=(128, 96), workers=1, progress=False)
+    plain = AugmentedDataset(s, augment=True, seed=5)
+    assert all(torch.equal(AugmentedDataset(s, augment=True, seed=5, gray=0.0)[i]["rgb"], plain[i]["rgb"])
+               for i in range(len(s)))
+    ds = AugmentedDataset(s, augment=True, seed=5, gray=0.5)
+    grey, colour = 0, 0
+    for ep in range(6):
+        ds.epoch = plain.epoch = ep
+        for i in range(len(s)):
+            item, ref = ds[i], plain[i]
+            rgb = item["rgb"].numpy() * np.array(RGB_STD)[:, None, None] + np.array(RGB_MEAN)[:, None, None]
+            is_grey = np.allclose(rgb[0], rgb[1], atol=1e-5) and np.allclose(rgb[1], rgb[2], atol=1e-5)
+            grey += is_grey
+            colour += not is_grey
+            assert torch.equal(item["K"], ref["K"]) and torch.equal(item["joints"], ref["joints"])
+    assert grey >= 3 and colour >= 3, (grey, colour)

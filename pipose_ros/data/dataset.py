@@ -171,7 +171,10 @@ class AugmentedDataset(torch.utils.data.Dataset):
     uv heatmaps stay put) and, with probability ``bg_dropout`` (stage 1 only), the loss of every
     depth pixel off the person (outside :func:`foreground_from_depth` grown by 3 px) — the
     outdoor / sunlight case of real ToF and structured-light sensors, where only the people
-    return depth. ``augment=False`` returns the samples unchanged.
+    return depth. With ``colour_jitter``, per-channel gains U(0.7, 1.3) and an offset U(−20, 20);
+    with probability ``gray``, the RGB replaced by its luminance in all three channels (a
+    monochrome camera's ``mono8``, as the node converts it). ``augment=False`` returns the samples
+    unchanged.
 
     Items: dict with ``rgb`` float32 [3, H, W], ``depth`` float32 [1, H, W] (normalised, in
     canonical depth when ``canonical_fx`` > 0), ``K`` float32 [3, 3], ``joints`` float32 [J, 3]
@@ -184,12 +187,13 @@ class AugmentedDataset(torch.utils.data.Dataset):
                  tx: float = 0.15, ty: float = 0.02, flip: bool = True, z_shift: float = 0.0,
                  colour_jitter: bool = True, joint_set: JointSet = KINECT14, seed: int = 0,
                  canonical_fx: float = 0.0, with_foreground: bool = False, pe_mask: str = "in_image",
-                 bg_dropout: float = 0.0, zoom: float = 0.0):
+                 bg_dropout: float = 0.0, zoom: float = 0.0, gray: float = 0.0):
         if pe_mask not in ("in_image", "visible"):
             raise ValueError(f"pe_mask must be in_image or visible, got {pe_mask!r}")
         self.pe_mask = pe_mask
         self.bg_dropout = bg_dropout
         self.zoom = zoom
+        self.gray = gray
         self.d = data
         self.canonical_fx = canonical_fx
         self.with_foreground = with_foreground
@@ -251,6 +255,8 @@ class AugmentedDataset(torch.utils.data.Dataset):
             if self.colour_jitter:
                 rgb = rgb.astype(np.float32) * rng.uniform(0.7, 1.3, 3) + rng.uniform(-20, 20)
                 rgb = np.clip(rgb, 0, 255).astype(np.uint8)
+            if self.gray > 0 and rng.random() < self.gray:  # a monochrome camera (mono8 input: grey in 3 channels)
+                rgb = np.repeat(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)[..., None], 3, -1)
         mask = in_view(joints, K, W, H)  # unknown joints are zeros: never in view
         if self.pe_mask == "visible":
             mask &= visible

@@ -69,6 +69,7 @@ class TrainConfig:
     mask_weight: float = 0.0  # seed 003 eq. 3: weight of the foreground-mask loss (0 = off)
     z_shift: float = 0.3  # stage-1 depth shift along Z, metres (seed 000 §4.3)
     bg_dropout: float = 0.0  # stage 1: chance of dropping all depth off the person (outdoor sensors)
+    gray: float = 0.0  # chance of a sample's RGB turned grey (monochrome cameras; AugmentedDataset)
     zoom: float = 0.0  # magnification augmentation, log-uniform in [1/(1+zoom), 1+zoom] (AugmentedDataset)
     pe_mask: str = "in_image"  # L_PE joint mask: in_image (label known, in view) or visible (+ not occluded)
     seed: int = 0

@@ -246,7 +246,8 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
     ds = AugmentedDataset(data, augment=True, z_shift=tcfg.z_shift if kind == "teacher" else 0.0,
                           seed=tcfg.seed, canonical_fx=spdh_cfg.canonical_fx,
                           with_foreground=kind == "student" and tcfg.mask_weight > 0, pe_mask=tcfg.pe_mask,
-                          bg_dropout=tcfg.bg_dropout if kind == "teacher" else 0.0, zoom=tcfg.zoom)
+                          bg_dropout=tcfg.bg_dropout if kind == "teacher" else 0.0, zoom=tcfg.zoom,
+                          gray=tcfg.gray)
     if len(ds) // world < tcfg.batch_size:
         raise ValueError(f"{len(ds)} samples are fewer than one batch of {tcfg.batch_size} per process")
     opt = torch.optim.Adam(param_groups(model, tcfg.lr, tcfg.backbone_lr), lr=tcfg.lr)
