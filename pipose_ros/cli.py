@@ -817,12 +817,20 @@ def cmd_realcheck_2d(args) -> int:
         _write_json(args.json, res)
         return 0
     est = PoseEstimator.from_checkpoint(args.checkpoint, device="cpu", min_confidence=0.0)
-    py = mediapipe_python()
-    if py is None:
+    py = None if args.gray else mediapipe_python()
+    if py is None and not args.gray:
         print("MediaPipe not found (make label-env): scoring the student only", file=sys.stderr)
-    res = run(args.folder, est, py)
+    res = run(args.folder, est, py, gray=args.gray)
     res["command"] = "pipose " + " ".join(sys.argv[1:])
     res["checkpoint"] = str(args.checkpoint)
+    if args.gray:
+        print(f"{res['people']} people, photos turned grey: {est.kind} PCK@0.2 {res['student']['pck02']:.1f} %")
+        _write_json(args.json, res)
+        if args.record:
+            from .report import today, update_json
+            update_json({"real_2d.gray_pck02": round(res["student"]["pck02"], 1), "real_2d.gray_command": res["command"],
+                         "real_2d.gray_date": today()})
+        return 0
     mpf = res["mediapipe_full"]
     print(f"{res['people']} people: {est.kind} PCK@0.2 {res['student']['pck02']:.1f} %"
           + (f", MediaPipe Pose full {mpf['pck02']:.1f} %" if mpf else ""))
@@ -1251,6 +1259,9 @@ def main(argv: list[str] | None = None) -> int:
     r2.add_argument("--blazepose-heatmaps", type=int, nargs="+", metavar="SIZE",
                     help="instead: PCK@0.2 of the pretrained BlazePose heatmaps (no training) on SIZE x SIZE "
                          "person crops — what a crop size leaves of the backbone's knowledge")
+    r2.add_argument("--gray", action="store_true",
+                    help="the photos turned grey first (a monochrome camera's mono8), the checkpoint only; "
+                         "--record writes real_2d.gray_pck02")
     r2.set_defaults(func=cmd_realcheck_2d)
 
     sh = sub.add_parser("ship-teacher", help="ship a depth-teacher run as models/pipose_teacher_kinect14.pt "

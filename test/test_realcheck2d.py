@@ -4,6 +4,7 @@ import json
 
 import cv2
 import numpy as np
+import pytest
 
 from pipose_ros.label.realcheck2d import load_people, pck, run, torso_size
 from pipose_ros.skeleton import KINECT14
@@ -72,6 +73,16 @@ def test_run_scores_an_estimator_on_the_boxes(tmp_path):
 
     res = run(tmp_path, Perfect(load_people(tmp_path)))
     assert res["people"] == 2 and res["student"]["pck02"] == 100.0 and res["mediapipe_full"] is None
+
+    class Grey(Perfect):  # --gray: the estimator sees the photos as a monochrome camera gives them
+        def estimate(self, rgb, K, boxes):
+            assert np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 1], rgb[..., 2])
+            return super().estimate(rgb, K, boxes)
+
+    cv2.imwrite(str(tmp_path / "coco" / "a.jpg"), np.dstack([np.full((100, 80), v, np.uint8) for v in (20, 90, 200)]))
+    assert run(tmp_path, Grey(load_people(tmp_path)), gray=True)["student"]["pck02"] == 100.0
+    with pytest.raises(ValueError, match="estimator only"):
+        run(tmp_path, Grey(load_people(tmp_path)), "python3", gray=True)
 
 
 def test_pretrained_heatmaps_maps_heatmap_peaks_back_to_the_photo(tmp_path, monkeypatch):

@@ -107,10 +107,14 @@ def _summary(rows: np.ndarray) -> dict:
                           for j, n in enumerate(names)}}
 
 
-def run(folder: str | Path, estimator, mediapipe_python: str | None = None) -> dict:
+def run(folder: str | Path, estimator, mediapipe_python: str | None = None, gray: bool = False) -> dict:
     """Score ``estimator`` (and MediaPipe Pose full when an interpreter with mediapipe is given)
     on the labelled people of ``folder``; returns {"people": n, "student": {pck02, per_joint},
-    "mediapipe_full": {…} | None, "per_person": [...]} (PCK in %)."""
+    "mediapipe_full": {…} | None, "per_person": [...]} (PCK in %). ``gray``: the photos turned
+    grey first (luminance in all three channels: a monochrome camera's mono8 as the node converts
+    it); the student only (``mediapipe_python`` must be None)."""
+    if gray and mediapipe_python:
+        raise ValueError("gray photos are scored for the estimator only (MediaPipe reads the files itself)")
     import cv2
 
     from . import run_mediapipe_lines
@@ -125,7 +129,8 @@ def run(folder: str | Path, estimator, mediapipe_python: str | None = None) -> d
             bgr = cv2.imread(str(p["image"]), cv2.IMREAD_COLOR)
             if bgr is None:
                 raise FileNotFoundError(p["image"])
-            cache[p["image"]] = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+            cache[p["image"]] = (np.repeat(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)[..., None], 3, -1) if gray
+                                 else cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
     mp = {}
     if mediapipe_python:
         lines = []
