@@ -9,7 +9,8 @@ Subscriptions (relative, remappable): ``image`` + ``camera_info``; in ``rgbd`` m
 ``depth/image`` + ``depth/camera_info`` (depth paired with the image by
 message_filters.ApproximateTimeSynchronizer where installed, else
 :class:`pipose_ros.ros.sync.ApproxPairSync`, same policy). All with SensorDataQoS (best effort,
-keep last 5) unless ``reliability`` overrides it.
+keep last 5) unless ``reliability`` overrides it. With ``floor_frame`` set, also ``/tf`` and
+``/tf_static`` (tf2's QoS) for the ground-plane prior's camera mount (:mod:`pipose_ros.tf_buffer`).
 
 People: with a person detector (``detector``; BlazePose's, :mod:`pipose_ros.detect`) every
 detected person is one crop — a virtual camera K_crop = S·K — and all crops of a frame run as one
