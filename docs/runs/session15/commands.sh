@@ -18,7 +18,7 @@ cp $W/eval_measured_floor.json docs/runs/session15/distill_eval_measured_floor.j
 pipose evaluate models/pipose_student_kinect14.pt --data $W/test --floor --floor-mount $W/ds/floor.json --floor-sigma 0.57 --json docs/runs/session15/distill_eval_measured_floor_sigma057_before.json
 python docs/runs/session15/oneoff_mount_check.py $W/test 40 > docs/runs/session15/oneoff_mount_check.log
 # a student for monochrome cameras (not shipped: RESULTS.md, session 15 (3))
-pipose realcheck-2d ~/.cache/pipose_ros/realphotos --gray --json docs/runs/session15/student_shipped_real2d_gray.json
+pipose realcheck-2d ~/.cache/pipose_ros/realphotos --gray --record --json docs/runs/session15/student_shipped_real2d_gray.json
 sh docs/runs/session15/train_student224_gray.sh                 # 12 min
 bash docs/runs/session15/eval_gray.sh > docs/runs/session15/eval_gray.log 2>&1
 cp /work/runs/student224_gray/student.log.csv docs/runs/session15/student224_gray.log.csv
