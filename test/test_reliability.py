@@ -372,6 +372,7 @@ def _floor_from_tf(h, s):
         assert node.set_parameters([Parameter("floor_frame", value="")])[0].successful
     assert node._tf_subs == []
     assert not node.set_parameters([Parameter("floor_frame", value="base footprint")])[0].successful
+    assert not node.set_parameters([Parameter("floor_frame", value="/base_footprint")])[0].successful
 
 
 @pytest.mark.parametrize("name, value", [("mode", "rgbx"), ("backend", "tensorflow"), ("device", "gpu"),

@@ -129,8 +129,9 @@ PARAMS = {
                           {"range": (0.01, 30.0), **LIVE}),
     "floor_frame": ("", "ground-plane prior from TF: a frame whose z = 0 plane is the floor, z up (base_footprint, "
                         "REP-105/REP-120); the camera's mount is looked up in /tf and /tf_static at each image's "
-                        "stamp (a pan-tilt head is followed) and replaces floor_camera_*; '' = use floor_camera_*",
-                    {"pattern": r"[^\s]*", **LIVE}),
+                        "stamp (a pan-tilt head is followed) and replaces floor_camera_*; '' = use floor_camera_*; "
+                        "no leading '/' (tf2 frame ids have none)",
+                    {"pattern": r"([^\s/][^\s]*)?", **LIVE}),
     "slop": (0.05, "rgbd: max stamp difference between image and depth, seconds", {"range": (0.0, 1.0)}),
     "queue_size": (5, "rgbd: synchroniser queue per stream", {"range": (1, 100)}),
     "reliability": ("best_effort", "QoS reliability of the inputs: best_effort (SensorDataQoS), reliable, system_default",
