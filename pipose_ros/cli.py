@@ -646,7 +646,7 @@ def cmd_floor(args) -> int:
               "within 8 m, and the camera within 50° of level?)", file=sys.stderr)
         return 1
     print(f"camera {m['height_m']:.3f} m above the floor (spread {m['height_sigma_m'] * 100:.1f} cm), pitch "
-          f"{m['pitch_deg']:.2f}°, roll {m['roll_deg']:.2f}° (angular uncertainty {m['angle_sigma_deg']:.2f}°), "
+          f"{m['pitch_deg']:.2f}°, roll {round(m['roll_deg'], 2) + 0.0:.2f}° (angular uncertainty {m['angle_sigma_deg']:.2f}°), "
           f"from {m['frames']} frames ({m['frames_without']} without a floor)")
     print(f"node parameters: {Path(args.folder) / 'floor_params.yaml'} (ros2 launch pipose_ros pose.launch.py "
           f"params:=...; or ros2 param set /pose_node floor_camera_height {m['height_m']:.3f} ...); "

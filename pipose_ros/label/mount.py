@@ -152,11 +152,12 @@ class Mount:
 
     def ros_params(self, node: str = "/**") -> str:
         """A ROS 2 parameters YAML for the node (``--params-file`` / ``params:=``)."""
+        r2 = lambda v: round(v, 2) + 0.0  # noqa: E731 (no "-0.00")
         return (f"{node}:\n  ros__parameters:\n"
                 f"    floor_camera_height: {self.height_m:.3f}\n"
-                f"    floor_camera_pitch: {self.pitch_deg:.2f}\n"
-                f"    floor_camera_roll: {self.roll_deg:.2f}\n"
-                f"    floor_angle_sigma: {self.angle_sigma_deg:.2f}\n")
+                f"    floor_camera_pitch: {r2(self.pitch_deg):.2f}\n"
+                f"    floor_camera_roll: {r2(self.roll_deg):.2f}\n"
+                f"    floor_angle_sigma: {max(r2(self.angle_sigma_deg), 0.01):.2f}\n")
 
 
 def measure_mount(frames) -> tuple[Mount | None, list]:
