@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 
 from .assets import model_path
-from .camera import box_iou, points_box
+from .camera import box_iou, points_box, uv_in_image
 
 INPUT = 224
 # SsdAnchorsCalculator options of MediaPipe's pose detection graph
@@ -267,7 +267,8 @@ class PersonDetector:
         return out
 
 
-FOLLOW = ("detections", "joints")  # where a tracked person's next box comes from (PersonFinder)
+FOLLOW = ("detections", "hips", "joints")  # where a tracked person's next box comes from (PersonFinder)
+HIP_MIN_CONFIDENCE = 0.3  # follow="hips": both hips at least this confident and inside the image, else the box stays
 
 
 class PersonFinder:
@@ -275,14 +276,22 @@ class PersonFinder:
 
     ``tracking=False``: a full detection (:class:`PersonDetector`, all windows) every frame.
     ``tracking=True`` (like MediaPipe Pose's tracking mode): each person found in the previous
-    frame keeps a box — ``follow="detections"`` (default): the box they were estimated in, i.e.
+    frame keeps a box — ``follow="detections"``: the box they were estimated in, i.e.
     their last detection, held until the detector sees them again (no feedback from the
     student's joints, and the box keeps the detector's box rule, from which the student reads
     distance; a moving person's box lags until the next detection); ``follow="joints"``: the box
     of their 2D joints in the previous frame (:func:`pipose_ros.camera.points_box`, the box rule
     the networks were trained with, but of predicted joints, which spread wider: on 800 frames of
     pipose-synth-v2 a second pass on the box of the student's own joints moved the median root
-    distance from −4.2 to −8.9 % and MPJPE from 77.2 to 87.0 cm; session 13)
+    distance from −4.2 to −8.9 % and MPJPE from 77.2 to 87.0 cm; session 13); ``follow="hips"`` (default):
+    the detection's box, its size kept, moved so that its centre is where the person's mid-hip was
+    in the previous frame — the detector centres its box on the mid-hip, so a still person's box
+    stays put, while a walking person or a panning camera no longer leaves the person behind their
+    held box (on the real Kinect frame panned by 12 px a frame: ``detections`` lost one of the
+    half-hidden pair from the third frame on, ``hips`` keeps all four with the same ids; one
+    re-centred second pass on 400 frames of pipose-synth-v2 moved MPJPE 67.4 → 64.7 cm with the
+    detector's boxes; docs/RESULTS.md, session 15); the size, from which the student reads
+    distance, stays the detector's; without two confident in-image hips the box stays where it was
     — and the detector makes **one** run per frame, cycling through the whole image and its
     windows (the whole image every other frame), to find people who arrive. A detection replaces
     the tracked box it overlaps most (IoU ≥ ``iou``; one detection, one tracked person, so two
@@ -310,11 +319,11 @@ class PersonFinder:
         every: detector period in frames while people are tracked (tracking mode).
         full_every: frames between full scans (tracking mode; the first frame is always one);
             0 = none, not even on the first frame (one pass per detector run only).
-        follow: ``detections`` or ``joints``, where a tracked person's next box comes from.
+        follow: ``detections``, ``hips`` or ``joints``, where a tracked person's next box comes from.
     """
 
     def __init__(self, detector: PersonDetector, tracking: bool = True, iou: float = 0.3, every: int = 1,
-                 same_iou: float = 0.85, follow: str = "detections", full_every: int = 30):
+                 same_iou: float = 0.85, follow: str = "hips", full_every: int = 30):
         if int(every) < 1:
             raise ValueError(f"every must be >= 1, got {every}")
         if int(full_every) < 0:
@@ -369,8 +378,7 @@ class PersonFinder:
             seen = None if s.box is None else self._confirmed.get(np.asarray(s.box, np.float64).tobytes())
             if seen is None or now - seen > 2 * n:
                 continue
-            b = np.clip(np.asarray(s.box, np.float64) if self.follow == "detections"
-                        else points_box(np.asarray(s.uv, np.float64)), 0, lim)
+            b = np.clip(self._follow(s, w, h), 0, lim)
             if b[2] - b[0] >= 4 and b[3] - b[1] >= 4:
                 tracked.append((b, float(np.mean(s.confidence)), seen))
         if tracked and out:  # each detection re-anchors at most one tracked person, the best overlap first
@@ -390,3 +398,17 @@ class PersonFinder:
         out = out[: self.detector.max_people]
         self._confirmed = {o[0].tobytes(): o[2] for o in out}
         return [o[0] for o in out], [o[1] for o in out]
+
+    def _follow(self, s, w: int, h: int) -> np.ndarray:
+        """A tracked skeleton's box for the next frame (class docstring, ``follow``)."""
+        box = np.asarray(s.box, np.float64)
+        if self.follow == "joints":
+            return points_box(np.asarray(s.uv, np.float64))
+        if self.follow == "hips":
+            idx = [s.names.index(n) for n in ("right_hip", "left_hip") if n in s.names]
+            uv = np.asarray(s.uv, np.float64)
+            if len(idx) == 2 and all(float(s.confidence[j]) >= HIP_MIN_CONFIDENCE and uv_in_image(uv[j], w, h)
+                                     for j in idx):
+                shift = uv[idx].mean(0) - (box[:2] + box[2:]) / 2
+                return box + np.concatenate([shift, shift])
+        return box

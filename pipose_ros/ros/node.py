@@ -148,9 +148,11 @@ PARAMS = {
     "tracking": (True, "crops from each person's joints in the previous frame, and one detector run per frame "
                        "cycling through the image and its windows (bounded cost); false = full detection every frame",
                  LIVE),
-    "tracking_follow": ("detections", "tracking: a tracked person's next crop is their last detection box, held "
-                                      "until the detector sees them again (detections), or the box of their joints "
-                                      "in the previous frame (joints: follows motion as well as the student's 2D)",
+    "tracking_follow": ("hips", "tracking: a tracked person's next crop is their last detection box moved to their "
+                                "mid-hip in the previous frame, its size kept (hips: follows walking people and a "
+                                "turning robot; held where the hips are unsure), held where it was until the "
+                                "detector sees them again (detections), or the box of their joints in the previous "
+                                "frame (joints: also the size, which moves the distance)",
                         {"choices": FOLLOW, **LIVE}),
     "detector_every": (3, "tracking: while people are tracked the detector runs on every n-th frame only (the frames "
                           "between cost the crops alone); 1 = every frame", {"range": (1, 100), **LIVE}),

@@ -23,3 +23,7 @@ sh docs/runs/session15/train_student224_gray.sh                 # 12 min
 bash docs/runs/session15/eval_gray.sh > docs/runs/session15/eval_gray.log 2>&1
 cp /work/runs/student224_gray/student.log.csv docs/runs/session15/student224_gray.log.csv
 cp /work/runs/student224_gray/student.val.csv docs/runs/session15/student224_gray.val.csv
+# tracked crops that follow the mid-hip (tracking_follow: hips, the new default); one-off scripts, logs beside
+python docs/runs/session15/oneoff_hips_second_pass.py ~/.cache/pipose_ros/pipose-synth-v2 400 > docs/runs/session15/oneoff_hips_second_pass.log
+for m in detections hips; do echo "== follow=$m"; python docs/runs/session15/oneoff_kinect_pan.py models/pipose_student_kinect14.pt $m; done > docs/runs/session15/oneoff_kinect_pan.log
+python docs/runs/session15/oneoff_hips_static.py > docs/runs/session15/oneoff_hips_static.log
