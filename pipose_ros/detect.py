@@ -289,9 +289,12 @@ class PersonFinder:
     stays put, while a walking person or a panning camera no longer leaves the person behind their
     held box (on the real Kinect frame panned by 12 px a frame: ``detections`` lost one of the
     half-hidden pair from the third frame on, ``hips`` keeps all four with the same ids; one
-    re-centred second pass on 400 frames of pipose-synth-v2 moved MPJPE 67.4 → 64.7 cm with the
+    re-centred second pass on 400 frames of pipose-synth-v2 moved MPJPE 67.4 → 65.7 cm with the
     detector's boxes; docs/RESULTS.md, session 15); the size, from which the student reads
-    distance, stays the detector's; without two confident in-image hips the box stays where it was
+    distance, stays the detector's. The box stays where it was without two confident in-image hips,
+    and when it touches the image's border: a clipped box is no longer centred on the mid-hip, and
+    a person cut by the border may have their hips out of view, which the student still places in
+    the image (the astronaut photo: her box walked onto her helmet)
     — and the detector makes **one** run per frame, cycling through the whole image and its
     windows (the whole image every other frame), to find people who arrive. A detection replaces
     the tracked box it overlaps most (IoU ≥ ``iou``; one detection, one tracked person, so two
@@ -341,6 +344,13 @@ class PersonFinder:
         self._i = 0  # detector runs made (the scan position)
         self._frame = 0  # frames seen
         self._confirmed: dict[bytes, int] = {}  # last frame's boxes → frame of their last detection
+
+    def reset(self) -> None:
+        """Forget the stream: the next frame is a first frame again (a full scan, no tracked boxes
+        confirmed). For a stream that restarts — the node calls it on every activation."""
+        self._i = self._frame = 0
+        self._last_full = None
+        self._confirmed = {}
 
     def __call__(self, rgb: np.ndarray, previous: list | None = None) -> tuple[list[np.ndarray], list[float]]:
         """Boxes and scores for this frame.
@@ -407,8 +417,9 @@ class PersonFinder:
         if self.follow == "hips":
             idx = [s.names.index(n) for n in ("right_hip", "left_hip") if n in s.names]
             uv = np.asarray(s.uv, np.float64)
-            if len(idx) == 2 and all(float(s.confidence[j]) >= HIP_MIN_CONFIDENCE and uv_in_image(uv[j], w, h)
-                                     for j in idx):
+            whole = box[0] > 1 and box[1] > 1 and box[2] < w - 2 and box[3] < h - 2  # not clipped by the border
+            if whole and len(idx) == 2 and all(float(s.confidence[j]) >= HIP_MIN_CONFIDENCE
+                                               and uv_in_image(uv[j], w, h) for j in idx):
                 shift = uv[idx].mean(0) - (box[:2] + box[2:]) / 2
                 return box + np.concatenate([shift, shift])
         return box

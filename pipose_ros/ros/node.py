@@ -150,7 +150,8 @@ PARAMS = {
                  LIVE),
     "tracking_follow": ("hips", "tracking: a tracked person's next crop is their last detection box moved to their "
                                 "mid-hip in the previous frame, its size kept (hips: follows walking people and a "
-                                "turning robot; held where the hips are unsure), held where it was until the "
+                                "turning robot; held where the hips are unsure or the person is cut by the "
+                                "image's border), held where it was until the "
                                 "detector sees them again (detections), or the box of their joints in the previous "
                                 "frame (joints: also the size, which moves the distance)",
                         {"choices": FOLLOW, **LIVE}),
@@ -313,9 +314,12 @@ class PoseNode(LifecycleNode):
         return super().on_configure(state)
 
     def on_activate(self, state) -> TransitionCallbackReturn:
-        """Subscribe and start the inference thread."""
+        """Subscribe and start the inference thread; the person finder starts afresh (the first
+        frame gets a full detection: the scene may have changed while the node was inactive)."""
         ret = super().on_activate(state)  # lifecycle publishers first: the first frame can publish
         self._reset_counters()
+        if self.detector is not None:
+            self.detector.reset()
         self._running = True
         self._worker = threading.Thread(target=self._work, name="pipose_infer", daemon=True)
         self._worker.start()

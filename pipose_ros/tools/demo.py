@@ -97,20 +97,25 @@ def draw(rgb: np.ndarray, K: np.ndarray, skels: dict[str, np.ndarray], title: st
     return img
 
 
-def _set_node_parameter(node, name: str, value, target: str = "pose_node", timeout: float = 10.0) -> None:
-    """Set a parameter of the running pose_node through its parameter services; raises
-    RuntimeError when it is refused or the node does not answer."""
-    from rclpy.parameter import Parameter
-    from rclpy.parameter_client import AsyncParameterClient
+def _restart_node(node, target: str = "pose_node", timeout: float = 10.0) -> None:
+    """Deactivate and activate the running pose_node through its lifecycle service (as
+    ``ros2 lifecycle set /pose_node deactivate`` / ``activate`` or a lifecycle manager would): a
+    new stream — its first frame gets a full person detection, no body is carried over. Raises
+    RuntimeError when a transition is refused or the node does not answer."""
+    from lifecycle_msgs.msg import Transition
+    from lifecycle_msgs.srv import ChangeState
 
-    client = AsyncParameterClient(node, target)
-    if not client.wait_for_services(timeout):
-        raise RuntimeError(f"{target}'s parameter services did not appear")
-    fut = client.set_parameters([Parameter(name, value=value)])
-    rclpy.spin_until_future_complete(node, fut, timeout_sec=timeout)
-    res = fut.result()
-    if res is None or not res.results[0].successful:
-        raise RuntimeError(f"setting {name} on {target} failed: {res.results[0].reason if res else 'no answer'}")
+    client = node.create_client(ChangeState, f"/{target}/change_state")
+    try:
+        if not client.wait_for_service(timeout_sec=timeout):
+            raise RuntimeError(f"{target}'s lifecycle service did not appear")
+        for tid, name in ((Transition.TRANSITION_DEACTIVATE, "deactivate"), (Transition.TRANSITION_ACTIVATE, "activate")):
+            fut = client.call_async(ChangeState.Request(transition=Transition(id=tid)))
+            rclpy.spin_until_future_complete(node, fut, timeout_sec=timeout)
+            if fut.result() is None or not fut.result().success:
+                raise RuntimeError(f"{name} of {target} failed")
+    finally:
+        node.destroy_client(client)
 
 
 class Recorder:
@@ -332,11 +337,13 @@ def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
                 print(f"[{ph['name']}] frames in {st['frames_in']} out {st['frames_out']} "
                       f"(person in {st['person_reported_frames']}), latency p50 {st['latency_ms_p50']} ms "
                       f"p95 {st['latency_ms_p95']} ms", flush=True)
-            # the sequences are photographs shown at 1 Hz, not video: full detection on every frame
-            # (tracking mode follows people from frame to frame) — switched live, as a user would
-            # with `ros2 param set /pose_node tracking false`
-            _set_node_parameter(rec.node, "tracking", False)
+            # the sequences are a camera panning across a photo (12 px a frame), as a turning robot
+            # sees people, at 1 Hz so that this machine processes every frame, with the node's
+            # defaults (tracking mode: crops follow each person's mid-hip); each is a new stream, so
+            # the node is restarted before it (deactivate + activate: a full detection first)
             for name, seq in _people_sequences():
+                _restart_node(rec.node)
+                _wait_for_node(rec, proc)
                 # slow enough for the node to process every frame (the check is on all of them)
                 sent = _publish_sequence(rec, seq, seq_rate, 1)
                 st = _stats(rec, sent)

@@ -31,3 +31,8 @@ python docs/runs/session15/oneoff_hips_static.py > docs/runs/session15/oneoff_hi
 # and labels (renders, recording, from-bag, floor, labels) in ~/.cache/pipose_ros/distill-demo-s15-1000, then
 pipose distill-demo --work ~/.cache/pipose_ros/distill-demo-s15-1000 --steps 1000 --no-mediapipe --no-record
 for f in eval eval_floor eval_measured_floor; do cp ~/.cache/pipose_ros/distill-demo-s15-1000/$f.json docs/runs/session15/distill1000_$f.json; done
+# after the border rule of follow="hips" (the first version walked the astronaut's box onto her helmet in make demo): the three one-offs again
+python docs/runs/session15/oneoff_hips_second_pass.py ~/.cache/pipose_ros/pipose-synth-v2 400 > docs/runs/session15/oneoff_hips_second_pass.log
+for m in detections hips; do echo "== follow=$m"; python docs/runs/session15/oneoff_kinect_pan.py models/pipose_student_kinect14.pt $m; done > docs/runs/session15/oneoff_kinect_pan.log
+python docs/runs/session15/oneoff_hips_static.py > docs/runs/session15/oneoff_hips_static.log
+make demo    # kinect_people: 4 people in every frame, ids stable; people: 2, stable (demo_out/summary.json)
