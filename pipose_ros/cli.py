@@ -634,7 +634,7 @@ def cmd_label(args) -> int:
 
 def cmd_floor(args) -> int:
     """pipose floor FOLDER: the camera's mount above the floor from a recording's depth."""
-    from .label.mount import measure_folder
+    from .label.mount import Mount, measure_folder
     try:
         rep = measure_folder(args.folder, every=args.every, max_frames=args.max_frames)
     except (ValueError, FileNotFoundError) as e:
@@ -645,9 +645,7 @@ def cmd_floor(args) -> int:
         print(f"pipose floor: no floor found in {len(rep['frames'])} frames of {args.folder} (is the floor in view, "
               "within 8 m, and the camera within 50° of level?)", file=sys.stderr)
         return 1
-    print(f"camera {m['height_m']:.3f} m above the floor (spread {m['height_sigma_m'] * 100:.1f} cm), pitch "
-          f"{m['pitch_deg']:.2f}°, roll {round(m['roll_deg'], 2) + 0.0:.2f}° (angular uncertainty {m['angle_sigma_deg']:.2f}°), "
-          f"from {m['frames']} frames ({m['frames_without']} without a floor)")
+    print(Mount(**m).summary())
     print(f"node parameters: {Path(args.folder) / 'floor_params.yaml'} (ros2 launch pipose_ros pose.launch.py "
           f"params:=...; or ros2 param set /pose_node floor_camera_height {m['height_m']:.3f} ...); "
           f"per frame: {Path(args.folder) / 'floor.json'}")

@@ -69,6 +69,15 @@ def image_to_rgb(msg) -> np.ndarray:
     return np.repeat(a[..., None], 3, axis=2)
 
 
+def mono8_view(rgb: np.ndarray) -> np.ndarray:
+    """What the node gets from a monochrome camera seeing ``rgb``: uint8 [H, W, 3] RGB → the
+    luminance (ITU-R BT.601, OpenCV's rounding) in all three channels, as :func:`image_to_rgb`
+    turns ``mono8`` into RGB."""
+    import cv2
+
+    return np.repeat(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2)
+
+
 def image_to_depth_m(msg) -> np.ndarray:
     """sensor_msgs/Image depth (16UC1/mono16 mm, 32FC1 m) → float32 [H, W] metres, NaN = invalid.
 

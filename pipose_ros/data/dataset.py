@@ -30,6 +30,7 @@ import torch
 from tqdm import tqdm
 
 from ..camera import Letterbox, flip_K, in_view, project
+from ..msgs import mono8_view
 from ..preprocess import depth_input, rgb_input
 from ..skeleton import KINECT14, JointSet
 from .synthetic import SyntheticHumans
@@ -256,7 +257,7 @@ class AugmentedDataset(torch.utils.data.Dataset):
                 rgb = rgb.astype(np.float32) * rng.uniform(0.7, 1.3, 3) + rng.uniform(-20, 20)
                 rgb = np.clip(rgb, 0, 255).astype(np.uint8)
             if self.gray > 0 and rng.random() < self.gray:  # a monochrome camera (mono8 input: grey in 3 channels)
-                rgb = np.repeat(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)[..., None], 3, -1)
+                rgb = mono8_view(rgb)
         mask = in_view(joints, K, W, H)  # unknown joints are zeros: never in view
         if self.pe_mask == "visible":
             mask &= visible

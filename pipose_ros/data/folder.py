@@ -233,14 +233,26 @@ def write_records(root: str | Path, frames: list[dict]) -> None:
     os.replace(tmp, p)
 
 
+def read_depth(root: str | Path, rec: dict) -> np.ndarray:
+    """depth uint16 [H, W] mm (0 = invalid) of one record, without its RGB; ``ValueError`` if
+    unreadable or not uint16."""
+    root = Path(root)
+    d = cv2.imread(str(root / rec["depth"]), cv2.IMREAD_UNCHANGED)
+    if d is None:
+        raise ValueError(f"cannot read frame {rec.get('id')} in {root}")
+    if d.dtype != np.uint16:
+        raise ValueError(f"frame {rec.get('id')}: depth must be uint16 of the RGB size, got {d.dtype} {d.shape}")
+    return d
+
+
 def read_frame(root: str | Path, rec: dict) -> tuple[np.ndarray, np.ndarray]:
     """(rgb uint8 [H, W, 3] RGB, depth uint16 [H, W] mm) of one record; ``ValueError`` if unreadable."""
     root = Path(root)
     bgr = cv2.imread(str(root / rec["rgb"]), cv2.IMREAD_COLOR)
-    d = cv2.imread(str(root / rec["depth"]), cv2.IMREAD_UNCHANGED)
-    if bgr is None or d is None:
+    if bgr is None:
         raise ValueError(f"cannot read frame {rec.get('id')} in {root}")
-    if d.dtype != np.uint16 or d.shape != bgr.shape[:2]:
+    d = read_depth(root, rec)
+    if d.shape != bgr.shape[:2]:
         raise ValueError(f"frame {rec.get('id')}: depth must be uint16 of the RGB size, got {d.dtype} {d.shape}")
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), d
 

@@ -147,17 +147,24 @@ class Mount:
         """The median mount's :class:`pipose_ros.floor.Floor`."""
         return Floor.from_mount(self.height_m, self.pitch_deg, self.roll_deg)
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
     def ros_params(self, node: str = "/**") -> str:
         """A ROS 2 parameters YAML for the node (``--params-file`` / ``params:=``)."""
-        r2 = lambda v: round(v, 2) + 0.0  # noqa: E731 (no "-0.00")
         return (f"{node}:\n  ros__parameters:\n"
                 f"    floor_camera_height: {self.height_m:.3f}\n"
-                f"    floor_camera_pitch: {r2(self.pitch_deg):.2f}\n"
-                f"    floor_camera_roll: {r2(self.roll_deg):.2f}\n"
-                f"    floor_angle_sigma: {max(r2(self.angle_sigma_deg), 0.01):.2f}\n")
+                f"    floor_camera_pitch: {_r2(self.pitch_deg):.2f}\n"
+                f"    floor_camera_roll: {_r2(self.roll_deg):.2f}\n"
+                f"    floor_angle_sigma: {max(_r2(self.angle_sigma_deg), 0.01):.2f}\n")
+
+    def summary(self) -> str:
+        """One line for people: height, pitch, roll, their spread and how many frames."""
+        return (f"camera {self.height_m:.3f} m above the floor (spread {self.height_sigma_m * 100:.1f} cm), pitch "
+                f"{_r2(self.pitch_deg):.2f}°, roll {_r2(self.roll_deg):.2f}° (angular uncertainty "
+                f"{_r2(self.angle_sigma_deg):.2f}°), from {self.frames} frames ({self.frames_without} without a floor)")
+
+
+def _r2(v: float) -> float:
+    """``v`` rounded to 2 decimals, without a negative zero (no "-0.00" in what is written)."""
+    return round(float(v), 2) + 0.0
 
 
 def measure_mount(frames) -> tuple[Mount | None, list]:
@@ -206,7 +213,7 @@ def measure_folder(root, every: int = 1, max_frames: int | None = None, progress
 
     from tqdm import tqdm
 
-    from ..data.folder import read_folder, read_frame
+    from ..data.folder import read_depth, read_folder
 
     if every < 1:
         raise ValueError(f"every must be >= 1, got {every}")
@@ -216,11 +223,11 @@ def measure_folder(root, every: int = 1, max_frames: int | None = None, progress
 
     def depth_frames():
         for rec in tqdm(recs, desc="floor", unit="frame", disable=not progress):
-            yield read_frame(root, rec)[1], np.asarray(rec["K"], np.float64)
+            yield read_depth(root, rec), np.asarray(rec["K"], np.float64)
 
     mount, per = measure_mount(depth_frames())
     keys = ("height_m", "pitch_deg", "roll_deg", "inlier_share")
-    report = {"mount": None if mount is None else mount.as_dict(), "every": every,
+    report = {"mount": None if mount is None else asdict(mount), "every": every,
               "frames": [{"id": r.get("id"), **(dict(zip(keys, (round(float(v), 4) for v in x))) if x else {})}
                          for r, x in zip(recs, per)]}
     (root / "floor.json").write_text(json.dumps(report, indent=1))

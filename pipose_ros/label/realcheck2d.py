@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..camera import intrinsics_from_fov
+from ..msgs import mono8_view
 from ..skeleton import KINECT14
 
 # label index of each KINECT14 joint in COCO-17 and MPII-16 (neck: not labelled alike → skipped)
@@ -129,8 +130,8 @@ def run(folder: str | Path, estimator, mediapipe_python: str | None = None, gray
             bgr = cv2.imread(str(p["image"]), cv2.IMREAD_COLOR)
             if bgr is None:
                 raise FileNotFoundError(p["image"])
-            cache[p["image"]] = (np.repeat(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)[..., None], 3, -1) if gray
-                                 else cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+            rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+            cache[p["image"]] = mono8_view(rgb) if gray else rgb
     mp = {}
     if mediapipe_python:
         lines = []
