@@ -375,7 +375,9 @@ def _parts_line(e: dict) -> str:
             f"{e.get('root_depth_signed_pct', float('nan')):+.1f} %, > 0 too far); depth within the "
             f"body {e['relative_depth_error_cm']:.1f} cm (true spread about the median {e['true_depth_spread_cm']:.1f} "
             f"cm); not knowing each person's size costs a perfect-2D, median-size estimator "
-            f"{e['size_prior_root_error_cm']:.1f} cm of root depth here (median {e['size_prior_root_error_pct']:.1f} %)")
+            f"{e['size_prior_root_error_cm']:.1f} cm of root depth here (median {e['size_prior_root_error_pct']:.1f} %); "
+            f"one constant mean pose at the true roots scores PA-MPJPE "
+            f"{e.get('mean_pose_pa_mpjpe_cm', float('nan')):.1f} cm (a model not below it has learnt no body shape)")
 
 
 def _record_multi(args, rows: dict) -> None:

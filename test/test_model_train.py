@@ -241,3 +241,23 @@ def test_depth_error_parts_splits_direction_distance_and_body_depth():
     p = depth_error_parts(flat, gt, m2, KINECT14.bones)
     zs = gt[:, :5, 2]
     assert p["true_depth_spread_cm"] == pytest.approx(np.abs(zs - np.median(zs, 1, keepdims=True)).mean() * 100)
+
+
+def test_mean_pose_reference_is_zero_for_one_pose_and_positive_for_two():
+    """The constant mean-pose PA-MPJPE: 0 when every person has the same body shape (PA removes
+    scale, rotation and place), > 0 when their shapes differ — and the same whatever is predicted."""
+    from pipose_ros.skeleton import KINECT14
+    from pipose_ros.train.metrics import depth_error_parts, procrustes_align
+    rng = np.random.default_rng(1)
+    pose = np.concatenate([rng.uniform(-0.4, 0.4, (14, 2)), rng.uniform(-0.1, 0.1, (14, 1))], -1)
+    same = np.stack([pose + [0, 0, 3.0], pose + [0.5, 0, 4.0]])
+    mask = np.ones((2, 14), bool)
+    assert depth_error_parts(same, same, mask, KINECT14.bones)["mean_pose_pa_mpjpe_cm"] == pytest.approx(0.0, abs=1e-6)
+    other = pose.copy()
+    other[[4, 7], 1] -= 0.5  # the second person raises both wrists
+    two = np.stack([pose + [0, 0, 3.0], other + [0, 0, 4.0]])
+    e = depth_error_parts(two * 1.1, two, mask, KINECT14.bones)
+    mean = (two - two[:, 1:2]).mean(0)
+    want = np.mean([np.linalg.norm(procrustes_align(two[i, 1] + mean, two[i]) - two[i], axis=-1).mean() for i in range(2)]) * 100
+    assert e["mean_pose_pa_mpjpe_cm"] == pytest.approx(want) and want > 1.0
+    assert depth_error_parts(two, two, mask, KINECT14.bones)["mean_pose_pa_mpjpe_cm"] == pytest.approx(want)

@@ -217,10 +217,10 @@ def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_
             signed = {i: round(100 * (d_s - d_gt) / d_gt, 1)
                       for i, (d_s, d_gt) in student_roots(scale_boxes(boxes_mp, f)).items()}
             by_scale[f"{float(f):g}"] = {"signed_error_pct": signed, "median_abs_error_pct":
-                                         float(np.median(np.abs(list(signed.values())))) if signed else None}
+                                         round(float(np.median(np.abs(list(signed.values())))), 2) if signed else None}
     res = {"image_size": [W, H], "K": [fx, fy, cx, cy], "densify_block": block,
            "student_root_by_box_scale": by_scale,
-           "student_root_rel_error_pct": float(np.median(root_err)) if root_err else None,
+           "student_root_rel_error_pct": round(float(np.median(root_err)), 2) if root_err else None,
            "student_root_people": len(root_err),
            "depth_valid_fraction": round(float((depth > 0).mean()), 4),
            "dense_valid_fraction": round(float((dense > 0).mean()), 4),

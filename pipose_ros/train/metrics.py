@@ -73,13 +73,19 @@ def depth_error_parts(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray, bones,
         ``size_prior_root_error_cm`` / ``size_prior_root_error_pct`` — the root-distance error (mean cm,
         median %) of an estimator that knows every joint's 2D exactly and assumes each person is the
         median size of these people (size = sum of the bone lengths, people with every joint known):
-        what not knowing a person's size costs a monocular estimator here.
+        what not knowing a person's size costs a monocular estimator here;
+        ``mean_pose_pa_mpjpe_cm`` — the PA-MPJPE (as :func:`pose_metrics` computes it) of one constant
+        skeleton, the mean root-relative pose of these people (those with every joint known), put at
+        each person's true root: the body-shape error of a model that learnt no pose at all. An
+        oracle constant (taken from the evaluated people themselves), so a model whose PA-MPJPE is
+        not clearly below it has not learnt body shape (session 16, docs/RESULTS.md).
     """
     pred, gt, mask = np.asarray(pred, np.float64), np.asarray(gt, np.float64), np.asarray(mask, bool)
     nan = float("nan")
     out = dict.fromkeys(("lateral_error_cm", "root_depth_error_pct", "root_depth_error_cm", "root_depth_signed_pct",
                          "relative_depth_error_cm",
-                         "true_depth_spread_cm", "size_prior_root_error_cm", "size_prior_root_error_pct"), nan)
+                         "true_depth_spread_cm", "size_prior_root_error_cm", "size_prior_root_error_pct",
+                         "mean_pose_pa_mpjpe_cm"), nan)
     if not mask.any():
         return out
     zp, zg = pred[..., 2], gt[..., 2]
@@ -103,4 +109,9 @@ def depth_error_parts(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray, bones,
         ratio = np.median(size) / size  # the distance a median-size assumption gives, / the truth
         out["size_prior_root_error_cm"] = float((np.abs(ratio - 1) * zg[known, root]).mean() * 100)
         out["size_prior_root_error_pct"] = float(np.median(np.abs(ratio - 1)) * 100)
+    full = (np.abs(gt).sum(-1) > 0).all(1)
+    if full.any():
+        mean_pose = (gt[full] - gt[full, root, None]).mean(0)
+        const = gt[:, root, None] + mean_pose[None]
+        out["mean_pose_pa_mpjpe_cm"] = pose_metrics(const, gt, mask, root=root)["pa_mpjpe_cm"]
     return out
