@@ -38,5 +38,5 @@ python $D/oneoff_mean_pose.py $S/cal300 $S/val100 > $D/oneoff_mean_pose.log
 for s in 128 192 256; do python $D/oneoff_blazepose_on_depth.py $S/val100 $s > $D/oneoff_blazepose_on_depth_$s.log; done
 python $D/oneoff_teacher_2d.py models/pipose_teacher_kinect14.pt $S/val100 > $D/oneoff_teacher_2d.log
 python $D/oneoff_teacher_lift.py models/pipose_teacher_kinect14.pt $S/val100 > $D/oneoff_teacher_lift.log
-# 7000 more teacher steps, F_depth at the full learning rate (53 min)
+# 5000 more teacher steps, F_depth at the full learning rate
 bash $D/train_teacher_bp128_s16.sh
