@@ -40,3 +40,15 @@ python $D/oneoff_teacher_2d.py models/pipose_teacher_kinect14.pt $S/val100 > $D/
 python $D/oneoff_teacher_lift.py models/pipose_teacher_kinect14.pt $S/val100 > $D/oneoff_teacher_lift.log
 # 5000 more teacher steps, F_depth at the full learning rate
 bash $D/train_teacher_bp128_s16.sh
+R=/work/runs/teacher_bp128_s16/teacher.pt
+pipose evaluate --data ~/.cache/pipose_ros/pipose-synth-v2 $R --json $D/teacher_bp128_s16_synth_v2.json
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher $R --json $D/teacher_bp128_s16_realdepth.json
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt   # session 13's, before shipping: 25.84 cm (reproduced)
+cp /work/runs/teacher_bp128_s16/teacher.log.csv $D/teacher_bp128_s16.log.csv; cp /work/runs/teacher_bp128_s16/teacher.val.csv $D/teacher_bp128_s16.val.csv
+pipose tune-decode $R --data ~/.cache/pipose_ros/anny-val-s1 --write --json $D/teacher_bp128_s16_tune_decode.json
+pipose curves $R --out docs/teacher_bp128_s16_curves.png
+pipose ship-teacher $R --curves docs/teacher_bp128_s16_curves.png && pipose export models/pipose_teacher_kinect14.pt
+pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/pipose-synth-v2 models/pipose_teacher_kinect14.pt --record synth_v2.teacher --json $D/teacher_shipped_synth_v2.json
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt --student models/pipose_student_kinect14.pt \
+    --box-scales 0.8 0.9 1.0 1.1 1.25 --png demo_out/realcheck_depth.png --json $D/teacher_shipped_realcheck_depth.json --record --note "…"
+pipose ship-teacher $R --curves docs/teacher_bp128_s16_curves.png && pipose export models/pipose_teacher_kinect14.pt   # again: the card's metrics from the recorded numbers
