@@ -332,7 +332,6 @@ class PersonFinder:
         if int(full_every) < 0:
             raise ValueError(f"full_every must be >= 0, got {full_every}")
         self.full_every = int(full_every)
-        self._last_full: int | None = None  # frame of the last full scan
         if follow not in FOLLOW:
             raise ValueError(f"follow must be one of {FOLLOW}, got {follow!r}")
         self.follow = follow
@@ -341,16 +340,15 @@ class PersonFinder:
         self.iou = float(iou)
         self.same_iou = float(same_iou)
         self.every = int(every)
-        self._i = 0  # detector runs made (the scan position)
-        self._frame = 0  # frames seen
-        self._confirmed: dict[bytes, int] = {}  # last frame's boxes → frame of their last detection
+        self.reset()
 
     def reset(self) -> None:
         """Forget the stream: the next frame is a first frame again (a full scan, no tracked boxes
         confirmed). For a stream that restarts — the node calls it on every activation."""
-        self._i = self._frame = 0
-        self._last_full = None
-        self._confirmed = {}
+        self._i = 0  # detector runs made (the scan position)
+        self._frame = 0  # frames seen
+        self._last_full: int | None = None  # frame of the last full scan
+        self._confirmed: dict[bytes, int] = {}  # last frame's boxes → frame of their last detection
 
     def __call__(self, rgb: np.ndarray, previous: list | None = None) -> tuple[list[np.ndarray], list[float]]:
         """Boxes and scores for this frame.

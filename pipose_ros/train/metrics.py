@@ -103,13 +103,13 @@ def depth_error_parts(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray, bones,
     ok = mask.any(1)
     spread = np.abs(zg[ok] - np.nanmedian(np.where(mask[ok], zg[ok], np.nan), axis=1, keepdims=True))
     out["true_depth_spread_cm"] = float(spread[mask[ok]].mean() * 100)
-    known = (np.abs(gt).sum(-1) > 0).all(1) & r
+    full = (np.abs(gt).sum(-1) > 0).all(1)  # people with every joint known
+    known = full & r
     if known.sum() >= 2:
         size = sum(np.linalg.norm(gt[known, a] - gt[known, b], axis=-1) for a, b in bones)
         ratio = np.median(size) / size  # the distance a median-size assumption gives, / the truth
         out["size_prior_root_error_cm"] = float((np.abs(ratio - 1) * zg[known, root]).mean() * 100)
         out["size_prior_root_error_pct"] = float(np.median(np.abs(ratio - 1)) * 100)
-    full = (np.abs(gt).sum(-1) > 0).all(1)
     if full.any():
         mean_pose = (gt[full] - gt[full, root, None]).mean(0)
         const = gt[:, root, None] + mean_pose[None]
