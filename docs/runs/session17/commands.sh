@@ -1,0 +1,26 @@
+#!/bin/bash
+# Session 17 (2026-12-01), x86_64 (Intel Xeon, a fresh machine: every cache rebuilt with the documented
+# commands below), 2 CPU cores, Python 3.11, no GPU lent (device status: not drawn). Every number in docs/
+# from this session comes from these commands (JSONs and logs beside).
+set -ex
+# caches (fresh machine)
+make test                                                                                # 13 min 51 s (venv + 220 tests in 10 min 14 s)
+pipose data --synthetic 16000 --data-seed 0 --out ~/.cache/pipose_ros/anny-train-s0     # 7 min 40 s
+pipose data --synthetic 480 --data-seed 1 --out ~/.cache/pipose_ros/anny-val-s1
+pipose testset --v2                                                                      # 1 min 53 s; fingerprint cff9ca13... here
+# a depth teacher at 192 px from BlazePose's weights with its heatmaps as the uv prior
+bash docs/runs/session17/train_teacher_bp192_prior.sh
+R=/work/runs/teacher_bp192_prior/teacher.pt; D=docs/runs/session17
+cp /work/runs/teacher_bp192_prior/teacher.log.csv $D/teacher_bp192_prior.log.csv; cp /work/runs/teacher_bp192_prior/teacher.val.csv $D/teacher_bp192_prior.val.csv
+pipose curves $R --out $D/teacher_bp192_prior_curves.png
+# 2D PCK@0.2 on 100 held-out frames' person crops (session 16's one-off script)
+pipose data --synthetic 100 --data-seed 12 --out /work/study17/val100
+python docs/runs/session16/oneoff_teacher_2d.py $R /work/study17/val100 > $D/oneoff_teacher_2d_bp192.log
+python docs/runs/session16/oneoff_teacher_2d.py models/pipose_teacher_kinect14.pt /work/study17/val100 > $D/oneoff_teacher_2d_shipped.log
+pipose evaluate --data ~/.cache/pipose_ros/pipose-synth-v2 $R --json $D/teacher_bp192_prior_synth_v2.json     # decode gain 0 (as trained): 36.48 cm
+make label-env   # MediaPipe for the real frame's pseudo ground truth
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt --png /work/study17/realcheck_shipped.png --json $D/teacher_shipped_realdepth.json   # 21.02 cm, reproduced
+pipose tune-decode $R --data ~/.cache/pipose_ros/anny-val-s1 --write --json $D/teacher_bp192_prior_tune_decode.json   # gain 0.5
+pipose evaluate --data ~/.cache/pipose_ros/pipose-synth-v2 $R --json $D/teacher_bp192_prior_gain05_synth_v2.json
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher $R --png /work/study17/realcheck_bp192.png --json $D/teacher_bp192_prior_gain05_realdepth.json   # 31.09 cm (30.68 at gain 0)
+pipose evaluate --data ~/.cache/pipose_ros/pipose-synth-v2 models/pipose_teacher_kinect14.pt --json $D/teacher_shipped_synth_v2.json   # 35.03 cm, reproduced
