@@ -24,3 +24,7 @@ pipose tune-decode $R --data ~/.cache/pipose_ros/anny-val-s1 --write --json $D/t
 pipose evaluate --data ~/.cache/pipose_ros/pipose-synth-v2 $R --json $D/teacher_bp192_prior_gain05_synth_v2.json
 pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher $R --png /work/study17/realcheck_bp192.png --json $D/teacher_bp192_prior_gain05_realdepth.json   # 31.09 cm (30.68 at gain 0)
 pipose evaluate --data ~/.cache/pipose_ros/pipose-synth-v2 models/pipose_teacher_kinect14.pt --json $D/teacher_shipped_synth_v2.json   # 35.03 cm, reproduced
+# is the SPDH grid a floor? encode/decode round trip of the two teachers' settings
+for a in "--size 128 128 --head-stride 2 --canonical-fx 133.33333333333334" "--size 192 192 --head-stride 4 --canonical-fx 200"; do
+    pipose spdh-roundtrip $a --z-range 0.3 3.8 --sigma-mm 60 --n 5000; done > $D/spdh_roundtrip_teachers.log
+# checks: fresh clone of main (../shared beside it): bash .ci/run -> 220 passed (9 min 57 s); make demo rc 0 (1 min 15 s)
