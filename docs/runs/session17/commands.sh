@@ -27,4 +27,8 @@ pipose evaluate --data ~/.cache/pipose_ros/pipose-synth-v2 models/pipose_teacher
 # is the SPDH grid a floor? encode/decode round trip of the two teachers' settings
 for a in "--size 128 128 --head-stride 2 --canonical-fx 133.33333333333334" "--size 192 192 --head-stride 4 --canonical-fx 200"; do
     pipose spdh-roundtrip $a --z-range 0.3 3.8 --sigma-mm 60 --n 5000; done > $D/spdh_roundtrip_teachers.log
+# under- or over-fitting? the first 480 training frames (identical renders) against the validation frames
+pipose data --synthetic 480 --data-seed 0 --out /work/study17/train480     # = anny-train-s0's first 480 frames (cmp: same bytes)
+for d in /work/study17/train480 ~/.cache/pipose_ros/anny-val-s1; do
+    pipose evaluate --data $d models/pipose_teacher_kinect14.pt $R --json $D/fit_$(basename $d).json; done
 # checks: fresh clone of main (../shared beside it): bash .ci/run -> 220 passed (9 min 57 s); make demo rc 0 (1 min 15 s)
