@@ -31,4 +31,9 @@ for a in "--size 128 128 --head-stride 2 --canonical-fx 133.33333333333334" "--s
 pipose data --synthetic 480 --data-seed 0 --out /work/study17/train480     # = anny-train-s0's first 480 frames (cmp: same bytes)
 for d in /work/study17/train480 ~/.cache/pipose_ros/anny-val-s1; do
     pipose evaluate --data $d models/pipose_teacher_kinect14.pt $R --json $D/fit_$(basename $d).json; done
+# what a device run would have to carry (sizes; no device was lent)
+git ls-files -z | xargs -0 du -cb | tail -1          # 86 545 574 bytes tracked
+pip wheel --no-deps -w /tmp/whl anny==0.6.2 roma==1.8.0 pyrender==0.1.45 PyOpenGL==3.1.0 trimesh==5.2.0 pyglet==2.1.19 onnx2torch==1.5.15
+pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp --platform manylinux_2_17_x86_64 -d /tmp/whl freetype-py==2.5.1
+strace -f -e trace=openat -o /tmp/strace.log python -c "from pipose_ros.data.anny_scene import AnnyScenes; s = AnnyScenes(seed=5); [s[i] for i in range(4)]"
 # checks: fresh clone of main (../shared beside it): bash .ci/run -> 220 passed (9 min 57 s); make demo rc 0 (1 min 15 s)
