@@ -12,8 +12,33 @@
 #   PYTHONPATH=/tmp/site:.device/site:$PWD ANNY_CACHE_DIR=$PWD/.device/anny_cache python3 -m pipose_ros.cli ...
 # (pyrender also needs the EGL libraries the device README describes: PYOPENGL_PLATFORM=egl).
 # Needs `make test` first (the venv) and one rendered frame (the anny cache). Prints the sizes.
+#
+# The device tool sends at most 64 MiB of working tree and the tracked files are ~86 MB (models/), so
+#   tools/device_payload.sh park [FILE...]   moves models/ files out of what travels into the git-ignored
+#                                            .device-park/ — all but BlazePose's landmark network (the
+#                                            pretrained trunk) and the FILEs named (e.g. the teacher .pt a
+#                                            student run distils from) — and prints what would travel;
+#   tools/device_payload.sh restore          moves them back (run it before committing anything).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = park ]; then
+    shift
+    [ -e .device-park ] && { echo "device_payload: .device-park exists; run 'restore' first" >&2; exit 1; }
+    keep=" models/blazepose/pose_landmark_full.onnx models/blazepose/LICENSE models/MODEL_CARD.md $* "
+    for f in $(git ls-files models); do
+        case "$keep" in *" $f "*) continue ;; esac
+        mkdir -p ".device-park/$(dirname "$f")"; mv "$f" ".device-park/$f"
+    done
+    echo "parked $(du -sh .device-park | cut -f1) in .device-park; tracked files left: $(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1) bytes (+ .device, $(du -sb .device 2>/dev/null | cut -f1) bytes, when carried)"
+    exit 0
+fi
+if [ "${1:-}" = restore ]; then
+    [ -d .device-park ] || { echo "device_payload: nothing parked" >&2; exit 1; }
+    (cd .device-park && find . -type f) | while read -r f; do mkdir -p "$(dirname "$f")"; mv ".device-park/$f" "$f"; done
+    rm -rf .device-park
+    git status --short models
+    exit 0
+fi
 PY="$PWD/.venv/bin/python"
 D=.device
 [ -x "$PY" ] || { echo "device_payload: run 'make test' first (no .venv)" >&2; exit 1; }
