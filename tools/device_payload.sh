@@ -3,8 +3,8 @@
 # torch, timm, onnxruntime, opencv, scikit-image; nothing can be installed from the network there) must
 # carry to render Anny scenes and train with pipose, in a few MB instead of the 48 MB anny wheel:
 #   .device/wheels/      pure-Python wheels (and freetype-py's manylinux one) of the renderer stack and
-#                        onnx2torch, at the versions installed in .venv (built here with pip, no network
-#                        needed beyond what `make test` already fetched)
+#                        onnx2torch, at the versions installed in .venv (built here by pip from the
+#                        package index it uses, as `make test` installs them)
 #   .device/site/anny    anny's code without its data/ (a warm model cache never opens it) + its dist-info
 #                        (anny reads its own version from it)
 #   .device/anny_cache/  the warm model cache (ANNY_CACHE_DIR): the one file that rendering opens
@@ -42,7 +42,7 @@ fi
 PY="$PWD/.venv/bin/python"
 D=.device
 [ -x "$PY" ] || { echo "device_payload: run 'make test' first (no .venv)" >&2; exit 1; }
-CACHE="${ANNY_CACHE_DIR:-$HOME/.cache/pipose_ros/anny}"
+CACHE=$("$PY" -c "from pipose_ros.data.anny_bodies import _cache_dir; print(_cache_dir())")  # ANNY_CACHE_DIR or its default
 ls "$CACHE"/v*/build_compact_model_data_*.safetensors >/dev/null 2>&1 || {
     echo "device_payload: no warm anny cache in $CACHE; render one frame first (pipose data --synthetic 1 --out /tmp/one)" >&2; exit 1; }
 ver() { "$PY" -c "import importlib.metadata as m; print(m.version('$1'))"; }
