@@ -36,7 +36,7 @@ git ls-files -z | xargs -0 du -cb | tail -1          # 86 545 574 bytes tracked
 pip wheel --no-deps -w /tmp/whl anny==0.6.2 roma==1.8.0 pyrender==0.1.45 PyOpenGL==3.1.0 trimesh==5.2.0 pyglet==2.1.19 onnx2torch==1.5.15
 pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp --platform manylinux_2_17_x86_64 -d /tmp/whl freetype-py==2.5.1
 strace -f -e trace=openat -o /tmp/strace.log python -c "from pipose_ros.data.anny_scene import AnnyScenes; s = AnnyScenes(seed=5); [s[i] for i in range(4)]"
-bash tools/device_payload.sh      # .device/: 12.7 MB
+bash tools/device_payload.sh      # .device/: 13.1 MB (du -sb)
 mkdir -p /tmp/nowarp && echo 'raise ImportError("warp-lang hidden for this test")' > /tmp/nowarp/warp.py
 PYTHONPATH=/tmp/nowarp:$PWD/.device/site ANNY_CACHE_DIR=$PWD/.device/anny_cache python -c "import anny; print(anny.__file__); from pipose_ros.data.anny_scene import AnnyScenes; s = AnnyScenes(seed=5); [s[i] for i in range(4)]"
 bash tools/device_payload.sh park && bash tools/device_payload.sh restore   # 17 368 269 bytes of tracked files left while parked
