@@ -32,6 +32,10 @@ def _add_data_args(p: argparse.ArgumentParser, n_default: int, seed_default: int
                         "the estimator crops at the middle (default %(default)s)")
     p.add_argument("--crop-shift", type=float, default=0.08,
                    help="with --crops: crop centre shifted by up to this fraction of the crop (default %(default)s)")
+    p.add_argument("--min-depth-seen", type=float, default=0.0, metavar="F",
+                   help="with --crops: keep a person only if the depth image shows at least this fraction of its "
+                        "visible joints (a depth teacher cannot place joints its input does not show; 0 keeps all; "
+                        "default %(default)s)")
     p.add_argument("--max-frames", type=int, help="with --data: only the first N frames")
     p.add_argument("--mix-data", type=Path, metavar="FOLDER",
                    help="with --data: also train on samples of this (synthetic) folder, against forgetting")
@@ -44,8 +48,11 @@ def _crop_spec(args, seed: int = 0):
     lo, hi = getattr(args, "crop_scale", CropSpec.scale)
     if not 0.5 <= lo <= hi <= 4.0:
         raise ValueError(f"--crop-scale needs 0.5 <= LO <= HI <= 4, got {lo} {hi}")
+    seen = float(getattr(args, "min_depth_seen", 0.0))
+    if not 0.0 <= seen <= 1.0:
+        raise ValueError(f"--min-depth-seen needs a fraction in [0, 1], got {seen}")
     return CropSpec(net_wh=tuple(args.size), scale=(float(lo), float(hi)),
-                    shift=getattr(args, "crop_shift", CropSpec.shift), seed=seed)
+                    shift=getattr(args, "crop_shift", CropSpec.shift), seed=seed, min_depth_seen=seen)
 
 
 def _data(args):
@@ -214,7 +221,8 @@ def cmd_train(args) -> int:
     crop = None
     if args.crops:
         cs = _crop_spec(args)
-        crop = {"scale": list(cs.scale), "shift": cs.shift, "min_visible": cs.min_visible}
+        crop = {"scale": list(cs.scale), "shift": cs.shift, "min_visible": cs.min_visible,
+                "min_depth_seen": cs.min_depth_seen}
     # fine-tuning keeps the decoding chosen for the checkpoint it started from (pipose tune-decode
     # re-chooses it for the new weights)
     decode = dict(init_meta["decode"], inherited_from=str(args.init)) if init_meta and init_meta.get("decode") else None

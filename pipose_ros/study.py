@@ -547,7 +547,9 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
          f"one view. SPDH: canonical camera f_c = {sp['canonical_fx']:g} px, canonical depth bins "
          f"{sp['z_min']:g}–{sp['z_max']:g} m over {h} rows, σ {sp['sigma_mm']:g} mm." + _decode_note(ck), "",
          "### Data",
-         f"{t.get('data')}: {t.get('train_samples')} person crops (≥ {crop.get('min_visible')} visible joints; box "
+         f"{t.get('data')}: {t.get('train_samples')} person crops (≥ {crop.get('min_visible')} visible joints"
+         + (f", ≥ {crop['min_depth_seen'] * 100:.0f} % of them seen in depth" if crop.get("min_depth_seen") else "")
+         + "; box "
          f"scale {crop.get('scale')}, centre shift ±{crop.get('shift')}) of Anny scenes (`pipose data`, "
          "`pipose_ros/data/anny_scene.py`: 1–4 people at 0.8–7 m, furniture, robot-like cameras, sensor-degraded 16-bit "
          "depth, docs/SYNTHETIC.md). Augmentation: seed 000 §4.3 (±5°, 15 % / 2 % shift, flip with joint swap, ±30 cm "

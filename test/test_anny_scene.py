@@ -152,6 +152,13 @@ def test_sharded_writer_resumes_and_crops(tmp_path, monkeypatch):
     assert data.in_image[i].sum() >= 2
     uv = project(data.joints[i][data.in_image[i]], data.K[i])
     assert (uv >= 0).all() and (uv <= 63).all()
+    # min_depth_seen keeps exactly the people whose depth shows that fraction of their joints
+    seen = np.array([m["depth_seen"] for m in meta])
+    assert np.isfinite(seen).all() and ((seen >= 0) & (seen <= 1)).all()
+    cut = float(np.median(seen))
+    kept, kept_meta = person_crops(root, CropSpec(net_wh=(64, 64), min_visible=2, min_depth_seen=cut),
+                                   workers=1, progress=False)
+    assert len(kept) == int((seen >= cut).sum()) and all(m["depth_seen"] >= cut for m in kept_meta)
     # multi-person evaluation of a (random) crop teacher: every person counted once
     import torch
 
@@ -173,6 +180,10 @@ def test_sharded_writer_resumes_and_crops(tmp_path, monkeypatch):
     assert m["false_positives"] == (m["people"] - m["matched"])  # one skeleton per box
     if m["matched"]:
         assert np.isfinite(m["mpjpe_cm"]) and ("several people" in m["cases"] or "single person" in m["cases"])
+    # every person is either seen in depth or not (the depth-visibility case)
+    from pipose_ros.train.multi_eval import collect_matches
+    cp = collect_matches(est, root, modality="depth", min_visible=2, progress=False)["case_people"]
+    assert cp.get("seen in depth", 0) + cp.get("not seen in depth", 0) == m["people"]
     # with a detector the boxes are its own: one that finds nobody turns everyone into a miss
     m0 = evaluate_folder(est, root, modality="depth", min_visible=2, progress=False, detector=lambda rgb: [])
     assert m0["people"] == m["people"] and m0["misses"] == m0["people"] and m0["false_positives"] == 0
@@ -316,3 +327,19 @@ def test_tune_decode_picks_and_stores_the_gain(tmp_path, monkeypatch, tiny_check
     assert load_checkpoint(ck)[1]["decode"]["relative_depth_gain"] == tune["relative_depth_gain"]
     assert PoseEstimator.from_checkpoint(ck, device="cpu", backend="torch").relative_depth_gain == tune["relative_depth_gain"]
     assert PoseEstimator.from_checkpoint(ck, device="cpu", backend="torch", relative_depth_gain=1.0).relative_depth_gain == 1.0
+
+
+def test_depth_seen_fraction_counts_joints_the_depth_shows():
+    from pipose_ros.data.crops import depth_seen_fraction
+    K = np.array([[100.0, 0, 32], [0, 100.0, 32], [0, 0, 1]])
+    joints = np.array([[0.0, 0.0, 2.0], [0.2, 0.0, 2.0], [-0.2, 0.2, 2.0], [0.0, -0.2, 2.0]])
+    mask = np.ones(4, bool)
+    depth = np.zeros((64, 64), np.uint16)
+    assert depth_seen_fraction(depth, K, joints, mask) == 0.0  # nothing measured: nothing seen
+    depth[:, :] = 1950  # a body surface 5 cm in front of the joints
+    assert depth_seen_fraction(depth, K, joints, mask) == 1.0
+    depth[:, :] = 5000  # only a wall 3 m behind them: not the person
+    assert depth_seen_fraction(depth, K, joints, mask) == 0.0
+    depth[:, 40:] = 1980  # the right half shows the body: the joint at u = 42 is seen
+    assert depth_seen_fraction(depth, K, joints, mask) == 0.25
+    assert np.isnan(depth_seen_fraction(depth, K, joints, np.zeros(4, bool)))

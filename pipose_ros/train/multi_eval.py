@@ -15,7 +15,9 @@ is the split of the error into direction, body distance and depth within the bod
 People that count: at least ``min_visible`` visible joints (4) and a box. Cases: distance of
 the neck (0.8–2, 2–3, 3–4, 4–5, 5–7 m), truncated (a joint outside the image), occluded (an
 in-image joint hidden), pose family, camera height (< 0.8, 0.8–1.3, > 1.3 m), people in the
-frame (1 or several).
+frame (1 or several), and whether the depth image shows the person (``seen in depth``: at least
+half of its visible joints, :func:`pipose_ros.data.crops.depth_seen_fraction`; ``not seen in
+depth``: a person beyond the sensor's range or lost to its artefacts, whom no depth model can place).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from scipy.optimize import linear_sum_assignment
 from tqdm import tqdm
 
 from ..camera import depth_to_metres, in_view, project, scale_boxes
-from ..data.crops import person_box
+from ..data.crops import depth_seen_fraction, person_box
 from ..data.folder import frame_people, read_folder, read_frame
 from ..floor import Floor, place_on_floor
 from ..skeleton import KINECT14
@@ -59,7 +61,10 @@ def match_people(gt_uv: np.ndarray, gt_mask: np.ndarray, scale: np.ndarray, pred
     return [(int(g), int(p)) for g, p in zip(rows, cols) if cost[g, p] < max_match]
 
 
-def _case_names(rec: dict, p: dict, K: np.ndarray, W: int, H: int) -> list[str]:
+DEPTH_SEEN_CASE = 0.5  # a person whose depth shows less than this fraction of its visible joints
+
+
+def _case_names(rec: dict, p: dict, K: np.ndarray, W: int, H: int, depth_mm: np.ndarray) -> list[str]:
     z = float(p["joints"][KINECT14.root, 2])
     out = []
     for a, b in ((0.8, 2), (2, 3), (3, 4), (4, 5), (5, 7)):
@@ -77,6 +82,9 @@ def _case_names(rec: dict, p: dict, K: np.ndarray, W: int, H: int) -> list[str]:
     if h is not None:
         out.append("camera < 0.8 m" if h < 0.8 else "camera 0.8-1.3 m" if h < 1.3 else "camera > 1.3 m")
     out.append("single person" if len(rec.get("people") or [1]) == 1 else "several people")
+    seen = depth_seen_fraction(depth_mm, K, np.nan_to_num(p["joints"], nan=0.0), inside & p["visible"])
+    if np.isfinite(seen):  # beyond the depth sensor's range or lost to its artefacts: no depth model sees them
+        out.append("seen in depth" if seen >= DEPTH_SEEN_CASE else "not seen in depth")
     return out
 
 
@@ -154,7 +162,7 @@ def collect_matches(estimator, root: str | Path, modality: str = "depth", min_vi
         fps += len(sk) - len(pairs)
         matched = {g: q for g, q in pairs}
         for g, p in enumerate(people):
-            names = _case_names(rec, p, K, W, H)
+            names = _case_names(rec, p, K, W, H, dep)
             for c in names:
                 case_people[c] = case_people.get(c, 0) + 1
             if g in matched:
