@@ -149,6 +149,8 @@ def cmd_train(args) -> int:
         if args.distill_stage is not None:  # given: L_PI on another stage than the checkpoint's
             mcfg.distill_stage = args.distill_stage
     mcfg.uv_prior = mcfg.uv_prior or args.uv_prior
+    if args.column_uz:
+        mcfg.uz_bins = spdh.height // spdh.stride
     if args.backbone_lr is None:  # fine-tuning keeps a frozen (or slowed) pretrained backbone as it was
         b = (init_meta or {}).get("training", {}).get("backbone_lr")
         args.backbone_lr = float(b) if b is not None else TrainConfig.backbone_lr
@@ -980,6 +982,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="blazepose_full: add BlazePose's own joint heatmaps (learnt on real photos) to the uv "
                         "maps; the head learns a residual (docs/BACKBONES.md). With --init from a model without "
                         "it, the uv predictors restart near zero")
+    t.add_argument("--column-uz", action="store_true",
+                   help="add the per-column depth-bin branch to the uz maps (pipose_ros.model.nets.ColumnDepthBins; "
+                        "a deviation from seed 000's head); with --init from a model without it, the branch starts "
+                        "near zero and the rest loads")
     t.add_argument("--head-stride", type=int, default=1, choices=[1, 2, 4],
                    help="SPDH output grid stride: 1 = input resolution (seed 000), 2 = half (about 2x "
                         "cheaper to train; the uz map gets H/2 depth bins)")

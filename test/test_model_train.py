@@ -261,3 +261,55 @@ def test_mean_pose_reference_is_zero_for_one_pose_and_positive_for_two():
     want = np.mean([np.linalg.norm(procrustes_align(two[i, 1] + mean, two[i]) - two[i], axis=-1).mean() for i in range(2)]) * 100
     assert e["mean_pose_pa_mpjpe_cm"] == pytest.approx(want) and want > 1.0
     assert depth_error_parts(two, two, mask, KINECT14.bones)["mean_pose_pa_mpjpe_cm"] == pytest.approx(want)
+
+
+def test_column_depth_bins_branch_trains_reloads_and_exports(tmp_path):
+    """The per-column depth-bin uz branch (ModelConfig.uz_bins): starts as the convolutional uz
+    alone, its scores follow the uv maps' columns, it trains, reloads (weights_only) and exports
+    to ONNX with the same maps; a wrong bin count is refused."""
+    from pipose_ros.checkpoint import save_checkpoint
+    from pipose_ros.model.export import export_onnx
+    from pipose_ros.model.nets import ColumnDepthBins
+    from pipose_ros.preprocess import normalisation
+    from pipose_ros.skeleton import KINECT14
+
+    spdh = SPDHConfig(width=64, height=64, sigma_mm=100, stride=2, canonical_fx=70.0, z_min=0.3, z_max=3.8)
+    cfg = ModelConfig(kind="teacher", head_stride=2, uz_bins=32)
+    torch.manual_seed(0)
+    m = build_model(cfg).eval()
+    x = torch.rand(2, 1, 64, 64) * 2 - 1
+    with torch.no_grad():
+        out = m(x)
+        assert out["uz"].shape == (2, 14, 32, 32)
+        plain = m.head.uz(out["f"])  # the convolutional branch alone
+        assert torch.allclose(out["uz"], plain, atol=0.05)  # the column branch starts near zero
+    # the branch's scores in a column change only with what the uv maps point at in that column
+    col = ColumnDepthBins(cin=8, J=2, bins=6, stride=4, ch=4, hidden=4).eval()
+    torch.nn.init.normal_(col.mlp[-1].weight)
+    f = torch.randn(1, 8, 4, 4)
+    uv = torch.zeros(1, 2, 4, 4)
+    uv[0, 0, 1, 2] = 1.0  # joint 0 in column 2, row 1
+    uv2 = uv.clone()
+    uv2[0, 0, 1, 2], uv2[0, 0, 3, 2] = 0.0, 1.0  # ... now row 3 of the same column
+    with torch.no_grad():
+        a, b = col(f, uv), col(f, uv2)
+    assert not torch.allclose(a[0, 0, :, 2], b[0, 0, :, 2])
+    assert torch.allclose(a[0, 1], b[0, 1]) and torch.allclose(a[0, 0, :, 0], b[0, 0, :, 0])
+    data = synthetic_set(16, 8, net_wh=(64, 64), workers=1, progress=False)
+    net, s = train("teacher", data, cfg, spdh, TrainConfig(steps=3, batch_size=4), log=lambda *_: None)
+    assert np.isfinite(s["final_pe"])
+    m.train()
+    m(x)["uz"].square().sum().backward()  # L_PE's gradient reaches every part of the branch
+    assert all(p.grad is not None and float(p.grad.abs().sum()) > 0 for p in m.head.column.parameters())
+    save_checkpoint(tmp_path / "c.pt", net, net.cfg, spdh, list(KINECT14.names), normalisation(), s)
+    again, meta = load_checkpoint(tmp_path / "c.pt")
+    assert meta["model"]["uz_bins"] == 32
+    with torch.no_grad():
+        ref = net.eval()(x)
+        assert torch.allclose(ref["uz"], again(x)["uz"], atol=1e-5)
+    import onnxruntime as ort
+    sess = ort.InferenceSession(str(export_onnx(tmp_path / "c.pt", tmp_path / "c.onnx")), providers=["CPUExecutionProvider"])
+    uv_o, uz_o = sess.run(None, {sess.get_inputs()[0].name: x.numpy()})
+    assert np.allclose(uz_o, ref["uz"].numpy(), atol=1e-3) and np.allclose(uv_o, ref["uv"].numpy(), atol=1e-3)
+    with pytest.raises(ValueError):
+        build_model(ModelConfig(kind="teacher", head_stride=2, uz_bins=31)).eval()(x)

@@ -49,6 +49,9 @@ class ModelConfig:
             on top of what the backbone learnt from real photos.
         pretrained: record of whether the backbones started from pretrained weights (used when
             the model is built for training; loading a checkpoint always reads its own weights).
+        uz_bins: 0 = the uz maps come from the convolutional branch alone (seed 000); > 0 = a
+            :class:`ColumnDepthBins` branch adds per-column depth-bin scores (must equal the SPDH
+            grid's rows, ``SPDHConfig.height // stride``).
     """
 
     kind: str = "teacher"
@@ -61,6 +64,7 @@ class ModelConfig:
     teacher_channels: int = 0
     uv_prior: bool = False
     pretrained: bool = False
+    uz_bins: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -117,19 +121,75 @@ class _Branch(nn.Module):
         return out
 
 
+class ColumnDepthBins(nn.Module):
+    """Per-column depth-bin scores added to the uz maps (a deviation from seed 000's head).
+
+    A uz map's rows are depth bins, not image rows: a joint seen at image row v of column u
+    must light up row k(Z) of the same column. A convolutional branch can only carry that
+    information from row v to row k through its receptive field and learnt position cues. This
+    branch makes it a per-column function instead: for each joint j and column u it pools
+    stride-4 features over the image rows where the joint's uv map puts it
+    (softmax over v of ``temperature`` × uv), appends how strongly the joint is in that column
+    (max over v of uv), and a per-joint two-layer 1-D convolution over columns turns that into
+    scores for the ``bins`` depth rows. The uv maps are detached: they steer the pooling, their
+    own loss trains them.
+
+    Input: f float [B, C, h, w] (stride 4), uv float [B, J, H', W'] (the head's uv output at
+    ``stride``, H' = 4h / stride).
+    Output: float [B, J, bins, W'] — added to the convolutional uz branch's maps of that size.
+    """
+
+    def __init__(self, cin: int, J: int, bins: int, stride: int = 1, ch: int = 32, hidden: int = 32,
+                 temperature: float = 10.0):
+        super().__init__()
+        self.J, self.bins, self.temperature = J, bins, temperature
+        self.pool = 4 // stride  # uv grid (stride ``stride``) → the stride-4 feature grid
+        self.reduce = _conv_bn_relu(cin, ch)
+        self.mlp = nn.Sequential(nn.Conv1d(J * (ch + 1), J * hidden, 3, padding=1, groups=J),
+                                 nn.ReLU(inplace=True),
+                                 nn.Conv1d(J * hidden, J * bins, 1, groups=J))
+        nn.init.normal_(self.mlp[-1].weight, std=1e-3)  # starts as the convolutional uz alone
+        nn.init.zeros_(self.mlp[-1].bias)
+
+    def forward(self, f: torch.Tensor, uv: torch.Tensor) -> torch.Tensor:
+        x = self.reduce(f)
+        B, C, h, w = x.shape
+        a = uv.detach()
+        if self.pool > 1:
+            a = F.avg_pool2d(a, self.pool)  # [B, J, h, w]
+        wgt = torch.softmax(a * self.temperature, dim=2)
+        g = torch.einsum("bjvu,bcvu->bjcu", wgt, x)  # features where joint j is, per column
+        m = a.amax(dim=2, keepdim=True)  # [B, J, 1, w]: is joint j in this column
+        s = self.mlp(torch.cat([g, m], 2).reshape(B, self.J * (C + 1), w))
+        s = s.reshape(B, self.J, self.bins, w)
+        return F.interpolate(s, size=(self.bins, uv.shape[-1]), mode="bilinear", align_corners=False)
+
+
 class SPDHHead(nn.Module):
-    """Two-branch SPDH pose head (seed 000 §3.2, Fig. 4).
+    """Two-branch SPDH pose head (seed 000 §3.2, Fig. 4), optionally with
+    :class:`ColumnDepthBins` on the uz side (``uz_bins`` > 0).
 
     Input: f float [B, C, H/4, W/4]. Output: (uv, uz) float [B, J, H/s, W/s] each, s = ``stride``.
     """
 
-    def __init__(self, cin: int, J: int, ch: int = 64, stride: int = 1):
+    def __init__(self, cin: int, J: int, ch: int = 64, stride: int = 1, uz_bins: int = 0):
         super().__init__()
         self.uv = _Branch(cin, ch, J, stride)
         self.uz = _Branch(cin, ch, J, stride)
+        self.column = ColumnDepthBins(cin, J, uz_bins, stride) if uz_bins > 0 else None
 
     def forward(self, f: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return self.uv(f), self.uz(f)
+
+    def add_column(self, uz: torch.Tensor, f: torch.Tensor, uv: torch.Tensor) -> torch.Tensor:
+        """uz plus the column branch's scores, steered by the final uv maps (after any prior);
+        uz unchanged without a column branch. Raises ``ValueError`` when the branch's bins
+        differ from uz's rows."""
+        if self.column is None:
+            return uz
+        if uz.shape[-2] != self.column.bins:
+            raise ValueError(f"uz has {uz.shape[-2]} depth rows, the column branch {self.column.bins} (uz_bins)")
+        return uz + self.column(f, uv)
 
 
 class HeatmapPrior(nn.Module):
@@ -183,13 +243,15 @@ class _SingleNet(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.backbone = build_backbone(cfg.backbone, in_chans, pretrained)
-        self.head = SPDHHead(self.backbone.out_channels, cfg.num_joints, cfg.head_channels, cfg.head_stride)
+        self.head = SPDHHead(self.backbone.out_channels, cfg.num_joints, cfg.head_channels, cfg.head_stride,
+                             cfg.uz_bins)
         self.prior = _heatmap_prior(cfg)
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         f, feats = self.backbone(x)
         uv, uz = self.head(f)
         uv = _add_prior(self.prior, uv, f)
+        uz = self.head.add_column(uz, f, uv)
         return {"uv": uv, "uz": uz, "f": f, "feats": feats, "embedding": f}
 
 
@@ -227,7 +289,7 @@ class RGBStudent(nn.Module):
             cin += self.rgb.out_channels
         else:
             self.rgb = None
-        self.head = SPDHHead(cin, cfg.num_joints, cfg.head_channels, cfg.head_stride)
+        self.head = SPDHHead(cin, cfg.num_joints, cfg.head_channels, cfg.head_stride, cfg.uz_bins)
         self.prior = _heatmap_prior(cfg)  # from F_rgb's heatmaps (F_hall's without F_rgb)
         self.adapt = None
         if cfg.teacher_channels:
@@ -240,6 +302,7 @@ class RGBStudent(nn.Module):
         f = f_hall if self.rgb is None else torch.cat([f_rgb, f_hall], dim=1)
         uv, uz = self.head(f)
         uv = _add_prior(self.prior, uv, f_rgb)
+        uz = self.head.add_column(uz, f, uv)
         out = {"uv": uv, "uz": uz, "f": f_hall, "feats": feats_hall, "embedding": f}
         if self.adapt is not None:
             out["distill"] = self.adapt(distill_features(out, self.cfg.distill_stage))
