@@ -9,12 +9,13 @@ K_crop = S·K. The joints stay in the image's optical frame; ``in_image`` and ``
 recomputed for the crop. Other people inside the crop stay in it (the network must pick the
 centred one). A person without a box gets the box of its in-image joints grown by 15 %.
 
-Each crop's metadata also says how much of what the colour image shows of its person (its visible
-joints) the *depth* image shows too (:func:`depth_seen_fraction`): a person beyond the sensor's far limit, or dropped by its
-artefacts, is in the RGB image but not in the depth one, and a depth teacher trained to place
-joints it cannot see learns a guess (session 18: 10 % of the validation crops show none of their
-person's joints in depth; the shipped teacher's 2D PCK@0.2 on them is 12 % against 53 % on crops
-that show ≥ 75 %). ``min_depth_seen`` keeps such crops out of a depth teacher's training.
+Each crop's metadata also says how much of its person's visible joints the *depth* image shows
+(``depth_seen``, :func:`depth_seen_fraction`): a person beyond the sensor's far limit, or lost to
+its artefacts, is in the colour image but not in the depth one, and a depth teacher trained to
+place joints its input does not show learns a guess (session 18: 7.4 % of the validation crops
+show none of their person's visible joints in depth; the shipped teacher's 2D PCK@0.2 on them is
+12 % against 48.7 % on crops that show ≥ 75 %). ``min_depth_seen`` keeps such people out of a
+depth teacher's training.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def depth_seen_fraction(depth_mm: np.ndarray, K: np.ndarray, joints: np.ndarray,
         depth_mm: uint16 [H, W] millimetres, 0 = invalid (the registered depth of the image or crop).
         K: float [3, 3] intrinsics of that image (pixels).
         joints: float [J, 3] metres, the image's camera optical frame.
-        mask: bool [J], the joints to count (e.g. inside the image).
+        mask: bool [J], the joints to count (the crops count the visible joints inside the image).
     Returns:
         float in [0, 1]; NaN when ``mask`` selects no joint with Z > 0.
     """
@@ -110,10 +111,10 @@ def _frame_crops(args):
         j = np.nan_to_num(p["joints"].astype(np.float32), nan=0.0)
         inside = in_view(p["joints"], Kc, *spec.net_wh)
         in_frame = in_view(p["joints"], K, W, H)
-        d = cv.depth(dep.astype(np.float32)).astype(np.uint16)
         seen = depth_seen_fraction(dep, K, j, in_frame & p["visible"])
         if spec.min_depth_seen > 0 and not seen >= spec.min_depth_seen:
             continue
+        d = cv.depth(dep.astype(np.float32)).astype(np.uint16)
         meta = {"frame": idx, "person": pi, "box": box.tolist(), "family": p.get("family"),
                 "visible_fraction": p.get("visible_fraction"), "n_people": len(rec.get("people") or [1]),
                 "camera_height_m": (rec.get("meta") or {}).get("camera_height_m"),
