@@ -18,3 +18,6 @@ python $D/oneoff_depth_seen.py ~/.cache/pipose_ros/anny-val-s1 480 $R > $D/oneof
 pipose evaluate --data ~/.cache/pipose_ros/pipose-synth-v2 $R --json $D/teacher_bp128_s18_synth_v2.json                 # 36.21 cm
 pipose evaluate --data ~/.cache/pipose_ros/pipose-synth-v2 models/pipose_teacher_kinect14.pt --json $D/teacher_shipped_synth_v2.json   # 35.03 cm (as session 17), now with the seen-in-depth cases
 pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher $R --png /work/runs/realcheck_s18.png --json $D/teacher_bp128_s18_realdepth.json   # 26.37 cm
+# the A/B partner, stopped at step 4000 (validation rows 1000-4000 in teacher_bp128_col.val.csv)
+bash $D/train_teacher_bp128_col.sh    # killed after the step-4000 validation
+# checks: fresh clone of main (../shared beside it): bash .ci/run; make demo
