@@ -5,6 +5,7 @@ depth). Prints the distribution of that fraction, and (with CKPT) the depth teac
 Usage: FOLDER MAX_FRAMES [CKPT]"""
 import sys
 import numpy as np, torch
+from pipose_ros.camera import project
 from pipose_ros.data.crops import CropSpec, person_crops
 from pipose_ros.data.dataset import AugmentedDataset
 from pipose_ros.label.realcheck2d import pck, torso_size
@@ -35,7 +36,7 @@ if len(sys.argv) > 3:
     p = np.full(len(fr), np.nan)
     for i in range(len(fr)):
         K = data.K[i]; j = data.joints[i]; m = data.in_image[i]; z = np.maximum(j[:, 2], 1e-3)
-        gt = np.stack([K[0, 0] * j[:, 0] / z + K[0, 2], K[1, 1] * j[:, 1] / z + K[1, 2]], -1)
+        gt = project(np.concatenate([j[:, :2], z[:, None]], 1), K)  # z clamped: out-of-view joints stay finite
         ref = torso_size(gt, m)
         if ref:
             p[i] = np.nanmean(pck(uv[i], gt, m, ref))

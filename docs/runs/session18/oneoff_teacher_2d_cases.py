@@ -6,6 +6,7 @@ import sys
 from collections import defaultdict
 import cv2
 import numpy as np, torch
+from pipose_ros.camera import project
 from pipose_ros.checkpoint import load_checkpoint
 from pipose_ros.data.crops import CropSpec, person_crops
 from pipose_ros.data.dataset import AugmentedDataset
@@ -24,7 +25,7 @@ uv = decode(out["uv"].numpy(), out["uz"].numpy(), data.K, cfg)["uv"]
 rows = []
 for i in range(len(data.K)):
     K = data.K[i]; j = data.joints[i]; m = data.in_image[i]; z = np.maximum(j[:, 2], 1e-3)
-    gt = np.stack([K[0, 0] * j[:, 0] / z + K[0, 2], K[1, 1] * j[:, 1] / z + K[1, 2]], -1)
+    gt = project(np.concatenate([j[:, :2], z[:, None]], 1), K)  # z clamped: out-of-view joints stay finite
     ref = torso_size(gt, m)
     if not ref:
         continue
