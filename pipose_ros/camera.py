@@ -256,6 +256,46 @@ def depth_to_metres(depth: np.ndarray, encoding: str) -> np.ndarray:
     raise ValueError(f"unsupported depth encoding {encoding!r} (expected 16UC1 or 32FC1)")
 
 
+DEPTH_SEEN_TOL_M = 0.25  # a valid depth pixel this close to a joint's depth shows the joint
+DEPTH_SEEN_RADIUS_PX = 2  # searched within ± this many pixels of the joint's projection
+
+
+def depth_seen_fraction(depth: np.ndarray, K: np.ndarray, joints: np.ndarray, mask: np.ndarray,
+                        radius: int = DEPTH_SEEN_RADIUS_PX, tol_m: float = DEPTH_SEEN_TOL_M) -> float:
+    """Fraction of a person's joints that the depth image shows.
+
+    A joint is shown when a valid depth pixel within ± ``radius`` pixels of its projection
+    measures a depth within ``tol_m`` of the joint's Z (a joint lies a few centimetres behind the
+    body surface the sensor sees). Used on ground truth (which training crops and evaluation
+    people a depth image shows; session 18) and on a depth teacher's own skeleton (whether the
+    measured depth supports it: :class:`pipose_ros.estimator.PoseEstimator`, session 19).
+
+    Args:
+        depth: [H, W] registered depth of the image (or crop) — uint16 millimetres with 0 =
+            invalid (REP-118 ``16UC1``), or float metres with NaN / ≤ 0 = invalid.
+        K: float [3, 3] intrinsics of that image (pixels).
+        joints: float [J, 3] metres, the image's camera optical frame.
+        mask: bool [J], the joints to count (e.g. the visible joints inside the image).
+        radius: search half-width, pixels. tol_m: depth tolerance, metres.
+    Returns:
+        float in [0, 1]; NaN when ``mask`` selects no joint with Z > 0.
+    """
+    H, W = depth.shape
+    scale = 1e-3 if depth.dtype == np.uint16 else 1.0
+    idx = np.flatnonzero(np.asarray(mask, bool) & (np.nan_to_num(joints[:, 2]) > 1e-3))
+    if idx.size == 0:
+        return float("nan")
+    uv = project(joints[idx], K)
+    seen = 0
+    for (u, v), z in zip(uv, joints[idx, 2]):
+        x, y = int(round(u)), int(round(v))
+        w = depth[max(0, y - radius):max(0, min(H, y + radius + 1)),
+                  max(0, x - radius):max(0, min(W, x + radius + 1))].astype(np.float64) * scale
+        with np.errstate(invalid="ignore"):
+            seen += bool(np.any((w > 0) & (np.abs(w - z) < tol_m)))
+    return seen / idx.size
+
+
 def metres_to_mm16(depth_m: np.ndarray) -> np.ndarray:
     """float metres (NaN/≤0 = invalid) → uint16 millimetres with 0 = invalid (REP-118 16UC1);
     values beyond 65.535 m are clipped."""

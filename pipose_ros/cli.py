@@ -348,7 +348,8 @@ def _evaluate_multi(args) -> int:
     rows = {}
     for ck in args.checkpoints:
         est = PoseEstimator.from_checkpoint(ck, device="cpu", min_confidence=args.min_confidence,
-                                            backend=args.backend, relative_depth_gain=args.relative_depth_gain)
+                                            backend=args.backend, relative_depth_gain=args.relative_depth_gain,
+                                            min_depth_support=args.min_depth_support)
         print(f"{ck}: {est.backend}", flush=True)
         m = evaluate_folder(est, args.data, modality="depth" if est.kind == "teacher" else "rgb",
                             max_frames=args.max_frames, detector=det, box_scale=args.box_scale,
@@ -362,6 +363,8 @@ def _evaluate_multi(args) -> int:
                                                                if args.box_scale != 1.0 else ""))
         if args.floor:
             m["floor_prior"] = floor_note
+        if est.kind == "teacher":
+            m["min_depth_support"] = args.min_depth_support
         rows[str(ck)] = m
         print(f"{ck}: {m['people']} people, matched {m['matched']}, misses {m['misses']}, false positives "
               f"{m['false_positives']}; MPJPE {m.get('mpjpe_cm', float('nan')):.2f} cm  mAP@6/8/10 "
@@ -404,13 +407,16 @@ def _record_multi(args, rows: dict) -> None:
                  f"{p}_rr_mpjpe_cm": m.get("rr_mpjpe_cm"), f"{p}_people": m["people"], f"{p}_misses": m["misses"],
                  f"{p}_false_positives": m["false_positives"], f"{p}_checkpoint": ck, f"{p}_command": cmd,
                  f"{p}_date": today(), f"{p}_fingerprint": info.get("fingerprint_sha256"),
-                 **({f"{p}_error_parts": m["error_parts"]} if "error_parts" in m else {})})
+                 **({f"{p}_error_parts": m["error_parts"]} if "error_parts" in m else {}),
+                 **({f"{p}_min_depth_support": m["min_depth_support"]} if "min_depth_support" in m else {})})
     spec = info.get("spec", {})
     floor = m.get("floor_prior")
     L = [f"### `{ck}` on {spec.get('name', args.data)}" + (" with the ground-plane prior" if floor else ""), "",
          f"`{cmd}` — {today()}, {machine()}. Benchmark fingerprint `{str(info.get('fingerprint_sha256'))[:16]}…` "
          f"({spec.get('frames')} frames, 1–4 people, {spec.get('dist_range_m')} m). Boxes: {m['boxes']}; "
          f"people that count: ≥ {m['min_visible']} visible joints."
+         + (f" Depth support: a skeleton counts when the depth shows ≥ {m['min_depth_support']:g} of its joints "
+            f"(0 = every skeleton)." if "min_depth_support" in m else "")
          + (f" Ground-plane prior (`pipose_ros.floor`): {floor}." if floor else ""), "",
          "| people | matched | misses | false positives | MPJPE (cm) | mAP@6 | mAP@8 | mAP@10 | PA-MPJPE | RR-MPJPE |",
          "|---|---|---|---|---|---|---|---|---|---|",
@@ -620,7 +626,8 @@ def cmd_label(args) -> int:
     if args.teacher is not None:
         from .label.teacher import TeacherLabelConfig, teacher_label_folder
         tcfg = TeacherLabelConfig(min_confidence=args.min_confidence, joint_min_confidence=args.joint_min_confidence,
-                                  min_valid_depth=args.min_valid_depth, anchor=not args.no_anchor)
+                                  min_valid_depth=args.min_valid_depth, min_depth_support=args.min_depth_support,
+                                  anchor=not args.no_anchor)
         try:
             rep = teacher_label_folder(args.folder, args.teacher, tcfg, relabel=args.relabel, combine=args.combine,
                                        student=args.student)
@@ -1060,6 +1067,10 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--detector", choices=["gt", "blazepose"], default="gt",
                    help="multi-person folders: person boxes from the ground truth (pose alone) or from the "
                         "BlazePose person detector (detection + pose, as in the node)")
+    e.add_argument("--min-depth-support", type=float, default=0.3, metavar="F",
+                   help="multi-person folders, depth teacher: report a person only when the measured depth shows F of "
+                        "its skeleton's in-image joints (the node's teacher_min_depth_support; 0 = every skeleton, "
+                        "as before session 19; pipose_ros.estimator)")
     e.add_argument("--box-scale", type=float, default=1.0, metavar="F",
                    help="multi-person folders, ground-truth boxes: grow (> 1) or shrink them by F about their centres "
                         "before cropping (how much a looser or tighter detector box moves the distance)")
@@ -1182,6 +1193,9 @@ def main(argv: list[str] | None = None) -> int:
                          "along the rays onto the measured depth, and seen joints take it)")
     lb.add_argument("--min-valid-depth", type=float, default=tl.min_valid_depth,
                     help="--teacher: fraction of a person box with valid depth to label them (default %(default)s)")
+    lb.add_argument("--min-depth-support", type=float, default=tl.min_depth_support,
+                    help="--teacher: share of the teacher skeleton's in-image joints the measured depth must show "
+                         "to label them, as the node's teacher_min_depth_support (default %(default)s; 0 = off)")
     lb.add_argument("--keypoints", default="mediapipe",
                     help="mediapipe (default), gt (lift the folder's own GT 2D: measures the lifting) "
                          "or a JSONL file of your detector's 2D keypoints")

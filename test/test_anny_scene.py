@@ -174,7 +174,7 @@ def test_sharded_writer_resumes_and_crops(tmp_path, monkeypatch):
     ck = tmp_path / "t.pt"
     save_checkpoint(ck, build_model(cfg), cfg, spdh, list(KINECT14.names), normalisation(), {},
                     crop={"scale": [1.3, 1.3], "shift": 0.0, "min_visible": 2})
-    est = PoseEstimator.from_checkpoint(ck, device="cpu", min_confidence=0.0)
+    est = PoseEstimator.from_checkpoint(ck, device="cpu", min_confidence=0.0, min_depth_support=0.0)
     m = evaluate_folder(est, root, modality="depth", min_visible=2, progress=False)
     assert m["people"] == m["matched"] + m["misses"] > 0 and m["frames"] == 8
     assert m["false_positives"] == (m["people"] - m["matched"])  # one skeleton per box
@@ -211,6 +211,7 @@ def test_sharded_writer_resumes_and_crops(tmp_path, monkeypatch):
     rows = {}
     for b in ("torch", "onnxruntime"):
         assert main(["evaluate", "--data", str(root), str(ck), "--backend", b, "--min-confidence", "0",
+                     "--min-depth-support", "0",
                      "--json", str(tmp_path / f"{b}.json")]) == 0
         rows[b] = json.loads((tmp_path / f"{b}.json").read_text())[str(ck)]
     assert rows["onnxruntime"]["backend"].startswith("onnxruntime") and rows["torch"]["backend"].startswith("torch")
@@ -246,7 +247,7 @@ def test_estimator_runs_one_crop_per_box(tmp_path):
     p = tmp_path / "t.pt"
     save_checkpoint(p, build_model(cfg), cfg, spdh, list(KINECT14.names), normalisation(), {},
                     crop={"scale": [1.2, 1.4], "shift": 0.0, "min_visible": 4})
-    est = PoseEstimator.from_checkpoint(p, device="cpu", min_confidence=0.0)
+    est = PoseEstimator.from_checkpoint(p, device="cpu", min_confidence=0.0, min_depth_support=0.0)
     assert abs(est.crop_scale - 1.3) < 1e-9
     K = intrinsics_from_fov(320, 240, 70)
     d = np.full((240, 320), 2.0, np.float32)
@@ -330,7 +331,7 @@ def test_tune_decode_picks_and_stores_the_gain(tmp_path, monkeypatch, tiny_check
 
 
 def test_depth_seen_fraction_counts_joints_the_depth_shows():
-    from pipose_ros.data.crops import depth_seen_fraction
+    from pipose_ros.camera import depth_seen_fraction
     K = np.array([[100.0, 0, 32], [0, 100.0, 32], [0, 0, 1]])
     joints = np.array([[0.0, 0.0, 2.0], [0.2, 0.0, 2.0], [-0.2, 0.2, 2.0], [0.0, -0.2, 2.0]])
     mask = np.ones(4, bool)
@@ -343,3 +344,26 @@ def test_depth_seen_fraction_counts_joints_the_depth_shows():
     depth[:, 40:] = 1980  # the right half shows the body: the joint at u = 42 is seen
     assert depth_seen_fraction(depth, K, joints, mask) == 0.25
     assert np.isnan(depth_seen_fraction(depth, K, joints, np.zeros(4, bool)))
+    # the same depth in metres (NaN = invalid) gives the same answers
+    metres = np.where(depth > 0, depth * 1e-3, np.nan).astype(np.float32)
+    assert depth_seen_fraction(metres, K, joints, mask) == 0.25
+    metres[:, :] = np.nan
+    assert depth_seen_fraction(metres, K, joints, mask) == 0.0
+
+
+def test_depth_support_of_a_teacher_skeleton():
+    """PoseEstimator.depth_support: the share of a skeleton's in-image joints on measured depth
+    within DEPTH_SUPPORT_TOL_M; joints outside the image do not count."""
+    from pipose_ros.estimator import DEPTH_SUPPORT_TOL_M, PoseEstimator
+    from pipose_ros.skeleton import Skeleton
+    K = np.array([[100.0, 0, 32], [0, 100.0, 32], [0, 0, 1]])
+    joints = np.array([[0.0, 0.0, 3.0], [0.3, 0.0, 3.0], [-0.3, 0.3, 3.0], [5.0, 0.0, 3.0]])  # the last outside
+    s = Skeleton(joints=joints.astype(np.float32), confidence=np.ones(4, np.float32), names=list("abcd"))
+    depth = np.full((64, 64), np.nan, np.float32)
+    assert PoseEstimator.depth_support(s, depth, K) == 0.0  # beyond the sensor's range: nothing measured
+    depth[:, :] = 3.0 + DEPTH_SUPPORT_TOL_M - 0.05  # the body surface, within the tolerance
+    assert PoseEstimator.depth_support(s, depth, K) == 1.0
+    depth[:, 32:] = 3.0 + DEPTH_SUPPORT_TOL_M + 0.5  # the right half shows only a wall behind them
+    assert abs(PoseEstimator.depth_support(s, depth, K) - 2 / 3) < 1e-9
+    far = Skeleton(joints=(joints * [1, 1, 0] + [0, 0, -1]).astype(np.float32), confidence=s.confidence, names=s.names)
+    assert PoseEstimator.depth_support(far, depth, K) == 0.0  # no joint in view

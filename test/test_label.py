@@ -90,7 +90,8 @@ def test_teacher_labels_people_crops_masks_and_report(tmp_path):
 
     root = _rgbd_folder(tmp_path)
     teacher = model_path("pipose_teacher_kinect14.onnx")
-    cfg = TeacherLabelConfig(min_confidence=0.0, joint_min_confidence=0.0, min_joints=0)
+    # the depth 'person' is a flat slab, not a body: depth support off here, tested below
+    cfg = TeacherLabelConfig(min_confidence=0.0, joint_min_confidence=0.0, min_joints=0, min_depth_support=0.0)
     rep = teacher_label_folder(root, teacher, cfg, progress=False, log=lambda s: None)
     assert rep["frames"] == 3 and rep["people_kept"] == 1 and rep["frames_with_people"] == 1, rep
     assert rep["rejected"] == {"frame: no person detected": 1, "person: under 30% valid depth in the box": 1}, rep
@@ -105,9 +106,23 @@ def test_teacher_labels_people_crops_masks_and_report(tmp_path):
     assert recs[1]["people"] == [] and recs[2]["people"] == []
     assert (root / "label_report.json").exists() and (root / "frames.jsonl.bak").exists()
 
-    strict = TeacherLabelConfig(min_confidence=0.0, joint_min_confidence=1.01, min_joints=1)
+    strict = TeacherLabelConfig(min_confidence=0.0, joint_min_confidence=1.01, min_joints=1, min_depth_support=0.0)
     rep = teacher_label_folder(root, teacher, strict, relabel=True, progress=False, log=lambda s: None)
     assert rep["people_kept"] == 0 and rep["rejected"]["person: under 1 confident joints"] == 1
+    # depth support (as the node's): the person in the photo, but the depth shows only a wall 60 m away
+    # (valid pixels, none where the teacher puts the joints): refused, with its reason
+    import cv2
+    import skimage.data
+
+    from pipose_ros.camera import intrinsics_from_fov
+    from pipose_ros.data.folder import FolderWriter
+    with FolderWriter(tmp_path / "wall") as w:
+        w.add(cv2.resize(skimage.data.astronaut(), (480, 480)), np.full((480, 480), 60000, np.uint16),
+              intrinsics_from_fov(480, 480, 60))
+    cfg.min_depth_support = 0.3
+    rep = teacher_label_folder(tmp_path / "wall", teacher, cfg, progress=False, log=lambda s: None)
+    key = "person: the depth does not show the teacher's skeleton (under 30% of its joints on measured depth)"
+    assert rep["people_kept"] == 0 and rep["rejected"] == {key: 1}, rep["rejected"]
 
 
 def test_anchor_to_depth_moves_the_skeleton_onto_the_measured_depth():
@@ -158,7 +173,7 @@ def test_teacher_labels_with_the_students_2d(tmp_path):
 
     root = _rgbd_folder(tmp_path)
     teacher, student = model_path("pipose_teacher_kinect14.onnx"), model_path("pipose_student_kinect14.onnx")
-    cfg = TeacherLabelConfig(min_confidence=0.0, joint_min_confidence=0.0, min_joints=0)
+    cfg = TeacherLabelConfig(min_confidence=0.0, joint_min_confidence=0.0, min_joints=0, min_depth_support=0.0)
     rep = teacher_label_folder(root, teacher, cfg, progress=False, log=lambda s: None, student=student)
     assert rep["people_kept"] == 1 and rep["people_with_student_2d"] == 1, rep
     assert rep["student_2d"] == "pipose_student_kinect14.onnx"

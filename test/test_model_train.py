@@ -82,7 +82,7 @@ def test_checkpoint_and_estimator(tiny_checkpoints):
     model, meta = load_checkpoint(tiny_checkpoints["student"])
     assert meta["joint_names"][1] == "neck" and meta["input_size"] == [128, 96]
     est = PoseEstimator.from_checkpoint(tiny_checkpoints["student"], device="cpu", min_confidence=0.0,
-                                        teacher_path=tiny_checkpoints["teacher"])
+                                        teacher_path=tiny_checkpoints["teacher"], min_depth_support=0.0)
     K = np.array([[500.0, 0, 319.5], [0, 500.0, 239.5], [0, 0, 1]])
     rgb = np.zeros((480, 640, 3), np.uint8)
     (s,) = est.estimate(rgb, K)
@@ -93,7 +93,14 @@ def test_checkpoint_and_estimator(tiny_checkpoints):
     uvp = s.joints[:, :2] / s.joints[:, 2:] * 500.0 + [319.5, 239.5]
     assert np.allclose(uvp, s.uv, atol=0.05)
     d = np.full((480, 640), 2.0, np.float32)
-    assert len(est.estimate_depth(d, K)) == 1
+    assert len(est.estimate_depth(d, K)) == 1 and est.unsupported == 0
+    # depth support: a wall 60 m away (beyond the teacher's depth range) shows none of the joints the
+    # teacher places, so with the default rule there is no teacher skeleton and it is counted
+    wall = np.full((480, 640), 60.0, np.float32)
+    est.teacher.min_depth_support = 0.3
+    assert est.estimate_depth(wall, K) == [] and est.unsupported == 1
+    est.teacher.min_depth_support = 0.0
+    assert len(est.estimate_depth(wall, K)) == 1 and est.unsupported == 0
     with pytest.raises(ValueError):
         est.estimate(rgb[..., 0], K)
     with pytest.raises(ValueError):
@@ -104,6 +111,8 @@ def test_checkpoint_and_estimator(tiny_checkpoints):
         est.estimate_depth(np.full((480, 640), np.nan, np.float32), K)
     with pytest.raises(FileNotFoundError):
         PoseEstimator.from_checkpoint("/nonexistent.pt")
+    with pytest.raises(ValueError):
+        PoseEstimator.from_checkpoint(tiny_checkpoints["teacher"], device="cpu", min_depth_support=1.5)
     none = PoseEstimator.from_checkpoint(tiny_checkpoints["student"], device="cpu", min_confidence=1.01)
     assert none.estimate(rgb, K) == []
 
@@ -116,7 +125,7 @@ def test_shipped_checkpoints_load_and_run(path):
     from skimage import data as skdata
 
     from pipose_ros.camera import intrinsics_from_fov
-    est = PoseEstimator.from_checkpoint(path, device="cpu", min_confidence=0.0)
+    est = PoseEstimator.from_checkpoint(path, device="cpu", min_confidence=0.0, min_depth_support=0.0)
     K = intrinsics_from_fov(512, 512, 60)
     if est.kind == "teacher":
         out = est.estimate_depth(np.full((512, 512), 2.5, np.float32), K)

@@ -44,7 +44,7 @@ RGBD_CASES = [
 
 @pytest.fixture(scope="module")
 def rgbd_harness(ros_ctx, tiny_checkpoints):
-    h = Harness(tiny_checkpoints, "rgbd", min_confidence=0.0)
+    h = Harness(tiny_checkpoints, "rgbd", min_confidence=0.0, teacher_min_depth_support=0.0)  # untrained teacher
     s = Sender(h)
     s.sec = 5000.0
     yield h, s

@@ -194,7 +194,8 @@ def test_nobody_gives_deleteall(ros_ctx, tiny_checkpoints):
 
 
 def test_rgbd_teacher_markers_and_bad_depth(ros_ctx, tiny_checkpoints):
-    h = Harness(tiny_checkpoints, "rgbd", min_confidence=0.0)
+    # an untrained teacher places joints anywhere: depth support off until the end of the test
+    h = Harness(tiny_checkpoints, "rgbd", min_confidence=0.0, teacher_min_depth_support=0.0)
     try:
         depth = np.full((H, W), 2500, np.uint16)
         h.send(400.0, depth=depth)
@@ -211,6 +212,13 @@ def test_rgbd_teacher_markers_and_bad_depth(ros_ctx, tiny_checkpoints):
         assert wait(lambda: any("is 160x120 but its camera_info" in w for w in h.node.recent_warnings))
         h.send(403.0, depth=depth)
         assert wait(lambda: any(m.ns.startswith("teacher/body_") for m in _markers_for(h, 403.0)))
+        # depth support on (live): the depth shows only a wall 60 m away, where the teacher puts no
+        # joint (a person beyond the sensor's range): no teacher skeleton, a warning, the student's stays
+        h.node.set_parameters([Parameter("teacher_min_depth_support", value=0.3)])
+        h.send(404.0, depth=np.full((H, W), 60000, np.uint16))
+        assert wait(lambda: any(m.ns.startswith("student/body_") for m in _markers_for(h, 404.0)))
+        assert wait(lambda: any("not shown by the depth on /depth/image" in w for w in h.node.recent_warnings))
+        assert not any(m.ns.startswith("teacher/body_") and m.action == Marker.ADD for m in _markers_for(h, 404.0))
     finally:
         h.close()
 

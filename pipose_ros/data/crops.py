@@ -10,7 +10,7 @@ recomputed for the crop. Other people inside the crop stay in it (the network mu
 centred one). A person without a box gets the box of its in-image joints grown by 15 %.
 
 Each crop's metadata also says how much of its person's visible joints the *depth* image shows
-(``depth_seen``, :func:`depth_seen_fraction`): a person beyond the sensor's far limit, or lost to
+(``depth_seen``, :func:`pipose_ros.camera.depth_seen_fraction`): a person beyond the sensor's far limit, or lost to
 its artefacts, is in the colour image but not in the depth one, and a depth teacher trained to
 place joints its input does not show learns a guess (session 18: 7.4 % of the validation crops
 show none of their person's visible joints in depth; the shipped teacher's 2D PCK@0.2 on them is
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from ..camera import CropView, in_view, points_box, project
+from ..camera import CropView, depth_seen_fraction, in_view, points_box, project
 from ..skeleton import KINECT14
 from .dataset import SampleSet
 from .folder import frame_people, read_folder, read_frame
@@ -44,40 +44,6 @@ class CropSpec:
     shift: float = 0.08
     seed: int = 0
     min_depth_seen: float = 0.0  # keep a person only if depth shows this fraction of its visible joints
-
-
-DEPTH_SEEN_TOL_M = 0.25  # a valid depth pixel this close to a joint's depth shows the joint
-DEPTH_SEEN_RADIUS_PX = 2  # searched within ± this many pixels of the joint's projection
-
-
-def depth_seen_fraction(depth_mm: np.ndarray, K: np.ndarray, joints: np.ndarray, mask: np.ndarray,
-                        radius: int = DEPTH_SEEN_RADIUS_PX, tol_m: float = DEPTH_SEEN_TOL_M) -> float:
-    """Fraction of a person's joints that the depth image shows.
-
-    A joint is shown when a valid depth pixel (≠ 0) within ± ``radius`` pixels of its projection
-    measures a depth within ``tol_m`` of the joint's Z (a joint lies a few centimetres behind the
-    body surface the sensor sees).
-
-    Args:
-        depth_mm: uint16 [H, W] millimetres, 0 = invalid (the registered depth of the image or crop).
-        K: float [3, 3] intrinsics of that image (pixels).
-        joints: float [J, 3] metres, the image's camera optical frame.
-        mask: bool [J], the joints to count (the crops count the visible joints inside the image).
-    Returns:
-        float in [0, 1]; NaN when ``mask`` selects no joint with Z > 0.
-    """
-    H, W = depth_mm.shape
-    idx = np.flatnonzero(np.asarray(mask, bool) & (np.nan_to_num(joints[:, 2]) > 1e-3))
-    if idx.size == 0:
-        return float("nan")
-    uv = project(joints[idx], K)
-    seen = 0
-    for (u, v), z in zip(uv, joints[idx, 2]):
-        x, y = int(round(u)), int(round(v))
-        w = depth_mm[max(0, y - radius):max(0, min(H, y + radius + 1)),
-                     max(0, x - radius):max(0, min(W, x + radius + 1))].astype(np.float64) * 1e-3
-        seen += bool(np.any((w > 0) & (np.abs(w - z) < tol_m)))
-    return seen / idx.size
 
 
 def person_box(p: dict, K: np.ndarray, W: int, H: int) -> np.ndarray | None:

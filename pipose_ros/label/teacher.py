@@ -11,8 +11,10 @@ lifted with depth at one pixel) cannot give for occluded or self-occluded joints
 What is kept (every rule is counted in the label report, ``label_report.json`` in the folder):
 
 * a person is **rejected** when less than ``min_valid_depth`` of their box has valid depth
-  (the teacher would guess) or the teacher's mean joint confidence is under ``min_confidence``,
-  or fewer than ``min_joints`` joints are confident;
+  (the teacher would guess), when the measured depth does not show the teacher's skeleton (under
+  ``min_depth_support`` of its in-image joints, as in the node: :class:`pipose_ros.estimator.PoseEstimator`),
+  when the teacher's mean joint confidence is under ``min_confidence``, or when fewer than
+  ``min_joints`` joints are confident;
 * a joint under ``joint_min_confidence`` is **masked** (``null``: left out of every loss);
 * a kept joint is ``visible`` when it projects into the image and the measured depth there is
   not more than ``occlusion_m`` in front of it (else something occludes it).
@@ -79,6 +81,7 @@ class TeacherLabelConfig:
     joint_min_confidence: float = 0.2  # a joint under it is masked (null)
     min_joints: int = 6  # confident joints of a kept person
     min_valid_depth: float = 0.3  # fraction of the person box with valid depth
+    min_depth_support: float = 0.3  # share of the teacher skeleton's joints the measured depth must show
     occlusion_m: float = 0.25  # measured depth this much in front of a joint = occluded
     max_people: int = 8
     detector_min_score: float = 0.5
@@ -232,7 +235,8 @@ def teacher_label_folder(root: str | Path, checkpoint: str | Path, cfg: TeacherL
     cfg = cfg or TeacherLabelConfig()
     root, checkpoint = Path(root), Path(checkpoint)
     info, recs = read_folder(root)
-    teacher = PoseEstimator.from_checkpoint(checkpoint, device, 0.0, backend=backend)
+    teacher = PoseEstimator.from_checkpoint(checkpoint, device, 0.0, backend=backend,
+                                            min_depth_support=cfg.min_depth_support)
     if teacher.kind != "teacher":
         raise ValueError(f"{checkpoint} is a {teacher.kind} checkpoint, not a depth teacher")
     rgb_net = None
@@ -273,6 +277,9 @@ def teacher_label_folder(root: str | Path, checkpoint: str | Path, cfg: TeacherL
             else:
                 boxes.append((d.box, d.score))
         skels = teacher.estimate_depth(depth_m, K, [b for b, _ in boxes]) if boxes else []
+        if boxes and teacher.unsupported:
+            reasons[f"person: the depth does not show the teacher's skeleton (under {teacher.min_depth_support:.0%} "
+                    "of its joints on measured depth)"] += teacher.unsupported
         score_of = {tuple(np.round(b, 3)): sc for b, sc in boxes}
         uv_of = {}
         if rgb_net is not None and skels:

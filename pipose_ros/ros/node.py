@@ -98,6 +98,10 @@ PARAMS = {
     "checkpoint": ("", "student model: a .pt checkpoint or its .onnx export; empty = the shipped "
                        "models/pipose_student_kinect14", {}),
     "teacher_checkpoint": ("", "depth teacher model (.pt or .onnx) for rgbd mode; empty = the shipped one", {}),
+    "teacher_min_depth_support": (0.3, "rgbd: the teacher reports a person only when the measured depth shows at least "
+                                       "this share of its in-image joints (within 0.5 m of their depth): a person beyond "
+                                       "the sensor's range is in the colour image but not in the depth; 0 = off "
+                                       "(pipose_ros.estimator)", {"range": (0.0, 1.0), **LIVE}),
     "backend": ("auto", "inference backend: auto (fastest that loads: TensorRT, ONNX Runtime CUDA, torch CUDA, "
                         "ONNX Runtime CPU, torch CPU), onnxruntime, torch, tensorrt (pipose_ros.backends)",
                 {"choices": ("auto", "onnxruntime", "torch", "tensorrt")}),
@@ -375,7 +379,8 @@ class PoseNode(LifecycleNode):
             tck = p["teacher_checkpoint"] or default_model("pipose_teacher_kinect14.pt")
         self.est = PoseEstimator.from_checkpoint(ck, p["device"], p["min_confidence"], tck, backend=p["backend"],
                                                  logger=self.get_logger().info, same_person=p["same_person"],
-                                                 relative_depth_gain=_gain(p["relative_depth_gain"]))
+                                                 relative_depth_gain=_gain(p["relative_depth_gain"]),
+                                                 min_depth_support=p["teacher_min_depth_support"])
         self.get_logger().info(
             f"loaded {ck} ({self.est.meta['model']['kind']}, input {self.est.input_w}x{self.est.input_h}; "
             f"{self.est.backend})" + (f"; teacher {tck}" if tck else ""))
@@ -535,6 +540,8 @@ class PoseNode(LifecycleNode):
                     setattr(est, name, float(value))
         elif name == "relative_depth_gain":
             self.est.set_relative_depth_gain(_gain(value))
+        elif name == "teacher_min_depth_support" and self.est.teacher is not None:
+            self.est.teacher.min_depth_support = float(value)
         elif name in ("floor_camera_height", "floor_camera_pitch", "floor_camera_roll"):
             self.floor = _floor(self.p)
         elif name == "floor_frame" and self.state == "active":
@@ -785,7 +792,13 @@ class PoseNode(LifecycleNode):
             return []
         if boxes is not None and not boxes:
             return []
-        return self.est.estimate_depth(dm, K, boxes)
+        out = self.est.estimate_depth(dm, K, boxes)
+        if self.est.unsupported:
+            self._warn("teacher-unsupported", f"teacher: {self.est.unsupported} person(s) not shown by the depth on "
+                                              f"{dtopic} (under {self.p['teacher_min_depth_support']:.0%} of their "
+                                              "joints on measured depth: beyond the sensor's range?): no teacher "
+                                              "skeleton for them, the student's stays")
+        return out
 
     def _log_stats(self) -> None:
         """Periodic stats: one log line and a diagnostic_msgs/DiagnosticArray on /diagnostics.

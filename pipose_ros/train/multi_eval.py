@@ -16,7 +16,7 @@ People that count: at least ``min_visible`` visible joints (4) and a box. Cases:
 the neck (0.8–2, 2–3, 3–4, 4–5, 5–7 m), truncated (a joint outside the image), occluded (an
 in-image joint hidden), pose family, camera height (< 0.8, 0.8–1.3, > 1.3 m), people in the
 frame (1 or several), and whether the depth image shows the person (``seen in depth``: at least
-half of its visible joints, :func:`pipose_ros.data.crops.depth_seen_fraction`; ``not seen in
+half of its visible joints, :func:`pipose_ros.camera.depth_seen_fraction`; ``not seen in
 depth``: a person beyond the sensor's range or lost to its artefacts, whom no depth model can place).
 """
 
@@ -28,8 +28,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from tqdm import tqdm
 
-from ..camera import depth_to_metres, in_view, project, scale_boxes
-from ..data.crops import depth_seen_fraction, person_box
+from ..camera import depth_seen_fraction, depth_to_metres, in_view, project, scale_boxes
+from ..data.crops import person_box
 from ..data.folder import frame_people, read_folder, read_frame
 from ..floor import Floor, place_on_floor
 from ..skeleton import KINECT14
