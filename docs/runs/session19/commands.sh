@@ -1,0 +1,21 @@
+# Session 19 (2026-12-01), 2-core Intel Xeon (x86_64, Python 3.11.7), no GPU, no device lent.
+# Every number in RESULTS/README/FINETUNE from session 19 comes from these commands, in order.
+set -e
+D=docs/runs/session19
+V=~/.cache/pipose_ros/pipose-synth-v2
+
+# (1) which depth-support rule separates people the depth shows from those it does not (shipped teacher,
+#     validation renders, every skeleton kept): chose 0.3 at 0.5 m
+.venv/bin/python $D/oneoff_depth_support.py ~/.cache/pipose_ros/anny-val-s1 480 > $D/oneoff_depth_support.log
+
+# (2) the shipped teacher on pipose-synth-v2: the old rule (every skeleton) reproduces 35.03 cm; the default (0.3)
+pipose evaluate --backend onnxruntime --data $V models/pipose_teacher_kinect14.pt --min-depth-support 0 \
+    --record synth_v2.teacher_every_skeleton --json $D/teacher_shipped_support0_synth_v2.json
+pipose evaluate --backend onnxruntime --data $V models/pipose_teacher_kinect14.pt \
+    --record synth_v2.teacher --json $D/teacher_shipped_support03_synth_v2.json
+# session 18's teacher (trained without the people depth does not show; /work/runs, not shipped) under the rule
+pipose evaluate --backend onnxruntime --data $V /work/runs/teacher_bp128_s18/teacher.pt \
+    --json $D/teacher_s18_support03_synth_v2.json                                  # 29.90 cm
+# the real Kinect frame: the rule keeps all four people for both teachers (numbers as in sessions 16 / 18)
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt   # 21.02 cm
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher /work/runs/teacher_bp128_s18/teacher.pt   # 26.37 cm
