@@ -345,6 +345,12 @@ def _evaluate_multi(args) -> int:
             raise SystemExit("--floor-sigma needs --floor and a value > 0")
         floor_kw = {"sigma_angle": math.radians(args.floor_sigma)}
         floor_note += f"; angular uncertainty set to {args.floor_sigma:g}°"
+    anchor = None
+    if args.rgbd_anchor:
+        anchor = PoseEstimator.from_checkpoint(args.rgbd_anchor, device="cpu", min_confidence=args.min_confidence,
+                                               backend=args.backend, min_depth_support=args.min_depth_support)
+        if anchor.kind != "teacher":
+            raise SystemExit(f"--rgbd-anchor {args.rgbd_anchor}: not a depth teacher")
     rows = {}
     for ck in args.checkpoints:
         est = PoseEstimator.from_checkpoint(ck, device="cpu", min_confidence=args.min_confidence,
@@ -353,7 +359,7 @@ def _evaluate_multi(args) -> int:
         print(f"{ck}: {est.backend}", flush=True)
         m = evaluate_folder(est, args.data, modality="depth" if est.kind == "teacher" else "rgb",
                             max_frames=args.max_frames, detector=det, box_scale=args.box_scale,
-                            floor=floor_kw, mount=mount)
+                            floor=floor_kw, mount=mount, anchor_teacher=anchor)
         m["checkpoint"] = str(ck)
         m["backend"] = est.backend
         m["training"] = est.meta.get("training", {})
@@ -365,6 +371,10 @@ def _evaluate_multi(args) -> int:
             m["floor_prior"] = floor_note
         if est.kind == "teacher":
             m["min_depth_support"] = args.min_depth_support
+        if anchor is not None:
+            m["rgbd_anchor"] = (f"the node's rgbd output: the depth teacher {args.rgbd_anchor} (depth support ≥ "
+                                f"{args.min_depth_support:g}) on the same boxes, the student's skeletons anchored to the "
+                                "measured depth (pipose_ros.anchor.anchor_people)")
         rows[str(ck)] = m
         print(f"{ck}: {m['people']} people, matched {m['matched']}, misses {m['misses']}, false positives "
               f"{m['false_positives']}; MPJPE {m.get('mpjpe_cm', float('nan')):.2f} cm  mAP@6/8/10 "
@@ -417,7 +427,8 @@ def _record_multi(args, rows: dict) -> None:
          f"people that count: ≥ {m['min_visible']} visible joints."
          + (f" Depth support: a skeleton counts when the depth shows ≥ {m['min_depth_support']:g} of its joints "
             f"(0 = every skeleton)." if "min_depth_support" in m else "")
-         + (f" Ground-plane prior (`pipose_ros.floor`): {floor}." if floor else ""), "",
+         + (f" Ground-plane prior (`pipose_ros.floor`): {floor}." if floor else "")
+         + (f" RGB-D: {m['rgbd_anchor']}." if "rgbd_anchor" in m else ""), "",
          "| people | matched | misses | false positives | MPJPE (cm) | mAP@6 | mAP@8 | mAP@10 | PA-MPJPE | RR-MPJPE |",
          "|---|---|---|---|---|---|---|---|---|---|",
          f"| {m['people']} | {m['matched']} | {m['misses']} | {m['false_positives']} | {m.get('mpjpe_cm', float('nan')):.2f} | "
@@ -1067,6 +1078,9 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--detector", choices=["gt", "blazepose"], default="gt",
                    help="multi-person folders: person boxes from the ground truth (pose alone) or from the "
                         "BlazePose person detector (detection + pose, as in the node)")
+    e.add_argument("--rgbd-anchor", type=Path, metavar="TEACHER",
+                   help="multi-person folders, RGB checkpoints: score the node's rgbd output — TEACHER on the same boxes "
+                        "of the frame's depth, each student skeleton anchored to the measured depth (pipose_ros.anchor)")
     e.add_argument("--min-depth-support", type=float, default=0.3, metavar="F",
                    help="multi-person folders, depth teacher: report a person only when the measured depth shows F of "
                         "its skeleton's in-image joints (the node's teacher_min_depth_support; 0 = every skeleton, "

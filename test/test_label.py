@@ -125,43 +125,6 @@ def test_teacher_labels_people_crops_masks_and_report(tmp_path):
     assert rep["people_kept"] == 0 and rep["rejected"] == {key: 1}, rep["rejected"]
 
 
-def test_anchor_to_depth_moves_the_skeleton_onto_the_measured_depth():
-    """Depth anchoring: a skeleton predicted 30 cm too far is moved along the rays onto the
-    measured depth (lifted depth + the joint's surface offset); the joints seen on the sensor take
-    their lifted depth; a joint behind an occluder (depth 1 m in front of it) keeps the anchored
-    skeleton's depth; the result projects to the given pixels; masked joints stay NaN; with too
-    few joints on valid depth nothing is anchored (−1) and the pixels are kept."""
-    from pipose_ros.camera import intrinsics_from_fov, project
-    from pipose_ros.label.lift import SURFACE_OFFSET_M
-    from pipose_ros.label.teacher import TeacherLabelConfig, anchor_to_depth
-    from pipose_ros.skeleton import KINECT14
-
-    K = intrinsics_from_fov(320, 240, 60)
-    rng = np.random.default_rng(0)
-    true = np.stack([rng.uniform(-0.3, 0.3, 14), np.linspace(-0.7, 0.8, 14), 2.5 + rng.uniform(-0.1, 0.1, 14)], 1)
-    uv = project(true, K)
-    depth = np.full((240, 320), np.nan, np.float32)
-    off = np.array([SURFACE_OFFSET_M[n] for n in KINECT14.names])
-    for j, (u, v) in enumerate(uv):  # each joint on a small patch of its own surface
-        depth[int(v) - 3:int(v) + 4, int(u) - 3:int(u) + 4] = true[j, 2] - off[j]
-    occluded = 5
-    u, v = uv[occluded].astype(int)
-    depth[v - 3:v + 4, u - 3:u + 4] = true[occluded, 2] - 1.0
-    pred = true * (true[:, 2:3] + 0.3) / true[:, 2:3]  # 30 cm too far, same pixels
-    pred[[2, 9]] *= ((pred[[2, 9], 2] + [0.08, -0.1]) / pred[[2, 9], 2])[:, None]  # relative-depth error
-    pred[13] = np.nan  # a masked joint
-    out, on_depth = anchor_to_depth(pred, uv, K, depth, TeacherLabelConfig())
-    seen = np.setdiff1d(np.arange(13), [occluded])
-    assert on_depth == len(seen)
-    assert np.allclose(out[seen], true[seen], atol=2e-3), np.abs(out - true).max(1)
-    assert abs(out[occluded, 2] - true[occluded, 2]) < 0.05  # moved with the skeleton, not onto the occluder
-    assert np.isnan(out[13]).all()
-    assert np.allclose(project(out[:13], K), uv[:13], atol=1e-6)
-    few = np.full_like(depth, np.nan)
-    out, on_depth = anchor_to_depth(pred, uv, K, few, TeacherLabelConfig())
-    assert on_depth == -1 and np.allclose(out[:13], pred[:13], atol=1e-9)
-
-
 def test_teacher_labels_with_the_students_2d(tmp_path):
     """--student: the labels' pixels are the RGB student's 2D on the same crop (the teacher gives
     the depth); the report counts the people and the anchoring; a teacher is refused as --student."""

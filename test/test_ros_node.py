@@ -219,6 +219,20 @@ def test_rgbd_teacher_markers_and_bad_depth(ros_ctx, tiny_checkpoints):
         assert wait(lambda: any(m.ns.startswith("student/body_") for m in _markers_for(h, 404.0)))
         assert wait(lambda: any("not shown by the depth on /depth/image" in w for w in h.node.recent_warnings))
         assert not any(m.ns.startswith("teacher/body_") and m.action == Marker.ADD for m in _markers_for(h, 404.0))
+        # depth_anchor (default on): the published skeleton keeps the student's 2D rays and takes its depths
+        # from the teacher and the sensor; off (live): the student's own depths, as in rgb mode
+        h.node.set_parameters([Parameter("teacher_min_depth_support", value=0.0)])
+
+        def joints_at(sec):
+            h.send(sec, depth=depth)
+            assert wait(lambda: any(m.ns.startswith("teacher/body_") for m in _markers_for(h, sec)))
+            m = next(m for m in _markers_for(h, sec) if m.ns.startswith("student/body_") and m.type == Marker.SPHERE_LIST)
+            return np.array([[p.x, p.y, p.z] for p in m.points])
+        on = joints_at(405.0)
+        h.node.set_parameters([Parameter("depth_anchor", value=False)])
+        off = joints_at(406.0)
+        assert np.allclose(on[:, :2] / on[:, 2:], off[:, :2] / off[:, 2:], atol=1e-4)  # the same rays
+        assert not np.allclose(on[:, 2], off[:, 2], atol=1e-3)  # other depths
     finally:
         h.close()
 

@@ -1,6 +1,7 @@
 """Auto-labels: 2D keypoints (MediaPipe Pose, or your own) lifted to 3D with registered depth.
 
-For each joint the depth is read in a small window around its pixel and summarised robustly:
+For each joint the depth is read in a small window around its pixel and summarised robustly
+(:func:`pipose_ros.anchor.lift_joint`, shared with the node's rgbd output):
 
 1. holes: fewer than ``min_valid`` of the window's pixels have depth → unreliable;
 2. depth edges: when the window spans more than ``edge_m`` (p90 − p10), only the depth cluster
@@ -17,31 +18,10 @@ left out of the loss. See docs/FINETUNE.md for the measured label error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from ..anchor import SURFACE_OFFSET_M, LiftConfig, lift_joint
 from ..skeleton import BLAZEPOSE_TO_KINECT14, KINECT14
-
-# depth of the joint centre behind the visible surface, metres (measured on the synthetic bodies:
-# `pipose label --evaluate --keypoints gt`, docs/FINETUNE.md)
-SURFACE_OFFSET_M = {
-    "nose": 0.0, "neck": 0.05, "right_shoulder": 0.05, "left_shoulder": 0.05,
-    "right_elbow": 0.04, "left_elbow": 0.04, "right_wrist": 0.03, "left_wrist": 0.03,
-    "right_hip": 0.08, "left_hip": 0.08, "right_knee": 0.05, "left_knee": 0.05,
-    "right_ankle": 0.04, "left_ankle": 0.04,
-}
-
-
-@dataclass
-class LiftConfig:
-    """Robust depth-lifting parameters (window in pixels of a 640-wide image, scaled with width)."""
-
-    window_px: int = 5  # half size at 640 px width
-    min_valid: float = 0.3
-    edge_m: float = 0.15
-    min_cluster: float = 0.3
-    min_score: float = 0.5
 
 
 def mediapipe_to_joints(landmarks) -> tuple[np.ndarray, np.ndarray]:
@@ -54,33 +34,6 @@ def mediapipe_to_joints(landmarks) -> tuple[np.ndarray, np.ndarray]:
         uv[j] = lm[list(idx), :2].mean(0)
         score[j] = lm[list(idx), 2].min()
     return uv, score
-
-
-def lift_joint(depth_m: np.ndarray, u: float, v: float, cfg: LiftConfig) -> tuple[float, str]:
-    """Robust surface depth at (u, v) → (metres or NaN, reason: ``ok`` | ``outside`` | ``holes`` |
-    ``edge``). ``depth_m``: float32 [H, W] metres, 0/NaN = invalid."""
-    H, W = depth_m.shape
-    if not (np.isfinite(u) and np.isfinite(v)) or u < 0 or v < 0 or u > W - 1 or v > H - 1:
-        return float("nan"), "outside"
-    r = max(2, int(round(cfg.window_px * W / 640)))
-    ui, vi = int(round(u)), int(round(v))
-    win = depth_m[max(0, vi - r):vi + r + 1, max(0, ui - r):ui + r + 1].astype(np.float64)
-    valid = np.isfinite(win) & (win > 0)
-    if valid.mean() < cfg.min_valid:
-        return float("nan"), "holes"
-    d = win[valid]
-    p10, p90 = np.percentile(d, [10, 90])
-    if p90 - p10 <= cfg.edge_m:
-        return float(np.median(d)), "ok"
-    centre = depth_m[vi, ui]
-    if not (np.isfinite(centre) and centre > 0):  # centre in a hole on an edge: take the nearest valid pixel
-        yy, xx = np.nonzero(valid)
-        k = np.argmin((yy - (vi - max(0, vi - r))) ** 2 + (xx - (ui - max(0, ui - r))) ** 2)
-        centre = win[yy[k], xx[k]]
-    cluster = d[np.abs(d - centre) < cfg.edge_m / 2]
-    if cluster.size < cfg.min_cluster * d.size:
-        return float("nan"), "edge"
-    return float(np.median(cluster)), "ok"
 
 
 def lift(uv: np.ndarray, score: np.ndarray, depth_m: np.ndarray, K: np.ndarray,

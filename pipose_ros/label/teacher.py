@@ -19,7 +19,7 @@ What is kept (every rule is counted in the label report, ``label_report.json`` i
 * a kept joint is ``visible`` when it projects into the image and the measured depth there is
   not more than ``occlusion_m`` in front of it (else something occludes it).
 
-**Depth anchoring** (``anchor``, on by default; :func:`anchor_to_depth`): the teacher's skeleton
+**Depth anchoring** (``anchor``, on by default; :func:`pipose_ros.anchor.anchor_to_depth`): the teacher's skeleton
 is moved along the camera rays so that its joints agree with the measured depth where they are
 seen — the median of (lifted depth at the joint's pixel + the joint's surface offset − the
 teacher's depth) over the joints within ``anchor_gate_m`` of it — and each joint whose lifted depth
@@ -68,6 +68,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..anchor import AnchorConfig, anchor_to_depth
 from ..camera import backproject, points_box, project, uv_in_image
 from ..data.folder import person_to_json, read_folder, read_frame, write_records
 from ..skeleton import KINECT14
@@ -105,49 +106,6 @@ def _visible(joints: np.ndarray, K: np.ndarray, depth_m: np.ndarray, occlusion_m
         patch = patch[np.isfinite(patch) & (patch > 0)]
         vis[j] = patch.size == 0 or float(np.median(patch)) >= joints[j, 2] - occlusion_m
     return vis
-
-
-def anchor_to_depth(joints: np.ndarray, uv: np.ndarray, K: np.ndarray, depth_m: np.ndarray,
-                    cfg: TeacherLabelConfig) -> tuple[np.ndarray, int]:
-    """Place one labelled skeleton on the measured depth (module docstring, "Depth anchoring").
-
-    Args:
-        joints: float [J, 3] metres, camera optical frame (REP-103); NaN rows = masked joints.
-        uv: float [J, 2] pixels of ``depth_m`` where each joint is seen (the teacher's own
-            projections, or the RGB student's 2D); the result projects to these pixels.
-        K: float [3, 3] intrinsics of ``depth_m``. depth_m: float32 [H, W] metres, NaN/0 invalid.
-    Returns:
-        (joints float64 [J, 3] — the depth of each known joint taken from the anchored skeleton or,
-        within ``snap_m``, from the lifted depth at its pixel, then ``Z · K⁻¹ [u, v, 1]``; the
-        masked rows stay NaN —, the number of joints that took their lifted depth, or −1 when
-        fewer than ``anchor_min_joints`` joints had usable depth: then the skeleton is only
-        re-projected through ``uv`` at the teacher's depths).
-    """
-    from .lift import SURFACE_OFFSET_M, LiftConfig, lift_joint
-
-    joints = np.asarray(joints, np.float64)
-    known = np.isfinite(joints).all(1) & np.isfinite(uv).all(1)
-    z = joints[:, 2].copy()
-    lifted = np.full(len(joints), np.nan)
-    lcfg = LiftConfig()
-    for j in np.nonzero(known)[0]:
-        d, why = lift_joint(depth_m, float(uv[j, 0]), float(uv[j, 1]), lcfg)
-        if why == "ok":
-            lifted[j] = d + SURFACE_OFFSET_M.get(KINECT14.names[j], 0.0)
-    with np.errstate(invalid="ignore"):
-        r = lifted - z
-        usable = known & np.isfinite(r) & (np.abs(r) < cfg.anchor_gate_m)
-    snapped = -1
-    if usable.sum() >= cfg.anchor_min_joints:
-        zc = float(np.median(z[known]))
-        z = z * (zc + float(np.median(r[usable]))) / zc
-        with np.errstate(invalid="ignore"):
-            snap = known & np.isfinite(lifted) & (np.abs(lifted - z) < cfg.snap_m)
-        z[snap] = lifted[snap]
-        snapped = int(snap.sum())
-    out = backproject(uv, z, K)
-    out[~known] = np.nan
-    return out, snapped
 
 
 def label_box(uv: np.ndarray, shape: tuple[int, int], fallback) -> np.ndarray:
@@ -245,6 +203,7 @@ def teacher_label_folder(root: str | Path, checkpoint: str | Path, cfg: TeacherL
         if rgb_net.kind == "teacher":
             raise ValueError(f"{student} is a depth teacher, not an RGB student (--student)")
     det = PersonDetector(min_score=cfg.detector_min_score, max_people=cfg.max_people)
+    anchor_cfg = AnchorConfig(cfg.anchor_gate_m, cfg.anchor_min_joints, cfg.snap_m)
     J = len(KINECT14.names)
     todo = [r for r in recs if relabel or (r.get("joints") is None and r.get("people") is None)]
     lms, merged = {}, Counter()
@@ -306,7 +265,7 @@ def teacher_label_folder(root: str | Path, checkpoint: str | Path, cfg: TeacherL
                     uv = project(joints, K)
                     uv_all = project(np.asarray(s.joints, np.float64), K)  # every joint, unsure ones too
             if cfg.anchor:
-                joints, on_depth = anchor_to_depth(joints, np.asarray(uv, np.float64), K, depth_m, cfg)
+                joints, on_depth = anchor_to_depth(joints, np.asarray(uv, np.float64), K, depth_m, anchor_cfg)
                 rep["anchor"]["people_anchored" if on_depth >= 0 else "people_not_anchored"] += 1
                 rep["anchor"]["joints_on_measured_depth"] += max(on_depth, 0)
             elif rgb_net is not None:

@@ -26,6 +26,10 @@ and the ROS4HRI topics (REP-155): ``/humans/bodies/tracked`` (hri_msgs/IdsList) 
 ``/humans/bodies/<id>/roi`` (hri_msgs/NormalizedRegionOfInterest2D) and
 ``/humans/bodies/<id>/skeleton2d`` (hri_msgs/Skeleton2D); a body's topics go when it leaves.
 
+rgbd mode (``depth_anchor``, default on): each person's published skeleton is the student's 2D with
+the depth teacher's joint depths anchored to the measured depth (:func:`pipose_ros.anchor.anchor_people`);
+a person the depth does not show (``teacher_min_depth_support``) keeps the student's skeleton.
+
 Only the newest frame is processed: a frame that arrives while inference runs replaces the
 waiting one (counted as ``skipped`` in the periodic stats log, never silently). Bad input —
 unknown encoding, size mismatch with camera_info, unusable K, invalid depth — is logged with a
@@ -53,6 +57,7 @@ from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from sensor_msgs.msg import CameraInfo, Image
 from visualization_msgs.msg import MarkerArray
 
+from ..anchor import anchor_people
 from ..assets import model_path
 import cv2
 
@@ -98,6 +103,10 @@ PARAMS = {
     "checkpoint": ("", "student model: a .pt checkpoint or its .onnx export; empty = the shipped "
                        "models/pipose_student_kinect14", {}),
     "teacher_checkpoint": ("", "depth teacher model (.pt or .onnx) for rgbd mode; empty = the shipped one", {}),
+    "depth_anchor": (True, "rgbd: each person's published skeleton (TF, markers, ROS4HRI) is the student's 2D with the "
+                           "depth teacher's joint depths, anchored to the measured depth (pipose_ros.anchor); people "
+                           "without a teacher skeleton keep the student's; false = the student's skeletons as in rgb mode",
+                     LIVE),
     "teacher_min_depth_support": (0.3, "rgbd: the teacher reports a person only when the measured depth shows at least "
                                        "this share of its in-image joints (within 0.5 m of their depth): a person beyond "
                                        "the sensor's range is in the colour image but not in the depth; 0 = off "
@@ -294,7 +303,7 @@ class PoseNode(LifecycleNode):
         self._image_time = None  # monotonic time of the last image
         self.drop_counts: dict[str, int] = {}  # dropped frames per reason (diagnostics)
         self.floor_counts: dict[str, int] = {}  # ground-plane prior: people per FloorFit.reason (diagnostics)
-        self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0}
+        self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0, "anchored": 0, "unsupported": 0}
         self.stage_ms = {k: deque(maxlen=300) for k in STAGES}  # the last frames' per-stage times
         self._previous: list = []  # the last frame's skeletons (tracking mode)
         self._raw_stamps = {"image": deque(maxlen=30), "depth": deque(maxlen=30)}  # rgbd, before pairing
@@ -703,8 +712,12 @@ class PoseNode(LifecycleNode):
         t_teacher = time.perf_counter()
         # the teacher sees the boxes of the people the student reports (not the spare candidates)
         t_boxes = None if boxes is None else [s.box for s in skels]
-        teacher = self._teacher(depth, t_boxes, frame, (w, h)) if depth is not None else None
+        teacher = None
         if depth is not None:
+            teacher, dm = self._teacher(depth, t_boxes, frame, (w, h))
+            if teacher and self.p["depth_anchor"]:  # the rgbd output: the student's 2D on the measured depth
+                skels, placed = anchor_people(skels, teacher, dm, K)
+                self.stats["anchored"] += placed
             stage["teacher"] = (time.perf_counter() - t_teacher) * 1e3
         t_pub = time.perf_counter()
         self.stats["persons"] += len(skels)
@@ -766,39 +779,43 @@ class PoseNode(LifecycleNode):
             roi_pub.publish(body_roi(s.box, w, h, header, s.score))
             sk_pub.publish(skeleton2d(s, w, h, header))
 
-    def _teacher(self, depth: Image, boxes, frame: str, size: tuple[int, int]) -> list:
+    def _teacher(self, depth: Image, boxes, frame: str, size: tuple[int, int]) -> tuple[list, np.ndarray | None]:
+        """rgbd: the depth teacher's skeletons on ``boxes`` of the registered depth, and that depth
+        (float32 [h, w] metres at the colour image's ``size``); ([], None) with a throttled warning
+        when the depth cannot be used."""
         dtopic = self.resolve_topic_name("depth/image")
         if depth.header.frame_id and depth.header.frame_id != frame:
             self._warn("depth-frame", f"depth on {dtopic} is in frame {depth.header.frame_id!r}, the colour image in "
                                       f"{frame!r}: unregistered depth, teacher skipped (register it to the colour camera)")
-            return []
+            return [], None
         info = self.info.get("depth") or self.info.get("image")
         K, D, (w, h), _, _ = info
         try:
             dm = image_to_depth_m(depth)
         except ValueError as e:
             self._warn("bad-depth", f"bad depth on {dtopic}: {e}; teacher skipped")
-            return []
+            return [], None
         if dm.shape != (h, w):
             self._warn("depth-size", f"depth on {dtopic} is {dm.shape[1]}x{dm.shape[0]} but its camera_info says "
                                      f"{w}x{h}; teacher skipped")
-            return []
+            return [], None
         if (w, h) != size:  # the colour image was downscaled (max_image_size): the same for the depth
             dm = cv2.resize(dm, size, interpolation=cv2.INTER_NEAREST)
             K = scale_K(K, size[0] / w, size[1] / h)
         if not np.isfinite(dm).any():
             self._warn("depth-empty", f"depth on {dtopic} has no valid pixel (all 0, NaN, inf or negative); "
                                       "teacher skipped")
-            return []
+            return [], None
         if boxes is not None and not boxes:
-            return []
+            return [], None
         out = self.est.estimate_depth(dm, K, boxes)
+        self.stats["unsupported"] += self.est.unsupported
         if self.est.unsupported:
             self._warn("teacher-unsupported", f"teacher: {self.est.unsupported} person(s) not shown by the depth on "
                                               f"{dtopic} (under {self.p['teacher_min_depth_support']:.0%} of their "
                                               "joints on measured depth: beyond the sensor's range?): no teacher "
                                               "skeleton for them, the student's stays")
-        return out
+        return out, dm
 
     def _log_stats(self) -> None:
         """Periodic stats: one log line and a diagnostic_msgs/DiagnosticArray on /diagnostics.
@@ -845,7 +862,8 @@ class PoseNode(LifecycleNode):
             *((f"{k}_p50_ms", f"{p50[k]:.1f}") for k in STAGES if self.stage_ms[k]),
             *((f"dropped_{k}", n) for k, n in sorted(self.drop_counts.items())),
             *((f"floor_prior_{k.replace(' ', '_')}", n) for k, n in sorted(self.floor_counts.items())),
-            *((("sync_offset_ms", f"{self._sync_offset_ms():.1f}"),) if self.p["mode"] == "rgbd" else ()),
+            *((("sync_offset_ms", f"{self._sync_offset_ms():.1f}"), ("people_on_measured_depth", s["anchored"]),
+               ("teacher_people_not_in_depth", s["unsupported"])) if self.p["mode"] == "rgbd" else ()),
             ("backend", self.est.backend), ("mode", self.p["mode"]))]
         self._publish_diagnostics(st)
 

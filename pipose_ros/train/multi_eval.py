@@ -28,6 +28,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from tqdm import tqdm
 
+from ..anchor import anchor_people
 from ..camera import depth_seen_fraction, depth_to_metres, in_view, project, scale_boxes
 from ..data.crops import person_box
 from ..data.folder import frame_people, read_folder, read_frame
@@ -100,7 +101,7 @@ def _frame_floor(rec: dict) -> Floor:
 def collect_matches(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
                     max_match: float = 0.2, max_frames: int | None = None, progress: bool = True,
                     detector=None, box_scale: float = 1.0, floor: dict | None = None,
-                    mount: Floor | None = None) -> dict:
+                    mount: Floor | None = None, anchor_teacher=None) -> dict:
     """Run a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder and
     match its skeletons to the ground truth (the first half of :func:`evaluate_folder`).
     ``box_scale``: the ground-truth boxes grown (> 1) or shrunk about their centres before they
@@ -111,6 +112,9 @@ def collect_matches(estimator, root: str | Path, modality: str = "depth", min_vi
     of synthetic folders — what a robot knows from its URDF); ``ValueError`` for a frame without them.
     ``mount``: with ``floor``, this one floor for every frame instead (a mount measured once, e.g.
     by ``pipose floor`` from a recording's depth: :mod:`pipose_ros.label.mount`).
+    ``anchor_teacher``: with ``modality`` ``rgb``, a depth-teacher :class:`PoseEstimator` — the
+    node's rgbd output: its skeletons on the same boxes of the frame's depth, and
+    :func:`pipose_ros.anchor.anchor_people` puts the student's skeletons on the measured depth.
 
     Returns:
         dict: ``pred``, ``gt`` float [M, J, 3] metres (optical frame) and ``mask`` bool [M, J]
@@ -149,6 +153,11 @@ def collect_matches(estimator, root: str | Path, modality: str = "depth", min_vi
             sk = estimator.estimate_depth(d, K, boxes=run_boxes) if len(run_boxes) else []
         else:
             sk = estimator.estimate(rgb, K, boxes=run_boxes) if len(run_boxes) else []
+            if anchor_teacher is not None and sk:
+                d = depth_to_metres(dep, "16UC1")
+                if np.isfinite(d).any():
+                    t = anchor_teacher.estimate_depth(d, K, boxes=[s.box for s in sk])
+                    sk = anchor_people(sk, t, d, K)[0]
         if floor is not None and sk:
             fl = mount if mount is not None else _frame_floor(rec)
             sk = [place_on_floor(s, fl, (W, H), **floor)[0] for s in sk]
@@ -202,7 +211,7 @@ def match_metrics(c: dict, pred: np.ndarray | None = None) -> dict:
 def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_visible: int = 4,
                     max_match: float = 0.2, max_frames: int | None = None, progress: bool = True,
                     detector=None, box_scale: float = 1.0, floor: dict | None = None,
-                    mount: Floor | None = None) -> dict:
+                    mount: Floor | None = None, anchor_teacher=None) -> dict:
     """Evaluate a :class:`pipose_ros.estimator.PoseEstimator` on a (multi-person) dataset folder.
 
     Args:
@@ -211,10 +220,11 @@ def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_vi
         box_scale: ground-truth boxes grown or shrunk by this factor (:func:`collect_matches`).
         floor: the ground-plane prior's settings, None = off (:func:`collect_matches`).
         mount: with ``floor``, one floor for every frame instead of each frame's (:func:`collect_matches`).
+        anchor_teacher: the rgbd output with this depth teacher (:func:`collect_matches`).
     Returns:
         dict with the :func:`pose_metrics` keys over matched people, ``people`` (that count),
         ``matched``, ``misses``, ``false_positives``, ``frames``, and ``cases`` (name →
         people, matched, MPJPE cm, mAP@10).
     """
     return match_metrics(collect_matches(estimator, root, modality, min_visible, max_match, max_frames,
-                                         progress, detector, box_scale, floor, mount))
+                                         progress, detector, box_scale, floor, mount, anchor_teacher))
