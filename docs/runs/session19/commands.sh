@@ -19,3 +19,15 @@ pipose evaluate --backend onnxruntime --data $V /work/runs/teacher_bp128_s18/tea
 # the real Kinect frame: the rule keeps all four people for both teachers (numbers as in sessions 16 / 18)
 pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt   # 21.02 cm
 pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher /work/runs/teacher_bp128_s18/teacher.pt   # 26.37 cm
+
+# (3) issue 13: the whole distillation loop with today's shipped teacher and the depth-support rule
+#     (writes docs/FINETUNE.md's table and results.json robot_domain.*; an evaluation ran beside it, niced)
+pipose distill-demo --work ~/.cache/pipose_ros/distill-demo-s19
+cp ~/.cache/pipose_ros/distill-demo-s19/eval.json $D/distill_eval.json
+cp ~/.cache/pipose_ros/distill-demo-s19/eval_floor.json $D/distill_eval_floor.json
+cp ~/.cache/pipose_ros/distill-demo-s19/eval_measured_floor.json $D/distill_eval_measured_floor.json
+cp ~/.cache/pipose_ros/distill-demo-s19/ds_teacher/label_report.json $D/distill_label_report.json
+
+# (4) the node's rgbd output (depth_anchor): the student's 2D with the teacher's depths anchored to the measured depth
+pipose evaluate --backend onnxruntime --data $V models/pipose_student_kinect14.pt \
+    --rgbd-anchor models/pipose_teacher_kinect14.pt --record synth_v2.rgbd_output --json $D/student_rgbd_anchor_synth_v2.json
