@@ -969,6 +969,7 @@ def cmd_demo(args) -> int:
     s = run(args.out, rate=args.rate, seconds=args.seconds, n_synth=args.synthetic,
             checkpoint=args.checkpoint, teacher=args.teacher, seq_rate=args.seq_rate)
     ok = all(s.get(k, {}).get("frames_out", 0) > 0 for k in ("astronaut", "camera", "synthetic_rgbd"))
+    ok &= s.get("synthetic_rgbd", {}).get("rgbd_output", {}).get("frames_out", 0) > 0
     ok &= s.get("rgb_node_exit_code") == 0 and s.get("rgbd_node_exit_code") == 0
     if not ok:
         print("demo FAILED: the node produced no output for an input or did not exit cleanly", file=sys.stderr)

@@ -9,11 +9,14 @@
    person and the same body ids in every frame? The PNGs carry the ids.
 2. Restarts the node in rgbd mode and publishes a held-out synthetic RGB-D sequence of one
    Anny person per frame (stream 7000, 1.2–4 m, 320 px wide, ``bgr8`` + ``16UC1``,
-   :mod:`pipose_ros.data.anny_scene`) whose ground-truth joints are known.
+   :mod:`pipose_ros.data.anny_scene`) whose ground-truth joints are known — twice: first with
+   ``depth_anchor`` off (the published skeleton is the RGB student's, as in rgb mode), then, set
+   live through the node's parameter service, on (the rgbd output: the student's 2D with the
+   teacher's depths on the measured depth, :mod:`pipose_ros.anchor`).
 3. Records everything the node publishes (/tf, skeleton_markers) into a rosbag2 (sqlite3) with
    rosbags, draws the projected skeleton of every input to a PNG, prints frames in/out, p50/p95
-   latency (image stamp → first output, TF or markers, received) and the student's and teacher's MPJPE on the synthetic
-   sequence, and writes ``summary.json``.
+   latency (image stamp → first output, TF or markers, received) and the MPJPE of the student, the
+   teacher and the rgbd output on the synthetic sequence, and writes ``summary.json``.
 
 Discovery is restricted to this machine (ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST) and a
 random ROS_DOMAIN_ID keeps concurrent runs apart.
@@ -72,11 +75,11 @@ def stop_node(proc: subprocess.Popen) -> int:
 
 def draw(rgb: np.ndarray, K: np.ndarray, skels: dict[str, np.ndarray], title: str,
          people: dict[str, np.ndarray] | None = None) -> np.ndarray:
-    """Projected skeletons (student green, teacher blue, ground truth white) on a BGR copy;
-    ``people`` (body id → student joints [J, 3]) are drawn in green with their id at the head."""
+    """Projected skeletons (student green, teacher blue, rgbd output orange, ground truth white) on
+    a BGR copy; ``people`` (body id → student joints [J, 3]) are drawn in green with their id at the head."""
     img = np.ascontiguousarray(rgb[..., ::-1]).copy()
-    colours = {"gt": (255, 255, 255), "teacher": (255, 120, 40), "student": (40, 220, 40)}
-    items = [(name, None, skels.get(name)) for name in ("gt", "teacher", "student")]
+    colours = {"gt": (255, 255, 255), "teacher": (255, 120, 40), "student": (40, 220, 40), "rgbd": (0, 165, 255)}
+    items = [(name, None, skels.get(name)) for name in ("gt", "teacher", "student", "rgbd")]
     items += [("student", bid, j) for bid, j in (people or {}).items()]
     for name, bid, j in items:
         if j is None:
@@ -93,7 +96,8 @@ def draw(rgb: np.ndarray, K: np.ndarray, skels: dict[str, np.ndarray], title: st
             org = (int(uv[0][0]) - 20, max(12, int(uv[0][1]) - 12))
             cv2.putText(img, bid, org, cv2.FONT_HERSHEY_SIMPLEX, 0.55, (0, 0, 0), 3, cv2.LINE_AA)
             cv2.putText(img, bid, org, cv2.FONT_HERSHEY_SIMPLEX, 0.55, (40, 220, 40), 1, cv2.LINE_AA)
-    cv2.putText(img, title, (5, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 255), 1, cv2.LINE_AA)
+    size = min(0.5, 0.5 * img.shape[1] / 560)  # the whole title on narrow images too
+    cv2.putText(img, title, (5, 18), cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 255), 1, cv2.LINE_AA)
     return img
 
 
@@ -116,6 +120,52 @@ def _restart_node(node, target: str = "pose_node", timeout: float = 10.0) -> Non
                 raise RuntimeError(f"{name} of {target} failed")
     finally:
         node.destroy_client(client)
+
+
+def _set_parameter(node, name: str, value, target: str = "pose_node", timeout: float = 10.0) -> None:
+    """Set one parameter of the running pose_node through its parameter service (as ``ros2 param
+    set /pose_node NAME VALUE``). Raises RuntimeError when the node does not answer or refuses."""
+    from rclpy.parameter import Parameter
+    from rcl_interfaces.srv import SetParameters
+
+    client = node.create_client(SetParameters, f"/{target}/set_parameters")
+    try:
+        if not client.wait_for_service(timeout_sec=timeout):
+            raise RuntimeError(f"{target}'s parameter service did not appear")
+        fut = client.call_async(SetParameters.Request(parameters=[Parameter(name, value=value).to_parameter_msg()]))
+        rclpy.spin_until_future_complete(node, fut, timeout_sec=timeout)
+        if fut.result() is None or not fut.result().results[0].successful:
+            raise RuntimeError(f"{target} refused {name} = {value!r}")
+    finally:
+        node.destroy_client(client)
+
+
+def top_view(skels: dict[str, np.ndarray], height: int, depth_range: tuple[float, float] = (0.0, 6.0)) -> np.ndarray:
+    """A bird's-eye panel (BGR uint8 [height, height // 2 + 40, 3]) of the skeletons of :func:`draw`
+    (same colours): x (metres, right) across, the camera's depth z (metres) upwards, the camera at
+    the bottom centre, a grid line every metre — where the image shows 2D, this shows distance."""
+    colours = {"gt": (255, 255, 255), "teacher": (255, 120, 40), "student": (40, 220, 40), "rgbd": (0, 165, 255)}
+    w = height // 2 + 40
+    img = np.full((height, w, 3), 40, np.uint8)
+    z0, z1 = depth_range
+    s = (height - 20) / (z1 - z0)  # pixels per metre
+
+    def px(x, z):
+        return int(round(w / 2 + x * s)), int(round(height - 10 - (z - z0) * s))
+    for m in range(int(np.ceil(z0)), int(z1) + 1):
+        y = px(0.0, m)[1]
+        cv2.line(img, (0, y), (w - 1, y), (80, 80, 80), 1)
+        cv2.putText(img, f"{m} m", (2, y - 2), cv2.FONT_HERSHEY_SIMPLEX, 0.3, (140, 140, 140), 1, cv2.LINE_AA)
+    for name in ("gt", "teacher", "student", "rgbd"):
+        j = skels.get(name)
+        if j is None:
+            continue
+        ok = np.isfinite(j).all(1)
+        for a, b in KINECT14.bones:
+            if ok[a] and ok[b]:
+                cv2.line(img, px(j[a, 0], j[a, 2]), px(j[b, 0], j[b, 2]), colours[name], 1, cv2.LINE_AA)
+    cv2.putText(img, "top view", (w - 52, height - 2), cv2.FONT_HERSHEY_SIMPLEX, 0.35, (200, 200, 200), 1, cv2.LINE_AA)
+    return img
 
 
 class Recorder:
@@ -372,38 +422,44 @@ def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
             f = gen[i]
             frames.append({"rgb": f.rgb, "encoding": "bgr8", "K": f.K, "depth": f.depth_mm,
                            "gt": f.joints[0], "mask": f.in_image[0]})
-        # independent renders (4 views a scene), not video: full detection on every frame
-        proc = start_node("rgbd", {**params, "tracking": False}, env, out / "pose_node_rgbd.log")
+        # independent renders (4 views a scene), not video: full detection on every frame; the
+        # sequence twice: the student's own skeletons (depth_anchor off), then the rgbd output
+        proc = start_node("rgbd", {**params, "tracking": False, "depth_anchor": False}, env, out / "pose_node_rgbd.log")
         try:
             _wait_for_node(rec, proc)
             sent = _publish_sequence(rec, frames, synth_rate, 1)
+            _set_parameter(rec.node, "depth_anchor", True)
+            sent_rgbd = _publish_sequence(rec, frames, synth_rate, 1)
         finally:
             summary["rgbd_node_exit_code"] = stop_node(proc)
-        st = _stats(rec, sent)
-        errs, terrs = [], []
-        for s, _, i in sent:
-            j = rec.joints_at(s)
-            f = frames[i]
-            if j is not None:
-                e = np.linalg.norm(j - f["gt"], axis=1)[f["mask"] & np.isfinite(j).all(1)]
-                errs.extend(e)
+
+        def teacher_at(s):
             tm = next(iter(rec.markers.get(s, {}).get("teacher", {}).values()), None)
-            if tm is not None and len(tm) == len(f["gt"]):
-                terrs.extend(np.linalg.norm(tm - f["gt"], axis=1)[f["mask"]])
-        st["student_mpjpe_cm"] = float(np.mean(errs) * 100) if errs else None
-        st["teacher_mpjpe_cm"] = float(np.mean(terrs) * 100) if terrs else None
+            return tm if tm is not None and len(tm) == len(KINECT14) else None
+
+        def mpjpe_cm(pairs):
+            e = [np.linalg.norm(j - frames[i]["gt"], axis=1)[frames[i]["mask"] & np.isfinite(j).all(1)]
+                 for j, i in pairs if j is not None]
+            return float(np.mean(np.concatenate(e)) * 100) if e else None
+        st = _stats(rec, sent)
+        st["student_mpjpe_cm"] = mpjpe_cm([(rec.joints_at(s), i) for s, _, i in sent])
+        st["teacher_mpjpe_cm"] = mpjpe_cm([(teacher_at(s), i) for s, _, i in sent])
+        st_rgbd = _stats(rec, sent_rgbd)
+        st["rgbd_output_mpjpe_cm"] = mpjpe_cm([(rec.joints_at(s), i) for s, _, i in sent_rgbd])
+        st["rgbd_output"] = {k: st_rgbd[k] for k in ("frames_in", "frames_out", "latency_ms_p50", "latency_ms_p95")}
         summary["synthetic_rgbd"] = st
+        rgbd_at = {i: rec.joints_at(s) for s, _, i in sent_rgbd}
         for k in range(0, min(n_synth, 40), 10):
             s = sent[k][0]
             f = frames[k]
-            tm = next(iter(rec.markers.get(s, {}).get("teacher", {}).values()), None)
-            img = draw(f["rgb"], f["K"], {"gt": f["gt"], "student": rec.joints_at(s),
-                                          "teacher": tm if tm is not None and len(tm) == 14 else None},
-                       f"synthetic {k}: gt white, student green, teacher blue")
-            cv2.imwrite(str(out / f"synthetic_{k:03d}.png"), img)
+            skels = {"gt": f["gt"], "student": rec.joints_at(s), "teacher": teacher_at(s), "rgbd": rgbd_at.get(k)}
+            img = draw(f["rgb"], f["K"], skels, f"synthetic {k}: gt white, student green, teacher blue, rgbd orange (student 2D)")
+            cv2.imwrite(str(out / f"synthetic_{k:03d}.png"), np.hstack([img, top_view(skels, img.shape[0])]))
         print(f"[synthetic rgbd] frames in {st['frames_in']} out {st['frames_out']}, latency p50 "
               f"{st['latency_ms_p50']} ms p95 {st['latency_ms_p95']} ms, student MPJPE "
-              f"{st['student_mpjpe_cm']} cm, teacher MPJPE {st['teacher_mpjpe_cm']} cm", flush=True)
+              f"{st['student_mpjpe_cm']} cm, teacher MPJPE {st['teacher_mpjpe_cm']} cm; rgbd output (depth_anchor): "
+              f"out {st_rgbd['frames_out']}, MPJPE {st['rgbd_output_mpjpe_cm']} cm, latency p50 "
+              f"{st_rgbd['latency_ms_p50']} ms", flush=True)
         summary["tf_parent_frames"] = sorted(rec.frame_ids)
         summary["bag"] = str(out / "bag")
         summary["bag_messages"] = rec.n_written
