@@ -891,8 +891,9 @@ def cmd_realcheck_2d(args) -> int:
 def cmd_ship_teacher(args) -> int:
     """Ship a depth-teacher run as the node's rgbd-mode teacher, model card section from its numbers."""
     from .study import ship_teacher
-    dst = ship_teacher(args.run, args.models, args.results, args.curves)
-    print(f"shipped {args.run} as {dst}; {Path(args.models) / 'MODEL_CARD.md'} teacher section rewritten")
+    dst = ship_teacher(args.run, args.models, args.results, args.curves, card_only=args.card_only)
+    print(("" if args.card_only else f"shipped {args.run} as {dst}; ")
+          + f"{Path(args.models) / 'MODEL_CARD.md'} teacher section rewritten")
     return 0
 
 
@@ -1313,6 +1314,8 @@ def main(argv: list[str] | None = None) -> int:
     sh.add_argument("--models", type=Path, default=Path("models"))
     sh.add_argument("--results", type=Path, default=Path("docs/results.json"))
     sh.add_argument("--curves", default="docs/teacher_anny_curves.png", help="learning-curve PNG named in the card")
+    sh.add_argument("--card-only", action="store_true",
+                    help="only rewrite the model card's teacher section from RUN (e.g. the shipped file) and the results")
     sh.set_defaults(func=cmd_ship_teacher)
 
     tv = sub.add_parser("table-v2", help="the PI table on pipose-synth-v2 from the recorded rows (RESULTS.md)")

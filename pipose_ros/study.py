@@ -515,12 +515,13 @@ def _teacher_trunk(backbone: str | None) -> str:
 
 
 def ship_teacher(run: str | Path, models: str | Path = "models", results_json: str | Path = "docs/results.json",
-                 curves_png: str = "docs/teacher_anny_curves.png") -> Path:
+                 curves_png: str = "docs/teacher_anny_curves.png", card_only: bool = False) -> Path:
     """Ship a depth-teacher run (issue 9) as ``models/pipose_teacher_kinect14.pt`` — the node's
     rgbd-mode teacher — with its benchmark numbers from ``results_json`` (``synth_v2.teacher_*``,
     ``real_depth_frame.*``) added to its training summary, and write the teacher section of
-    ``models/MODEL_CARD.md`` from the checkpoint and those numbers. Raises ``ValueError`` when
-    the run is not a teacher."""
+    ``models/MODEL_CARD.md`` from the checkpoint and those numbers. ``card_only``: only the
+    model-card section (``run`` is then usually the shipped file; nothing is copied). Raises
+    ``ValueError`` when the run is not a teacher."""
     import torch
 
     ck = torch.load(run, map_location="cpu", weights_only=True)
@@ -528,11 +529,17 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
         raise ValueError(f"{run} is not a depth teacher checkpoint")
     js = json.loads(Path(results_json).read_text()) if Path(results_json).exists() else {}
     v2, real = js.get("synth_v2", {}), js.get("real_depth_frame", {})
-    _record_synth_v2(ck, v2, "teacher")
-    ck["training"]["eval_real_depth_frame"] = {k: real[k] for k in ("median_error_cm", "people_found", "people_detected")
-                                               if k in real}
     dst = Path(models) / SHIPPED["teacher"]
-    torch.save(ck, dst)
+    if not card_only:
+        _record_synth_v2(ck, v2, "teacher")
+        ck["training"]["eval_real_depth_frame"] = {k: real[k] for k in ("median_error_cm", "people_found",
+                                                                        "people_detected") if k in real}
+        torch.save(ck, dst)
+    support = v2.get("teacher_min_depth_support")
+    every = ("" if "teacher_every_skeleton_mpjpe_cm" not in v2 else
+             f" Reporting every skeleton (depth support off): {v2['teacher_every_skeleton_mpjpe_cm']:.2f} cm, "
+             f"{v2.get('teacher_every_skeleton_map10', float('nan')):.1f} %, "
+             f"{v2.get('teacher_every_skeleton_misses')} misses.")
     t, sp, (w, h), crop = ck["training"], ck["spdh"], ck["input_size"], ck.get("crop") or {}
     val = t.get("validation") or {}
     before = t.get("init_training") or {}
@@ -565,12 +572,16 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
          f"- pipose-synth-v2 (3200 frames, GT boxes): MPJPE **{v2.get('teacher_mpjpe_cm', float('nan')):.2f} cm**, "
          f"mAP@10 **{v2.get('teacher_map10', float('nan')):.1f} %**, PA-MPJPE {v2.get('teacher_pa_mpjpe_cm', float('nan')):.2f} cm, "
          f"{v2.get('teacher_people')} people, {v2.get('teacher_misses')} misses, {v2.get('teacher_false_positives')} false "
-         "positives. Target: ≤ 8 cm, ≥ 70 %.",
+         "positives" + (f" — a skeleton is reported when the measured depth shows ≥ {support:g} of its joints (the "
+                        "node's `teacher_min_depth_support`)." if support is not None else ".") + every
+         + " Target: ≤ 8 cm, ≥ 70 %.",
          f"- Real Kinect v2 frame (lmb-freiburg/rgbd-pose3d, MediaPipe boxes, pseudo ground truth): people found "
          f"{real.get('people_found')} of {real.get('people_detected')}, median joint error "
          f"**{real.get('median_error_cm')} cm**. Target: every person, ≤ 10 cm.", "",
          "### Limitations",
          "- Trained on synthetic depth only; the one real check is a single outdoor frame.",
+         "- A person the depth image does not show (beyond the sensor's range) gets no skeleton from it "
+         "(`teacher_min_depth_support`); in rgbd mode the node publishes the student's skeleton for them.",
          "- Needs a person box for scenes with several people or people far away (the person detector comes with "
          "issue 10); on a whole image it assumes one person filling much of it."]
     update_md_section("teacher", "\n".join(L), Path(models) / "MODEL_CARD.md", first=True)

@@ -180,3 +180,29 @@ def test_ship_student_keeps_the_history_of_the_run_it_was_fine_tuned_from(tmp_pa
     assert "- student: fine-tuned (`--init`) from a run of 1000 × 16 steps (0.53 epochs" in card
     assert "48 min" in card and "itself fine-tuned from a run of 500 × 16 steps" in card  # the whole chain
     assert "total 1900 steps" in card
+
+
+def test_ship_teacher_writes_numbers_and_card_and_card_only_copies_nothing(tmp_path, tiny_checkpoints):
+    """ship-teacher: the checkpoint with its recorded numbers and the card's teacher section, which
+    names the depth-support rule and the every-skeleton numbers; --card-only rewrites the card alone."""
+    from pipose_ros.checkpoint import load_checkpoint
+    models = tmp_path / "models"
+    models.mkdir()
+    rj = tmp_path / "results.json"
+    v2 = {"teacher_mpjpe_cm": 31.04, "teacher_map10": 17.1, "teacher_misses": 1309, "teacher_min_depth_support": 0.3,
+          "teacher_every_skeleton_mpjpe_cm": 35.03, "teacher_every_skeleton_map10": 16.2,
+          "teacher_every_skeleton_misses": 1051}
+    rj.write_text(json.dumps({"synth_v2": v2, "real_depth_frame": {"median_error_cm": 21.02, "people_found": 4}}))
+    dst = study.ship_teacher(tiny_checkpoints["teacher"], models, rj)
+    _, meta = load_checkpoint(dst)
+    assert meta["training"]["eval"]["mpjpe_cm"] == 31.04 and meta["training"]["eval_real_depth_frame"]["people_found"] == 4
+    card = (models / "MODEL_CARD.md").read_text()
+    assert "MPJPE **31.04 cm**" in card and "depth shows ≥ 0.3 of its joints" in card
+    assert "(depth support off): 35.03 cm, 16.2 %, 1051 misses" in card
+    dst.unlink()
+    v2["teacher_mpjpe_cm"] = 30.0
+    rj.write_text(json.dumps({"synth_v2": v2}))
+    study.ship_teacher(tiny_checkpoints["teacher"], models, rj, card_only=True)
+    assert not dst.exists() and "MPJPE **30.00 cm**" in (models / "MODEL_CARD.md").read_text()
+    with pytest.raises(ValueError, match="not a depth teacher"):
+        study.ship_teacher(tiny_checkpoints["student"], models, rj)

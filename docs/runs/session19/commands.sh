@@ -31,3 +31,4 @@ cp ~/.cache/pipose_ros/distill-demo-s19/ds_teacher/label_report.json $D/distill_
 # (4) the node's rgbd output (depth_anchor): the student's 2D with the teacher's depths anchored to the measured depth
 pipose evaluate --backend onnxruntime --data $V models/pipose_student_kinect14.pt \
     --rgbd-anchor models/pipose_teacher_kinect14.pt --record synth_v2.rgbd_output --json $D/student_rgbd_anchor_synth_v2.json
+pipose ship-teacher models/pipose_teacher_kinect14.pt --card-only --curves docs/teacher_bp128_s16_curves.png   # the model card's teacher section with the depth-support numbers (the .pt unchanged)
