@@ -57,11 +57,18 @@ class LiftConfig:
 
 @dataclass
 class AnchorConfig:
-    """Thresholds of :func:`anchor_to_depth` (module docstring), metres and joint counts."""
+    """Thresholds of :func:`anchor_to_depth` (module docstring), metres and joint counts.
 
-    gate_m: float = 0.4  # joints whose lifted depth is this far from the skeleton's are not used
+    Defaults: the node's rgbd output, chosen on the validation renders (anny-val-s1, 793 matched
+    people; session 19, ``docs/runs/session19/oneoff_anchor_variants_val.log``): MPJPE 34.2 cm with
+    the labeller's 0.4 / 0.3, 33.1 cm with 0.8 / 0.5; snapping within 0.8 m was 0.2 cm better still,
+    but lets an occluder that close take a joint's depth. The labeller keeps its own, stricter
+    values (:class:`pipose_ros.label.teacher.TeacherLabelConfig`): a wrong label is trained on.
+    """
+
+    gate_m: float = 0.8  # joints whose lifted depth is this far from the skeleton's are not used
     min_joints: int = 3  # joints with usable lifted depth needed to anchor a person
-    snap_m: float = 0.3  # after the shift, a joint within this of its lifted depth takes it
+    snap_m: float = 0.5  # after the shift, a joint within this of its lifted depth takes it
 
 
 def lift_joint(depth_m: np.ndarray, u: float, v: float, cfg: LiftConfig) -> tuple[float, str]:

@@ -32,3 +32,12 @@ cp ~/.cache/pipose_ros/distill-demo-s19/ds_teacher/label_report.json $D/distill_
 pipose evaluate --backend onnxruntime --data $V models/pipose_student_kinect14.pt \
     --rgbd-anchor models/pipose_teacher_kinect14.pt --record synth_v2.rgbd_output --json $D/student_rgbd_anchor_synth_v2.json
 pipose ship-teacher models/pipose_teacher_kinect14.pt --card-only --curves docs/teacher_bp128_s16_curves.png   # the model card's teacher section with the depth-support numbers (the .pt unchanged)
+
+# (5) which anchoring thresholds for the rgbd output: variants scored on the validation renders (chosen there:
+#     gate 0.8 m, snap 0.5 m) and, for the record, on the first 800 benchmark frames (not used to choose)
+.venv/bin/python $D/oneoff_anchor_variants.py ~/.cache/pipose_ros/anny-val-s1 480 > $D/oneoff_anchor_variants_val.log
+.venv/bin/python $D/oneoff_anchor_variants.py $V 800 > $D/oneoff_anchor_variants.log   # ran before the last three variants were added
+# the rgbd output with the chosen defaults (replaces (4)'s record)
+pipose evaluate --backend onnxruntime --data $V models/pipose_student_kinect14.pt \
+    --rgbd-anchor models/pipose_teacher_kinect14.pt --record synth_v2.rgbd_output --json $D/student_rgbd_anchor_synth_v2.json
+make demo   # synthetic RGB-D: student, teacher, rgbd output MPJPE (demo_out/summary.json)
