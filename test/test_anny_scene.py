@@ -129,7 +129,7 @@ def test_crop_view_is_a_camera():
         CropView.around([10, 10, 5, 40], 96, 96)
 
 
-def test_sharded_writer_resumes_and_crops(tmp_path, monkeypatch):
+def test_sharded_writer_resumes_and_crops(tmp_path, monkeypatch, tiny_checkpoints):
     from pipose_ros.data.crops import CropSpec, person_crops
     from pipose_ros.data.folder import read_folder, shard_dirs
     from pipose_ros.data.generate import BENCHMARK_V2, write_scenes
@@ -218,6 +218,44 @@ def test_sharded_writer_resumes_and_crops(tmp_path, monkeypatch):
     assert rows["onnxruntime"]["matched"] == rows["torch"]["matched"]
     if rows["torch"]["matched"]:
         assert abs(rows["onnxruntime"]["mpjpe_cm"] - rows["torch"]["mpjpe_cm"]) < 0.05
+    # the node's rgbd output (anchor_teacher, `pipose evaluate --rgbd-anchor`): a "student" with perfect 2D
+    # and every person 40 % too far, a "teacher" 20 cm too far, anchored on the measured depth: the same
+    # people matched (2D unchanged), nearer the truth than either; a student is refused as the teacher
+    from pipose_ros.data.folder import frame_people, read_frame
+    from pipose_ros.data.crops import person_box
+    from pipose_ros.skeleton import Skeleton
+    _, recs = read_folder(root)
+    truth = {}
+    for rec in recs:
+        K = np.asarray(rec["K"], float)
+        H, W = read_frame(root, rec)[1].shape
+        for p in frame_people(rec, 14):
+            b = person_box(p, K, W, H)
+            if b is not None:
+                truth[tuple(np.round(b, 3))] = np.nan_to_num(p["joints"], nan=1.0)
+
+    class FarStudent:
+        kind = "student"
+
+        def estimate(self, rgb, K, boxes):
+            out = []
+            for b in boxes:
+                j = truth[tuple(np.round(b, 3))]
+                out.append(Skeleton(joints=(j * 1.4).astype(np.float32), confidence=np.ones(14, np.float32),
+                                    names=list(KINECT14.names), uv=project(j, K).astype(np.float32), box=np.asarray(b)))
+            return out
+    class NearTeacher:
+        def estimate_depth(self, depth, K, boxes):
+            return [Skeleton(joints=(truth[tuple(np.round(b, 3))] + [0, 0, 0.2]).astype(np.float32),
+                             confidence=np.ones(14, np.float32), names=list(KINECT14.names), box=b) for b in boxes]
+    alone = evaluate_folder(FarStudent(), root, modality="rgb", min_visible=2, progress=False)
+    anchored = evaluate_folder(FarStudent(), root, modality="rgb", min_visible=2, progress=False,
+                               anchor_teacher=NearTeacher())
+    assert anchored["matched"] == alone["matched"] > 0
+    assert anchored["error_parts"]["root_depth_error_cm"] < min(20.0, alone["error_parts"]["root_depth_error_cm"])
+    with pytest.raises(SystemExit, match="not a depth teacher"):
+        main(["evaluate", "--data", str(root), str(tiny_checkpoints["student"]), "--rgbd-anchor",
+              str(tiny_checkpoints["student"])])
 
 
 def test_match_people():
