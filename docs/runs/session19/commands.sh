@@ -41,3 +41,9 @@ pipose ship-teacher models/pipose_teacher_kinect14.pt --card-only --curves docs/
 pipose evaluate --backend onnxruntime --data $V models/pipose_student_kinect14.pt \
     --rgbd-anchor models/pipose_teacher_kinect14.pt --record synth_v2.rgbd_output --json $D/student_rgbd_anchor_synth_v2.json
 make demo   # synthetic RGB-D: student, teacher, rgbd output MPJPE (demo_out/summary.json)
+
+# (6) the rgbd output on the robot domain's held-out test frames of (3), against the student alone
+pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/distill-demo-s19/test models/pipose_student_kinect14.pt \
+    --rgbd-anchor models/pipose_teacher_kinect14.pt --json $D/robot_test_rgbd_anchor.json      # 19.28 cm
+pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/distill-demo-s19/test models/pipose_student_kinect14.pt \
+    --json $D/robot_test_student.json                                                          # 47.34 cm
