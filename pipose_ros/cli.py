@@ -786,6 +786,10 @@ def cmd_realcheck_depth(args) -> int:
             print(f"person {r['id']}: student (RGB) neck distance {r.get('student_root')}")
         print(f"student root distance: median relative error {res['student_root_rel_error_pct']} % over "
               f"{res['student_root_people']} people (target ≤ 15 %)")
+        print(f"rgbd output (student 2D + teacher depths anchored to the depth): median joint error "
+              f"{res['rgbd_output_median_error_cm']} cm against the pseudo ground truth, per person "
+              f"{[r.get('rgbd_output', {}).get('median_error_cm') for r in res['people']]} (the pseudo ground truth "
+              "is lifted from the same depth: a check of the 2D and the anchoring)")
         for f, r in res["student_root_by_box_scale"].items():
             print(f"boxes x{f}: student root distance signed error % per person {r['signed_error_pct']}, "
                   f"median |error| {r['median_abs_error_pct']} %")

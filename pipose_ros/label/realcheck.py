@@ -35,11 +35,13 @@ from __future__ import annotations
 
 import tempfile
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from ..anchor import anchor_people
 from ..camera import in_view, points_box, project, scale_boxes, scale_K
 from ..skeleton import KINECT14
 from ..train.multi_eval import match_people
@@ -131,6 +133,11 @@ def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_
         person box grown or shrunk by each factor — ``student_root_by_box_scale``: factor →
         {per-person signed error %, median absolute error %}; a crop is a virtual camera, so an
         ideal network's distance would not move with the box (it does with ours: docs/RESULTS.md).
+        Also with ``student``: the node's rgbd output (:func:`pipose_ros.anchor.anchor_people`: the
+        student's 2D, the teacher's depths anchored to the densified depth) per person
+        (``rgbd_output``: median error cm, joints on measured depth) and ``rgbd_output_median_error_cm``
+        over all pseudo-GT joints — read with care: the pseudo ground truth is lifted from the same
+        depth, so only the 2D and the anchoring are really checked.
     Raises: FileNotFoundError (missing images, no K), RuntimeError (no MediaPipe).
     """
     folder = Path(folder)
@@ -196,7 +203,7 @@ def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_
                     all_err.extend(e.tolist())
                     dz.extend(((s.joints[vis, 2] - j_gt[vis, 2]) * 100).tolist())
         rows.append(row)
-    root_err, by_scale = [], {}
+    root_err, by_scale, rgbd_err = [], {}, []
     if student is not None and people:
         rgb, boxes_mp = cv2.cvtColor(color, cv2.COLOR_BGR2RGB), np.array([p["box"] for p in people])
 
@@ -218,10 +225,23 @@ def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_
                       for i, (d_s, d_gt) in student_roots(scale_boxes(boxes_mp, f)).items()}
             by_scale[f"{float(f):g}"] = {"signed_error_pct": signed, "median_abs_error_pct":
                                          round(float(np.median(np.abs(list(signed.values())))), 2) if signed else None}
+        # the rgbd output: the student's skeleton on each person's box, its 2D in the densified depth's
+        # pixels and its box the teacher's, anchored with the teacher's skeleton on the same box
+        ss = student.estimate(rgb, K, boxes=boxes_mp)
+        dense_students = [replace(s, uv=((s.uv + 0.5) * sx - 0.5).astype(np.float32), box=boxes[i])
+                          for i, s in enumerate(ss)] if len(ss) == len(people) else []
+        rgbd, _ = anchor_people(dense_students, skels, dense, Kd)
+        for i, s in enumerate(rgbd):
+            j_gt, vis = gts[i]
+            if vis.any():
+                e = np.linalg.norm(s.joints[vis] - j_gt[vis], axis=1) * 100
+                rows[i]["rgbd_output"] = {"median_error_cm": round(float(np.median(e)), 2)}
+                rgbd_err.extend(e.tolist())
     res = {"image_size": [W, H], "K": [fx, fy, cx, cy], "densify_block": block,
            "student_root_by_box_scale": by_scale,
            "student_root_rel_error_pct": round(float(np.median(root_err)), 2) if root_err else None,
            "student_root_people": len(root_err),
+           "rgbd_output_median_error_cm": round(float(np.median(rgbd_err)), 2) if rgbd_err else None,
            "depth_valid_fraction": round(float((depth > 0).mean()), 4),
            "dense_valid_fraction": round(float((dense > 0).mean()), 4),
            "people_detected": len(people), "people_found": int(sum(r["found"] for r in rows)),

@@ -47,3 +47,7 @@ pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/distill-demo-s1
     --rgbd-anchor models/pipose_teacher_kinect14.pt --json $D/robot_test_rgbd_anchor.json      # 19.28 cm
 pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/distill-demo-s19/test models/pipose_student_kinect14.pt \
     --json $D/robot_test_student.json                                                          # 47.34 cm
+
+# (7) the rgbd output on the real Kinect v2 frame (pseudo ground truth lifted from the same depth: checks 2D + anchoring)
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt \
+    --student models/pipose_student_kinect14.pt --json $D/realdepth_rgbd_output.json                  # 3.79 cm
