@@ -44,7 +44,7 @@ make demo   # synthetic RGB-D: student, teacher, rgbd output MPJPE (demo_out/sum
 
 # (6) the rgbd output on the robot domain's held-out test frames of (3), against the student alone
 pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/distill-demo-s19/test models/pipose_student_kinect14.pt \
-    --rgbd-anchor models/pipose_teacher_kinect14.pt --json $D/robot_test_rgbd_anchor.json      # 19.28 cm
+    --rgbd-anchor models/pipose_teacher_kinect14.pt --record robot_domain.rgbd_output --json $D/robot_test_rgbd_anchor.json   # 19.28 cm (first run without --record)
 pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/distill-demo-s19/test models/pipose_student_kinect14.pt \
     --json $D/robot_test_student.json                                                          # 47.34 cm
 
