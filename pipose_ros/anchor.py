@@ -149,6 +149,16 @@ def anchor_to_depth(joints: np.ndarray, uv: np.ndarray, K: np.ndarray, depth_m: 
     return out, snapped
 
 
+def match_teachers(students: list[Skeleton], teachers: list[Skeleton]) -> list[Skeleton | None]:
+    """For each RGB-student skeleton, the depth teacher's skeleton of the same view, or None: the
+    one with the identical ``box`` (both ran on the same person crops), or a teacher skeleton
+    without a box (a whole-image estimate) for the single student skeleton. Used by
+    :func:`anchor_people` and by the node to give the teacher's skeletons the student's body ids."""
+    return [next((t for t in teachers if (t.box is None and len(students) == 1)
+                  or (t.box is not None and s.box is not None and np.array_equal(t.box, s.box))), None)
+            for s in students]
+
+
 def anchor_people(students: list[Skeleton], teachers: list[Skeleton], depth_m: np.ndarray, K: np.ndarray,
                   cfg: AnchorConfig | None = None) -> tuple[list[Skeleton], int]:
     """The rgbd output (module docstring): each RGB-student skeleton with its depth-teacher
@@ -157,9 +167,8 @@ def anchor_people(students: list[Skeleton], teachers: list[Skeleton], depth_m: n
     Args:
         students: skeletons of the RGB student (:meth:`pipose_ros.estimator.PoseEstimator.estimate`),
             KINECT14 joints in the image's optical frame, ``uv`` in its pixels.
-        teachers: the depth teacher's skeletons on the same boxes (``estimate_depth``); a teacher
-            skeleton belongs to the student skeleton with the identical ``box``; one without a box
-            (a whole-image estimate) to the single student skeleton.
+        teachers: the depth teacher's skeletons on the same boxes (``estimate_depth``), paired with
+            the students' by :func:`match_teachers`.
         depth_m: float32 [H, W] metres (NaN/0 invalid), registered to the image of ``K``.
         K: float [3, 3] intrinsics of the image and the depth.
         cfg: :class:`AnchorConfig`.
@@ -170,9 +179,7 @@ def anchor_people(students: list[Skeleton], teachers: list[Skeleton], depth_m: n
         (too few joints on usable depth) gets the teacher's depths along its own rays.
     """
     out, placed = [], 0
-    for s in students:
-        t = next((t for t in teachers if (t.box is None and len(students) == 1)
-                  or (t.box is not None and s.box is not None and np.array_equal(t.box, s.box))), None)
+    for s, t in zip(students, match_teachers(students, teachers)):
         if t is None:
             out.append(s)
             continue

@@ -262,7 +262,8 @@ class PoseEstimator:
         scale = canonical_scale(K_net, self.spdh)
         x = depth_input(np.stack([v.depth(depth_m) for v in views]), self.norm, scale=scale)
         skels = self._skeletons(self._run(x, K_net), views, boxes)
-        kept = [s for s in skels if self.depth_support(s, depth_m, K) >= self.min_depth_support]
+        kept = [s for s in skels if self.min_depth_support <= 0
+                or self.depth_support(s, depth_m, K) >= self.min_depth_support]
         self.unsupported = len(skels) - len(kept)
         return kept
 

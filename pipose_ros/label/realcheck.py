@@ -207,31 +207,32 @@ def realcheck_depth(folder: str | Path, estimator, K4=None, block: int = 4, out_
     if student is not None and people:
         rgb, boxes_mp = cv2.cvtColor(color, cv2.COLOR_BGR2RGB), np.array([p["box"] for p in people])
 
-        def student_roots(boxes_s: np.ndarray) -> dict[int, tuple[float, float]]:
-            """person index → (student's neck distance, pseudo-GT neck distance) in metres."""
-            ss = student.estimate(rgb, K, boxes=boxes_s)
+        def student_roots(ss: list) -> dict[int, tuple[float, float]]:
+            """person index → (student's neck distance, pseudo-GT neck distance) in metres, from the
+            student's skeletons ``ss`` on (possibly scaled) person boxes."""
             s_uv = np.stack([s.uv for s in ss]) if ss else np.zeros((0, 14, 2))
             spairs = dict(match_people(gt_uv, gmask, scale, s_uv, max_match=0.2))
             return {i: (float(np.linalg.norm(ss[spairs[i]].joints[KINECT14.root])),
                         float(np.linalg.norm(gts[i][0][KINECT14.root])))
                     for i in range(len(people)) if i in spairs and gts[i][1][KINECT14.root]}
 
-        for i, (d_s, d_gt) in student_roots(boxes_mp).items():
+        on_boxes = student.estimate(rgb, K, boxes=boxes_mp)
+        for i, (d_s, d_gt) in student_roots(on_boxes).items():
             rows[i]["student_root"] = {"distance_m": round(d_s, 3), "pseudo_gt_m": round(d_gt, 3),
                                        "rel_error_pct": round(100 * abs(d_s - d_gt) / d_gt, 1)}
             root_err.append(rows[i]["student_root"]["rel_error_pct"])
         for f in box_scales:
             signed = {i: round(100 * (d_s - d_gt) / d_gt, 1)
-                      for i, (d_s, d_gt) in student_roots(scale_boxes(boxes_mp, f)).items()}
+                      for i, (d_s, d_gt) in student_roots(student.estimate(rgb, K, boxes=scale_boxes(boxes_mp, f))).items()}
             by_scale[f"{float(f):g}"] = {"signed_error_pct": signed, "median_abs_error_pct":
                                          round(float(np.median(np.abs(list(signed.values())))), 2) if signed else None}
         # the rgbd output: the student's skeleton on each person's box, its 2D in the densified depth's
-        # pixels and its box the teacher's, anchored with the teacher's skeleton on the same box
-        ss = student.estimate(rgb, K, boxes=boxes_mp)
+        # pixels and its box the teacher's (the same person's box there), anchored with the teacher's
+        person_of = [next(k for k, b in enumerate(boxes_mp) if np.array_equal(b, s.box)) for s in on_boxes]
         dense_students = [replace(s, uv=((s.uv + 0.5) * sx - 0.5).astype(np.float32), box=boxes[i])
-                          for i, s in enumerate(ss)] if len(ss) == len(people) else []
+                          for i, s in zip(person_of, on_boxes)]
         rgbd, _ = anchor_people(dense_students, skels, dense, Kd)
-        for i, s in enumerate(rgbd):
+        for i, s in zip(person_of, rgbd):
             j_gt, vis = gts[i]
             if vis.any():
                 e = np.linalg.norm(s.joints[vis] - j_gt[vis], axis=1) * 100

@@ -57,7 +57,7 @@ from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from sensor_msgs.msg import CameraInfo, Image
 from visualization_msgs.msg import MarkerArray
 
-from ..anchor import anchor_people
+from ..anchor import anchor_people, match_teachers
 from ..assets import model_path
 import cv2
 
@@ -754,14 +754,8 @@ class PoseNode(LifecycleNode):
     @staticmethod
     def _teacher_ids(teacher: list, skels: list, ids: list[str]) -> list:
         """The teacher's skeletons paired with the student's body ids (same crop boxes; the
-        single whole-image skeleton when there are no boxes)."""
-        out = []
-        for t in teacher:
-            for s, i in zip(skels, ids):
-                if (t.box is None and len(skels) == 1) or (t.box is not None and np.array_equal(s.box, t.box)):
-                    out.append((i, t))
-                    break
-        return out
+        single whole-image skeleton when there are no boxes: :func:`pipose_ros.anchor.match_teachers`)."""
+        return [(i, t) for i, t in zip(ids, match_teachers(skels, teacher)) if t is not None]
 
     def _publish_hri(self, bodies: list, ended: list[str], header, w: int, h: int) -> None:
         """ROS4HRI (REP-155): tracked ids, then each body's roi and skeleton2d; the publishers of

@@ -73,12 +73,15 @@ def stop_node(proc: subprocess.Popen) -> int:
     return proc.returncode
 
 
+# BGR colours of the skeletons in the PNGs: ground truth, depth teacher, RGB student, rgbd output
+COLOURS = {"gt": (255, 255, 255), "teacher": (255, 120, 40), "student": (40, 220, 40), "rgbd": (0, 165, 255)}
+
+
 def draw(rgb: np.ndarray, K: np.ndarray, skels: dict[str, np.ndarray], title: str,
          people: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Projected skeletons (student green, teacher blue, rgbd output orange, ground truth white) on
     a BGR copy; ``people`` (body id → student joints [J, 3]) are drawn in green with their id at the head."""
     img = np.ascontiguousarray(rgb[..., ::-1]).copy()
-    colours = {"gt": (255, 255, 255), "teacher": (255, 120, 40), "student": (40, 220, 40), "rgbd": (0, 165, 255)}
     items = [(name, None, skels.get(name)) for name in ("gt", "teacher", "student", "rgbd")]
     items += [("student", bid, j) for bid, j in (people or {}).items()]
     for name, bid, j in items:
@@ -88,10 +91,10 @@ def draw(rgb: np.ndarray, K: np.ndarray, skels: dict[str, np.ndarray], title: st
         uv = project(np.where(ok[:, None], j, 1.0), K)
         for a, b in KINECT14.bones:
             if ok[a] and ok[b]:
-                cv2.line(img, tuple(int(x) for x in uv[a]), tuple(int(x) for x in uv[b]), colours[name], 2, cv2.LINE_AA)
+                cv2.line(img, tuple(int(x) for x in uv[a]), tuple(int(x) for x in uv[b]), COLOURS[name], 2, cv2.LINE_AA)
         for p, k in zip(uv, ok):
             if k:
-                cv2.circle(img, (int(p[0]), int(p[1])), 3, colours[name], -1, cv2.LINE_AA)
+                cv2.circle(img, (int(p[0]), int(p[1])), 3, COLOURS[name], -1, cv2.LINE_AA)
         if bid is not None and ok[0]:
             org = (int(uv[0][0]) - 20, max(12, int(uv[0][1]) - 12))
             cv2.putText(img, bid, org, cv2.FONT_HERSHEY_SIMPLEX, 0.55, (0, 0, 0), 3, cv2.LINE_AA)
@@ -144,7 +147,6 @@ def top_view(skels: dict[str, np.ndarray], height: int, depth_range: tuple[float
     """A bird's-eye panel (BGR uint8 [height, height // 2 + 40, 3]) of the skeletons of :func:`draw`
     (same colours): x (metres, right) across, the camera's depth z (metres) upwards, the camera at
     the bottom centre, a grid line every metre — where the image shows 2D, this shows distance."""
-    colours = {"gt": (255, 255, 255), "teacher": (255, 120, 40), "student": (40, 220, 40), "rgbd": (0, 165, 255)}
     w = height // 2 + 40
     img = np.full((height, w, 3), 40, np.uint8)
     z0, z1 = depth_range
@@ -163,7 +165,7 @@ def top_view(skels: dict[str, np.ndarray], height: int, depth_range: tuple[float
         ok = np.isfinite(j).all(1)
         for a, b in KINECT14.bones:
             if ok[a] and ok[b]:
-                cv2.line(img, px(j[a, 0], j[a, 2]), px(j[b, 0], j[b, 2]), colours[name], 1, cv2.LINE_AA)
+                cv2.line(img, px(j[a, 0], j[a, 2]), px(j[b, 0], j[b, 2]), COLOURS[name], 1, cv2.LINE_AA)
     cv2.putText(img, "top view", (w - 52, height - 2), cv2.FONT_HERSHEY_SIMPLEX, 0.35, (200, 200, 200), 1, cv2.LINE_AA)
     return img
 
