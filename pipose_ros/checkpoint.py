@@ -6,8 +6,9 @@ reads: ``format`` (``"pipose_ros/1"``), ``model`` (:class:`ModelConfig` dict), `
 ``training`` (summary: data, steps, wall-clock, machine, metrics), optionally ``crop`` (a model
 trained on person crops: ``{"scale": [lo, hi], "shift": f, "min_visible": n}`` — the estimator
 then crops each person box by the middle of that scale range), optionally ``decode`` (decoding
-choices made after training: ``relative_depth_gain``, see :func:`pipose_ros.spdh.shrink_relative_depth`)
-and ``state_dict``.
+choices made after training: ``relative_depth_gain``, see :func:`pipose_ros.spdh.shrink_relative_depth`;
+``size_prior`` = ``{"weight": w, "bones": [[a, b], …], "bone_lengths_m": [...]}``, see
+:func:`pipose_ros.spdh.apply_size_prior`) and ``state_dict``.
 """
 
 from __future__ import annotations
@@ -74,17 +75,18 @@ def load_checkpoint(path: str | Path, map_location="cpu") -> tuple[torch.nn.Modu
     return model, meta
 
 
-def set_decode(path: str | Path, values: dict) -> dict:
+def set_decode(path: str | Path, values: dict, replace: bool = False) -> dict:
     """Merge ``values`` into a checkpoint's ``decode`` settings (run-time decoding choices made
-    after training, e.g. ``relative_depth_gain`` from ``pipose tune-decode``) and rewrite the file
-    in place (atomically). Returns the new ``decode`` dict.
+    after training, e.g. ``relative_depth_gain`` and ``size_prior`` from ``pipose tune-decode``) and
+    rewrite the file in place (atomically); ``replace`` drops the old settings first (a new choice
+    of them all). Returns the new ``decode`` dict.
 
     Raises:
         FileNotFoundError / ValueError: as :func:`load_checkpoint`.
     """
     path = Path(path)
     ck = _read(path)
-    ck["decode"] = {**(ck.get("decode") or {}), **values}
+    ck["decode"] = {**({} if replace else (ck.get("decode") or {})), **values}
     tmp = path.with_name(path.name + ".tmp")
     torch.save(ck, tmp)
     tmp.replace(path)

@@ -268,41 +268,61 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_tune_decode(args) -> int:
-    """Choose a model's relative-depth gain (:func:`pipose_ros.spdh.shrink_relative_depth`) on
-    validation data: the network runs once (gain 1, ground-truth boxes), every gain is scored on
-    the same matched people, the lowest MPJPE wins; ``--write`` stores it in the checkpoint's
-    ``decode`` settings and re-exports the ONNX files beside it."""
+    """Choose a model's decoding priors on validation data: the relative-depth gain
+    (:func:`pipose_ros.spdh.shrink_relative_depth`) and, for RGB models, the body-size prior's weight
+    (:func:`pipose_ros.spdh.apply_size_prior`, reference bone lengths = the median true lengths of
+    the matched people of the folder). The network runs once (gain 1, no size prior, ground-truth
+    boxes), every pair is scored on the same matched people, the lowest MPJPE wins; ``--write``
+    stores it in the checkpoint's ``decode`` settings and re-exports the ONNX files beside it."""
+    import numpy as np
+
     from .checkpoint import set_decode
     from .estimator import PoseEstimator
     from .report import today
-    from .spdh import shrink_relative_depth
+    from .skeleton import KINECT14
+    from .spdh import apply_size_prior, shrink_relative_depth
     from .train.multi_eval import collect_matches, match_metrics
 
     if not _is_multi_person(args.data):
         raise SystemExit(f"{args.data}: tune-decode needs a multi-person folder (frames with 'people')")
     est = PoseEstimator.from_checkpoint(args.checkpoint, device="cpu", backend=args.backend,
-                                        min_confidence=args.min_confidence, relative_depth_gain=1.0)
+                                        min_confidence=args.min_confidence, relative_depth_gain=1.0,
+                                        size_prior_weight=0.0, flip_test=args.flip_test)
     c = collect_matches(est, args.data, modality="depth" if est.kind == "teacher" else "rgb",
                         min_visible=args.min_visible, max_frames=args.max_frames)
     if not len(c["pred"]):
         raise SystemExit(f"{args.data}: no person matched; nothing to tune on")
+    weights = [0.0] if est.kind == "teacher" else args.size_weights
+    bones = [list(map(int, b)) for b in KINECT14.bones]
+    gt = np.asarray(c["gt"], np.float64)
+    ref = []
+    for a, b in bones:  # unknown joints are stored as zeros
+        ok = (gt[:, a, 2] > 0) & (gt[:, b, 2] > 0)
+        ref.append(round(float(np.median(np.linalg.norm(gt[ok, a] - gt[ok, b], axis=-1))), 4) if ok.any() else 0.0)
     rows = {}
     for g in args.gains:
-        m = match_metrics(c, shrink_relative_depth(c["pred"], g))
-        rows[f"{g:g}"] = {k: round(float(m[k]), 3) for k in ("mpjpe_cm", "pa_mpjpe_cm", "rr_mpjpe_cm", "map@10")}
-        print(f"gain {g:4.2f}: MPJPE {m['mpjpe_cm']:.2f} cm  PA-MPJPE {m['pa_mpjpe_cm']:.2f}  "
-              f"RR-MPJPE {m['rr_mpjpe_cm']:.2f}  mAP@10 {m['map@10']:.1f}")
-    best = min(rows, key=lambda k: rows[k]["mpjpe_cm"])
-    print(f"lowest MPJPE at gain {best} ({len(c['pred'])} people matched on {args.data})")
-    out = {"relative_depth_gain": float(best), "chosen_on": str(args.data), "people": len(c["pred"]),
-           "by_gain": rows, "date": today(), "command": "pipose " + " ".join(sys.argv[1:])}
+        shrunk = shrink_relative_depth(c["pred"], g)
+        for w in weights:
+            m = match_metrics(c, apply_size_prior(shrunk, bones, ref, w))
+            rows[f"gain {g:g}, size {w:g}"] = {"relative_depth_gain": g, "size_prior_weight": w,
+                                                **{k: round(float(m[k]), 3) for k in
+                                                   ("mpjpe_cm", "pa_mpjpe_cm", "rr_mpjpe_cm", "map@10")}}
+            print(f"gain {g:4.2f}, size prior {w:4.2f}: MPJPE {m['mpjpe_cm']:.2f} cm  PA-MPJPE {m['pa_mpjpe_cm']:.2f}  "
+                  f"RR-MPJPE {m['rr_mpjpe_cm']:.2f}  mAP@10 {m['map@10']:.1f}")
+    best = rows[min(rows, key=lambda k: rows[k]["mpjpe_cm"])]
+    g, w = best["relative_depth_gain"], best["size_prior_weight"]
+    print(f"lowest MPJPE at gain {g:g}, size prior weight {w:g} ({len(c['pred'])} people matched on {args.data})")
+    out = {"relative_depth_gain": float(g),
+           "size_prior": {"weight": float(w), "bones": bones, "bone_lengths_m": ref} if est.kind != "teacher" else {},
+           "flip_test": bool(args.flip_test), "chosen_on": str(args.data), "people": len(c["pred"]),
+           "by_choice": rows, "date": today(), "command": "pipose " + " ".join(sys.argv[1:])}
     if args.json:
         _write_json(args.json, out)
     if args.write:
         if args.checkpoint.suffix != ".pt":
             raise SystemExit("--write needs the .pt checkpoint (its ONNX exports are re-made from it)")
-        set_decode(args.checkpoint, out)
-        print(f"wrote decode.relative_depth_gain = {best} into {args.checkpoint}")
+        set_decode(args.checkpoint, out, replace=True)
+        print(f"wrote decode.relative_depth_gain = {g:g}, decode.size_prior.weight = {w:g} into {args.checkpoint}")
         from .backends import model_files
         from .model.export import export_onnx
         _, f32, f16 = model_files(args.checkpoint)
@@ -348,15 +368,18 @@ def _evaluate_multi(args) -> int:
     anchor = None
     if args.rgbd_anchor:
         anchor = PoseEstimator.from_checkpoint(args.rgbd_anchor, device="cpu", min_confidence=args.min_confidence,
-                                               backend=args.backend, min_depth_support=args.min_depth_support)
+                                               backend=args.backend, min_depth_support=args.min_depth_support,
+                                               flip_test=args.flip_test)
         if anchor.kind != "teacher":
             raise SystemExit(f"--rgbd-anchor {args.rgbd_anchor}: not a depth teacher")
     rows = {}
     for ck in args.checkpoints:
         est = PoseEstimator.from_checkpoint(ck, device="cpu", min_confidence=args.min_confidence,
                                             backend=args.backend, relative_depth_gain=args.relative_depth_gain,
-                                            min_depth_support=args.min_depth_support)
-        print(f"{ck}: {est.backend}", flush=True)
+                                            min_depth_support=args.min_depth_support, flip_test=args.flip_test)
+        if args.size_prior_weight is not None and est.kind != "teacher":
+            est.set_size_prior_weight(args.size_prior_weight)
+        print(f"{ck}: {est.backend}" + (", flip test" if args.flip_test else ""), flush=True)
         m = evaluate_folder(est, args.data, modality="depth" if est.kind == "teacher" else "rgb",
                             max_frames=args.max_frames, detector=det, box_scale=args.box_scale,
                             floor=floor_kw, mount=mount, anchor_teacher=anchor)
@@ -371,6 +394,8 @@ def _evaluate_multi(args) -> int:
             m["floor_prior"] = floor_note
         if est.kind == "teacher":
             m["min_depth_support"] = args.min_depth_support
+        m["flip_test"] = bool(args.flip_test)
+        m["decode"] = {"relative_depth_gain": est.relative_depth_gain, "size_prior_weight": est.size_prior_weight}
         if anchor is not None:
             m["rgbd_anchor"] = (f"the node's rgbd output: the depth teacher {args.rgbd_anchor} (depth support ≥ "
                                 f"{args.min_depth_support:g}) on the same boxes, the student's skeletons anchored to the "
@@ -418,7 +443,8 @@ def _record_multi(args, rows: dict) -> None:
                  f"{p}_false_positives": m["false_positives"], f"{p}_checkpoint": ck, f"{p}_command": cmd,
                  f"{p}_date": today(), f"{p}_fingerprint": info.get("fingerprint_sha256"),
                  **({f"{p}_error_parts": m["error_parts"]} if "error_parts" in m else {}),
-                 **({f"{p}_min_depth_support": m["min_depth_support"]} if "min_depth_support" in m else {})})
+                 **({f"{p}_min_depth_support": m["min_depth_support"]} if "min_depth_support" in m else {}),
+                 f"{p}_flip_test": m["flip_test"]})
     spec = info.get("spec", {})
     floor = m.get("floor_prior")
     L = [f"### `{ck}` on {spec.get('name', args.data)}" + (" with the ground-plane prior" if floor else ""), "",
@@ -427,6 +453,7 @@ def _record_multi(args, rows: dict) -> None:
          f"people that count: ≥ {m['min_visible']} visible joints."
          + (f" Depth support: a skeleton counts when the depth shows ≥ {m['min_depth_support']:g} of its joints "
             f"(0 = every skeleton)." if "min_depth_support" in m else "")
+         + (" Flip test: each crop's maps averaged with its mirror image's." if m["flip_test"] else "")
          + (f" Ground-plane prior (`pipose_ros.floor`): {floor}." if floor else "")
          + (f" RGB-D: {m['rgbd_anchor']}." if "rgbd_anchor" in m else ""), "",
          "| people | matched | misses | false positives | MPJPE (cm) | mAP@6 | mAP@8 | mAP@10 | PA-MPJPE | RR-MPJPE |",
@@ -1091,6 +1118,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="multi-person folders, depth teacher: report a person only when the measured depth shows F of "
                         "its skeleton's in-image joints (the node's teacher_min_depth_support; 0 = every skeleton, "
                         "as before session 19; pipose_ros.estimator)")
+    e.add_argument("--flip-test", action="store_true",
+                   help="multi-person folders: average each crop's maps with its mirror image's (the node's flip_test; "
+                        "twice the network time; pipose_ros.estimator)")
     e.add_argument("--box-scale", type=float, default=1.0, metavar="F",
                    help="multi-person folders, ground-truth boxes: grow (> 1) or shrink them by F about their centres "
                         "before cropping (how much a looser or tighter detector box moves the distance)")
@@ -1101,6 +1131,9 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--relative-depth-gain", type=float, metavar="G",
                    help="multi-person folders: override the model file's relative-depth gain (0 … 1; "
                         "pipose_ros.spdh.shrink_relative_depth; default: the file's, 1 when it has none)")
+    e.add_argument("--size-prior-weight", type=float, metavar="W",
+                   help="multi-person folders, RGB checkpoints: override the model file's body-size prior weight (0 … 1; "
+                        "pipose_ros.spdh.apply_size_prior; default: the file's, 0 when it has none)")
     e.add_argument("--floor", action="store_true",
                    help="multi-person synthetic folders: refine each person's distance with the ground-plane prior "
                         "(pipose_ros.floor), the floor known from each frame's camera height and pitch — as the node's "
@@ -1113,7 +1146,7 @@ def main(argv: list[str] | None = None) -> int:
                         "default: 0.57, or the --floor-mount file's)")
     e.set_defaults(func=cmd_evaluate)
 
-    td = sub.add_parser("tune-decode", help="choose a model's relative-depth gain on validation data (--write: "
+    td = sub.add_parser("tune-decode", help="choose a model's relative-depth gain and body-size prior on validation data (--write: "
                                             "store it in the checkpoint and re-export its ONNX files)")
     td.add_argument("checkpoint", type=Path)
     td.add_argument("--data", type=Path, required=True, metavar="FOLDER",
@@ -1121,6 +1154,11 @@ def main(argv: list[str] | None = None) -> int:
     td.add_argument("--max-frames", type=int, default=480, help="frames of FOLDER used (default %(default)s)")
     td.add_argument("--gains", type=float, nargs="+", default=[0.0, 0.25, 0.5, 0.75, 1.0],
                     help="gains tried, each in [0, 1] (default %(default)s)")
+    td.add_argument("--size-weights", type=float, nargs="+", default=[0.0, 0.2, 0.4, 0.5, 0.6, 0.8, 1.0],
+                    help="RGB models: body-size prior weights tried, each in [0, 1] (pipose_ros.spdh.apply_size_prior; "
+                         "default %(default)s; a depth teacher keeps 0)")
+    td.add_argument("--flip-test", action="store_true",
+                    help="tune on flip-test outputs (pipose_ros.estimator; the node's flip_test)")
     td.add_argument("--backend", choices=["auto", "onnxruntime", "torch"], default="onnxruntime",
                     help="as for evaluate (default %(default)s: a fresh run is exported to the cache first)")
     td.add_argument("--min-confidence", type=float, default=0.1,

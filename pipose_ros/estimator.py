@@ -26,6 +26,14 @@ on such people is 174 cm against 38 cm on people the depth shows). Measured on t
 (session 19, ``docs/runs/session19``): 0.3 at 0.5 m drops 73 % of the people the depth does not show
 and 1.7 % of those it shows (whose skeletons were 107 cm off). The count of skeletons dropped this way
 in the last call is :attr:`PoseEstimator.unsupported`.
+
+With ``flip_test`` (the "flip test" of Xiao et al., ECCV 2018, and HRNet), every view also runs
+mirrored (one batch of 2B) and the two outputs are averaged before decoding. SPDH maps mirror
+exactly: the mirrored input is a camera with c_x' = W − 1 − c_x, and in it the uv map's column
+u' and the uz map's column u' both stand for column W − 1 − u of the original (the uz map's X(u, k)
+changes sign with u − c_x, its depth rows do not move; the grid's half-pixel convention keeps the
+reversal exact at any stride), so each map is reversed along its last axis and its left/right
+channels swapped (:func:`flip_channel_permutation`). It costs a second network pass per view.
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ from .backends import Network, open_network
 from .camera import CropView, Letterbox, depth_seen_fraction, in_view, validate_K
 from .preprocess import depth_input, rgb_input
 from .skeleton import Skeleton, suppress_duplicates
-from .spdh import canonical_scale, decode, shrink_relative_depth
+from .spdh import apply_size_prior, canonical_scale, decode, shrink_relative_depth
 
 
 # candidate boxes a detector should keep per person allowed (max_people): the spares that
@@ -49,6 +57,22 @@ CANDIDATES_PER_PERSON = 2
 # a depth-teacher joint is supported by the measured depth within this (metres; module docstring):
 # looser than the 0.25 m used on ground truth, as the teacher's own depth is off by ~3 % of the distance
 DEPTH_SUPPORT_TOL_M = 0.5
+
+
+def flip_channel_permutation(names) -> np.ndarray:
+    """int64 [J]: the channel of each joint's mirror image — ``left_*`` ↔ ``right_*`` by name,
+    every other joint (nose, neck) its own. Used to un-mirror heatmaps of a flipped input.
+    Raises ``ValueError`` when a ``left_``/``right_`` joint has no partner in ``names``."""
+    names = list(names)
+    perm = np.arange(len(names))
+    for i, n in enumerate(names):
+        for a, b in (("left_", "right_"), ("right_", "left_")):
+            if n.startswith(a):
+                partner = b + n[len(a):]
+                if partner not in names:
+                    raise ValueError(f"joint {n!r} has no mirror joint {partner!r}: no flip test for this joint set")
+                perm[i] = names.index(partner)
+    return perm
 
 
 class PoseEstimator:
@@ -69,11 +93,18 @@ class PoseEstimator:
             The teacher uses its own file's value.
         min_depth_support: depth teacher only: the share of a skeleton's in-image joints the
             measured depth must support (module docstring), in [0, 1]; 0 = every skeleton.
+        flip_test: average each view's maps with those of its mirror image (module docstring);
+            twice the network time. The teacher gets the same setting.
+        size_prior_weight: :func:`pipose_ros.spdh.apply_size_prior` after the relative-depth gain, in
+            [0, 1], with the model file's reference bone lengths (``decode.size_prior``, chosen on
+            validation data by ``pipose tune-decode``); None = the file's weight, 0 when it has none.
+            This model only: the teacher reads distance from depth and keeps its own file's.
     """
 
     def __init__(self, net: Network, min_confidence: float = 0.1, teacher: Network | None = None,
                  same_person: float = 0.05, relative_depth_gain: float | None = None,
-                 min_depth_support: float = 0.3):
+                 min_depth_support: float = 0.3, flip_test: bool = False,
+                 size_prior_weight: float | None = None):
         self.net = net
         meta = net.meta
         self.meta = meta
@@ -85,15 +116,17 @@ class PoseEstimator:
         self.min_confidence = float(min_confidence)
         self.same_person = float(same_person)
         self.set_relative_depth_gain(relative_depth_gain)
+        self.set_size_prior_weight(size_prior_weight)
         if not 0.0 <= min_depth_support <= 1.0:
             raise ValueError(f"min_depth_support must be in [0, 1], got {min_depth_support}")
         self.min_depth_support = float(min_depth_support)
         self.unsupported = 0  # depth-teacher skeletons the measured depth did not support, last call
         self.timing: dict[str, float] = {}  # ms per stage of the last call: crop, network, decode
         self.teacher = None
+        self.set_flip_test(flip_test)
         if teacher is not None:
             self.teacher = PoseEstimator(teacher, min_confidence, same_person=same_person,
-                                         min_depth_support=min_depth_support)
+                                         min_depth_support=min_depth_support, flip_test=flip_test)
         elif self.kind == "teacher":
             self.teacher = self
 
@@ -107,18 +140,20 @@ class PoseEstimator:
                         teacher_path: str | Path | None = None, backend: str = "auto",
                         logger=None, same_person: float = 0.05,
                         relative_depth_gain: float | None = None,
-                        min_depth_support: float = 0.3) -> "PoseEstimator":
+                        min_depth_support: float = 0.3, flip_test: bool = False,
+                        size_prior_weight: float | None = None) -> "PoseEstimator":
         """Load a model file (``X.pt`` checkpoint with ``weights_only=True``, or its export
         ``X.onnx``) with a backend of :data:`pipose_ros.backends.BACKENDS`; ``min_confidence`` and
         ``same_person`` as in the class (the teacher gets the same); ``relative_depth_gain`` as in
-        the class (this model only; None = the model file's); ``min_depth_support`` as in the class.
+        the class (this model only; None = the model file's); ``min_depth_support``, ``flip_test`` and
+        ``size_prior_weight`` as in the class.
 
         Raises ``FileNotFoundError`` / ``ValueError`` / ``RuntimeError`` for a missing or foreign
         file or a backend that cannot run (:func:`pipose_ros.backends.open_network`)."""
         net = open_network(path, backend, device, logger)
         teacher = open_network(teacher_path, backend, device, logger) if teacher_path else None
         return cls(net, min_confidence, teacher, same_person=same_person, relative_depth_gain=relative_depth_gain,
-                   min_depth_support=min_depth_support)
+                   min_depth_support=min_depth_support, flip_test=flip_test, size_prior_weight=size_prior_weight)
 
     def set_relative_depth_gain(self, gain: float | None) -> None:
         """Set :attr:`relative_depth_gain` (class docstring); None = the model file's value.
@@ -128,6 +163,28 @@ class PoseEstimator:
         if not 0.0 <= gain <= 1.0:
             raise ValueError(f"relative_depth_gain must be in [0, 1], got {gain}")
         self.relative_depth_gain = float(gain)
+
+    def set_size_prior_weight(self, weight: float | None) -> None:
+        """Set :attr:`size_prior_weight` (class docstring); None = the model file's (0 without one).
+        Raises ``ValueError`` outside [0, 1], or > 0 for a file without reference bone lengths."""
+        sp = (self.meta.get("decode") or {}).get("size_prior") or {}
+        if weight is None:
+            weight = float(sp.get("weight", 0.0))
+        if not 0.0 <= weight <= 1.0:
+            raise ValueError(f"size_prior_weight must be in [0, 1], got {weight}")
+        if weight > 0 and not sp.get("bone_lengths_m"):
+            raise ValueError("this model file has no reference bone lengths (decode.size_prior): "
+                             "run pipose tune-decode --write on it first")
+        self.size_prior = sp
+        self.size_prior_weight = float(weight)
+
+    def set_flip_test(self, on: bool) -> None:
+        """Switch the flip test (class docstring) on or off, for this network and its teacher.
+        Raises ``ValueError`` when on and the joint set has an unpaired left/right joint."""
+        self.flip_perm = flip_channel_permutation(self.names) if on else None  # what maps() reads
+        self.flip_test = bool(on)
+        if self.teacher is not None and self.teacher is not self:
+            self.teacher.set_flip_test(on)
 
     @property
     def crop_scale(self) -> float:
@@ -142,13 +199,26 @@ class PoseEstimator:
             return [Letterbox.fit(shape[1], shape[0], self.input_w, self.input_h)]
         return [CropView.around(b, self.input_w, self.input_h, scale=self.crop_scale) for b in boxes]
 
+    def maps(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The network's SPDH maps for input x float32 [B, C, H, W]: (uv, uz) float32 [B, J, H', W'];
+        with the flip test, averaged with the un-mirrored maps of the mirrored input (one batch of 2B)."""
+        perm = self.flip_perm  # one read: set_flip_test may run on another thread (a live parameter)
+        if perm is None:
+            return self.net(x)
+        B = len(x)
+        uv, uz = self.net(np.concatenate([x, x[..., ::-1]]))
+        return 0.5 * (uv[:B] + uv[B:, perm, :, ::-1]), 0.5 * (uz[:B] + uz[B:, perm, :, ::-1])
+
     def _run(self, x: np.ndarray, K_net: np.ndarray) -> dict[str, np.ndarray]:
         """x float32 [B, C, H, W], K_net float [B, 3, 3] → decoded arrays with batch axis."""
         t0 = time.perf_counter()
-        uv, uz = self.net(x)
+        uv, uz = self.maps(x)
         t1 = time.perf_counter()
         d = decode(uv, uz, K_net, self.spdh)
         d["joints"] = shrink_relative_depth(d["joints"], self.relative_depth_gain)
+        if self.size_prior_weight > 0:
+            d["joints"] = apply_size_prior(d["joints"], self.size_prior["bones"], self.size_prior["bone_lengths_m"],
+                                           self.size_prior_weight)
         self.timing["network"] = (t1 - t0) * 1e3
         self.timing["decode"] = (time.perf_counter() - t1) * 1e3
         return d

@@ -32,6 +32,7 @@ K is always the intrinsics of the *network input*; the grid's are derived here.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -206,3 +207,48 @@ def shrink_relative_depth(joints, gain: float) -> np.ndarray:
     Zn = m + gain * (Z - m)
     ratio = np.where(Z > 0, Zn / np.where(Z > 0, Z, 1.0), 1.0)
     return (j * ratio[..., None]).astype(np.float32)
+
+
+def apply_size_prior(joints, bones, bone_lengths_m, weight: float) -> np.ndarray:
+    """Move each skeleton along its rays towards the distance at which its bones have a typical
+    person's lengths (a body-size prior on the decoded distance).
+
+    A monocular network reads a person's distance from their apparent size, through its uz maps.
+    Here the same cue is read geometrically from the decoded skeleton: its bones' lengths scale with
+    the decoded distance (X, Y = (u, v)·Z / f), so ``r = median_b(L_b / ℓ_b)`` — ``L_b`` the reference
+    length of bone b, ``ℓ_b`` the decoded one — is the factor that would give this person the
+    reference body's size. Every joint is multiplied by ``r ** weight`` (a log-linear blend of the two
+    distance readings: 0 = as decoded, 1 = the reference size exactly); the 2D skeleton does not move.
+    The bone-length analogue of RootNet's area prior (Moon et al., ICCV 2019, k = √(A_real / A_img)·f).
+    A post-processing prior, not learnt: ``weight`` and the reference lengths (the median true bone
+    lengths of the tuning folder's people) are chosen per model on validation data by
+    ``pipose tune-decode`` and stored in the model file; it assumes people of the reference's size
+    (Anny's sampling: teenagers to elders), so a person much taller or smaller is placed too near or
+    too far by up to ``weight`` × their size difference.
+
+    Args:
+        joints: float [B, J, 3] metres, camera optical frame, Z > 0 (decoded skeletons).
+        bones: int [N, 2] joint-index pairs (the joint set's bones).
+        bone_lengths_m: float [N] reference length of each bone, metres (> 0).
+        weight: in [0, 1].
+    Returns:
+        float32 [B, J, 3] metres, same frame (a copy; skeletons without a usable bone unchanged).
+    Raises:
+        ValueError: weight outside [0, 1], or ``bones`` and ``bone_lengths_m`` of different lengths.
+    """
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"size prior weight must be in [0, 1], got {weight}")
+    j = np.asarray(joints, np.float32)
+    bones = np.asarray(bones, np.int64).reshape(-1, 2)
+    ref = np.asarray(bone_lengths_m, np.float64).reshape(-1)
+    if len(bones) != len(ref):
+        raise ValueError(f"{len(bones)} bones but {len(ref)} reference lengths")
+    if weight == 0.0 or j.size == 0 or not len(bones):
+        return j.copy()
+    d = np.linalg.norm(j[..., bones[:, 0], :].astype(np.float64) - j[..., bones[:, 1], :], axis=-1)  # [B, N]
+    ratio = np.where(np.isfinite(d) & (d > 1e-6), ref / np.maximum(d, 1e-6), np.nan)
+    with warnings.catch_warnings():  # a skeleton without a usable bone: all-NaN row, kept as decoded
+        warnings.simplefilter("ignore", RuntimeWarning)
+        r = np.nanmedian(ratio, axis=-1)
+    r = np.where(np.isfinite(r) & (r > 0), r, 1.0)
+    return (j * (r ** weight)[..., None, None]).astype(np.float32)

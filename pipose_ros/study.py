@@ -443,9 +443,15 @@ def _decode_note(ck: dict) -> str:
     d = ck.get("decode") or {}
     if "relative_depth_gain" not in d:
         return ""
+    sp = d.get("size_prior") or {}
+    size = (f" Then the body-size prior with weight {sp['weight']:g} (`pipose_ros.spdh.apply_size_prior`: each skeleton "
+            f"moved along its rays by (reference bone lengths / its own)^{sp['weight']:g}, the reference the median "
+            f"bone lengths of the tuning folder's people; node parameter `size_prior_weight`)."
+            if sp.get("weight") else "")
     return (f" Decoding: each skeleton's joint depths pulled towards its median with gain "
             f"{d['relative_depth_gain']:g} (`pipose_ros.spdh.shrink_relative_depth`; chosen by `pipose tune-decode` "
-            f"on {Path(str(d.get('chosen_on', '?'))).name}, {d.get('date', '')}; node parameter `relative_depth_gain`).")
+            f"on {Path(str(d.get('chosen_on', '?'))).name}, {d.get('date', '')}; node parameter `relative_depth_gain`)."
+            + size)
 
 
 def _backbone_lr(t: dict) -> str:

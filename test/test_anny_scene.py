@@ -327,45 +327,57 @@ def test_results_sections_and_keys(tmp_path):
     assert t.startswith("# Results\n\n<!-- begin b -->") and "second" in t and "first" not in t and "intro" in t
 
 
-def test_tune_decode_picks_and_stores_the_gain(tmp_path, monkeypatch, tiny_checkpoints):
-    """`pipose tune-decode --write` scores every gain on the same matched people (here: skeletons
-    whose per-joint depths carry 30 cm of independent noise, which a gain < 1 must reduce), stores
-    the lowest-MPJPE gain in the checkpoint, and the estimator then uses it."""
+def test_tune_decode_picks_and_stores_the_gain_and_size_prior(tmp_path, monkeypatch, tiny_checkpoints):
+    """`pipose tune-decode --write` scores every (gain, size-prior weight) pair on the same matched
+    people — here people of one body size whose skeletons are decoded at a wrong distance (the same
+    rays, × a random factor) and whose per-joint depths carry 30 cm of independent noise, which a
+    gain < 1 and a size-prior weight > 0 must each reduce — stores the lowest-MPJPE pair with the
+    reference bone lengths in the checkpoint, and the estimator then uses them."""
     import json
     import shutil
 
     from pipose_ros import cli
     from pipose_ros.checkpoint import load_checkpoint
     from pipose_ros.estimator import PoseEstimator
+    from pipose_ros.skeleton import KINECT14
     from pipose_ros.train import multi_eval
     rng = np.random.default_rng(0)
-    gt = np.concatenate([rng.uniform(-0.4, 0.4, (50, 14, 2)), 3.0 + rng.uniform(-0.1, 0.1, (50, 14, 1))], -1)
-    pred = gt.copy()
-    pred[..., 2] += rng.normal(0, 0.3, (50, 14))
-    pred[..., :2] *= pred[..., 2:] / gt[..., 2:]  # same rays
+    body = np.concatenate([rng.uniform(-0.4, 0.4, (1, 14, 2)), rng.uniform(-0.1, 0.1, (1, 14, 1))], -1)
+    gt = body + np.concatenate([rng.uniform(-1, 1, (50, 1, 2)), rng.uniform(2, 5, (50, 1, 1))], -1)
+    pred = gt * np.exp(rng.normal(0, 0.2, (50, 1, 1)))  # wrong distance, same rays
+    z = pred[..., 2] + rng.normal(0, 0.3, (50, 14))
+    pred = pred * (z / pred[..., 2])[..., None]  # per-joint depth noise, same rays
     fake = {"pred": pred, "gt": gt, "mask": np.ones((50, 14), bool), "case_of": [["single person"]] * 50,
             "case_people": {"single person": 50}, "frames": 50, "people": 50, "misses": 0,
             "false_positives": 0, "max_match": 0.2, "min_visible": 4}
     seen = {}
 
     def collect(est, root, **kw):
-        seen["gain"] = est.relative_depth_gain
+        seen["gain"], seen["size"] = est.relative_depth_gain, est.size_prior_weight
         return fake
     monkeypatch.setattr(multi_eval, "collect_matches", collect)
     monkeypatch.setattr(cli, "_is_multi_person", lambda folder: True)
     ck = tmp_path / "s.pt"
     shutil.copy(tiny_checkpoints["student"], ck)
     assert cli.main(["tune-decode", str(ck), "--data", str(tmp_path), "--backend", "torch", "--gains", "0", "0.5", "1",
-                     "--json", str(tmp_path / "tune.json"), "--write"]) == 0
-    assert seen["gain"] == 1.0  # the network's skeletons as decoded
+                     "--size-weights", "0", "0.5", "1", "--json", str(tmp_path / "tune.json"), "--write"]) == 0
+    assert seen == {"gain": 1.0, "size": 0.0}  # the network's skeletons as decoded
     tune = json.loads((tmp_path / "tune.json").read_text())
-    by = tune["by_gain"]
-    assert set(by) == {"0", "0.5", "1"} and tune["people"] == 50
-    assert tune["relative_depth_gain"] < 1 and by["1"]["mpjpe_cm"] > 20  # the noise is what gain 1 keeps
-    assert by[f"{tune['relative_depth_gain']:g}"]["mpjpe_cm"] == min(r["mpjpe_cm"] for r in by.values())
-    assert load_checkpoint(ck)[1]["decode"]["relative_depth_gain"] == tune["relative_depth_gain"]
-    assert PoseEstimator.from_checkpoint(ck, device="cpu", backend="torch").relative_depth_gain == tune["relative_depth_gain"]
-    assert PoseEstimator.from_checkpoint(ck, device="cpu", backend="torch", relative_depth_gain=1.0).relative_depth_gain == 1.0
+    by = tune["by_choice"]
+    assert len(by) == 9 and tune["people"] == 50
+    g, w = tune["relative_depth_gain"], tune["size_prior"]["weight"]
+    assert g < 1 and w > 0 and by["gain 1, size 0"]["mpjpe_cm"] > 20  # the errors gain 1 / weight 0 keep
+    assert by[f"gain {g:g}, size {w:g}"]["mpjpe_cm"] == min(r["mpjpe_cm"] for r in by.values())
+    ref = np.linalg.norm(body[0, [a for a, _ in KINECT14.bones]] - body[0, [b for _, b in KINECT14.bones]], axis=-1)
+    np.testing.assert_allclose(tune["size_prior"]["bone_lengths_m"], ref, atol=1e-4)
+    decode = load_checkpoint(ck)[1]["decode"]
+    assert decode["relative_depth_gain"] == g and decode["size_prior"]["weight"] == w
+    est = PoseEstimator.from_checkpoint(ck, device="cpu", backend="torch")
+    assert est.relative_depth_gain == g and est.size_prior_weight == w
+    est = PoseEstimator.from_checkpoint(ck, device="cpu", backend="torch", relative_depth_gain=1.0, size_prior_weight=0.0)
+    assert est.relative_depth_gain == 1.0 and est.size_prior_weight == 0.0
+    with pytest.raises(ValueError):  # no reference lengths in a file never tuned
+        PoseEstimator.from_checkpoint(tiny_checkpoints["student"], device="cpu", backend="torch", size_prior_weight=0.5)
 
 
 def test_depth_seen_fraction_counts_joints_the_depth_shows():

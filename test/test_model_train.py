@@ -322,3 +322,50 @@ def test_column_depth_bins_branch_trains_reloads_and_exports(tmp_path):
     assert np.allclose(uz_o, ref["uz"].numpy(), atol=1e-3) and np.allclose(uv_o, ref["uv"].numpy(), atol=1e-3)
     with pytest.raises(ValueError):
         build_model(ModelConfig(kind="teacher", head_stride=2, uz_bins=31)).eval()(x)
+
+
+def test_flip_test_output_is_mirror_symmetric(tmp_path):
+    """With the flip test the maps of a mirrored input are exactly the un-mirrored maps of the
+    original (reversed along u, left and right channels swapped; without it an untrained network is
+    not symmetric, so the check is not vacuous), and maps mirrored that way decode, in the mirrored
+    camera, to the mirrored skeleton — x negated, u → W − 1 − u — at a stride-2 grid (the reversal,
+    the channel swap and the grid's half-pixel convention together)."""
+    import torch
+
+    from pipose_ros.camera import flip_K
+    from pipose_ros.checkpoint import save_checkpoint
+    from pipose_ros.estimator import flip_channel_permutation
+    from pipose_ros.preprocess import normalisation
+    from pipose_ros.skeleton import KINECT14
+    from pipose_ros.spdh import decode
+    from pipose_ros.train.targets import encode
+
+    torch.manual_seed(0)
+    cfg = ModelConfig(kind="baseline", head_stride=2)
+    spdh = SPDHConfig(sigma_mm=100, z_min=0.3, z_max=7.8, stride=2)
+    save_checkpoint(tmp_path / "b.pt", build_model(cfg), cfg, spdh, list(KINECT14.names), normalisation(), {})
+    est = PoseEstimator.from_checkpoint(tmp_path / "b.pt", device="cpu", min_confidence=0.0, flip_test=True)
+    perm = KINECT14.flip_permutation
+    assert (est.flip_perm == perm).all()
+    x = np.random.default_rng(0).normal(size=(2, 3, 96, 128)).astype(np.float32)
+    xm = np.ascontiguousarray(x[..., ::-1])
+
+    def unmirror(m):
+        return m[:, perm, :, ::-1]
+    for a, b in zip(est.maps(x), est.maps(xm)):
+        np.testing.assert_allclose(unmirror(b), a, atol=1e-6)
+    est.set_flip_test(False)
+    assert est.flip_test is False and est.flip_perm is None
+    assert not np.allclose(unmirror(est.maps(xm)[0]), est.maps(x)[0], atol=1e-3)
+
+    K = np.array([[[110.0, 0, 60.3], [0, 110.0, 50.1], [0, 0, 1]], [[90.0, 0, 70.0], [0, 90.0, 40.0], [0, 0, 1]]])
+    joints = np.concatenate([np.random.default_rng(1).uniform(-0.4, 0.4, (2, 14, 2)), np.full((2, 14, 1), 3.0)], -1)
+    uv, uz = (t.numpy() for t in encode(torch.tensor(joints, dtype=torch.float32), torch.tensor(K, dtype=torch.float32),
+                                        spdh))
+    Km = np.stack([flip_K(k, 128) for k in K])
+    a, b = decode(uv, uz, K, spdh), decode(unmirror(uv), unmirror(uz), Km, spdh)
+    np.testing.assert_allclose(b["joints"][:, perm] * [-1, 1, 1], a["joints"], atol=1e-4)
+    np.testing.assert_allclose(127 - b["uv"][:, perm, 0], a["uv"][..., 0], atol=1e-3)
+    with pytest.raises(ValueError):
+        flip_channel_permutation(["nose", "left_hand"])
+    assert flip_channel_permutation(["left_a", "nose", "right_a"]).tolist() == [2, 1, 0]

@@ -303,6 +303,18 @@ def test_parameters_validated_and_live_changes_applied(rgb_harness):
     assert node.set_parameters([Parameter("relative_depth_gain", value=-1.0)])[0].successful
     assert node.est.relative_depth_gain == 1.0
     assert not node.set_parameters([Parameter("relative_depth_gain", value=1.5)])[0].successful
+    # size_prior_weight: live; this model file has no reference bone lengths, so only 0 / the file's (0)
+    assert not node.set_parameters([Parameter("size_prior_weight", value=0.5)])[0].successful
+    assert node.set_parameters([Parameter("size_prior_weight", value=0.0)])[0].successful
+    assert node.set_parameters([Parameter("size_prior_weight", value=-1.0)])[0].successful
+    assert node.est.size_prior_weight == 0.0
+    # flip_test: live, on the student and (rgbd) its teacher; frames keep flowing with it on
+    assert node.set_parameters([Parameter("flip_test", value=True)])[0].successful and node.est.flip_test
+    try:
+        sec = s.send()
+        assert wait(lambda: _markers_for(h, sec), 10)
+    finally:
+        assert node.set_parameters([Parameter("flip_test", value=False)])[0].successful and not node.est.flip_test
     # the ground-plane prior (pipose_ros.floor): live, 0 m = off; frames keep flowing with it on
     from pipose_ros.floor import Floor
     assert node.floor is None

@@ -100,3 +100,27 @@ def test_shrink_relative_depth_keeps_rays_and_median():
     assert shrink_relative_depth(np.zeros((0, 14, 3)), 0.5).shape == (0, 14, 3)
     with pytest.raises(ValueError):
         shrink_relative_depth(j, 1.5)
+
+
+def test_size_prior_moves_a_skeleton_to_the_reference_size_along_its_rays():
+    """apply_size_prior: a person of the reference size decoded at the wrong distance (the same
+    rays, every joint × s) is put back at the true distance with weight 1, half way (in log) with
+    0.5; the 2D skeleton never moves; a skeleton without a usable bone stays as decoded."""
+    from pipose_ros.skeleton import KINECT14
+    from pipose_ros.spdh import apply_size_prior
+    rng = np.random.default_rng(1)
+    true = np.concatenate([rng.uniform(-0.5, 0.5, (1, 14, 2)), rng.uniform(2.8, 3.2, (1, 14, 1))], -1)
+    bones = np.array(KINECT14.bones)
+    ref = np.linalg.norm(true[0, bones[:, 0]] - true[0, bones[:, 1]], axis=-1)
+    decoded = np.concatenate([true * 1.3, true * 0.8, np.zeros((1, 14, 3))]).astype(np.float32)
+    np.testing.assert_allclose(apply_size_prior(decoded, bones, ref, 0.0), decoded)
+    full = apply_size_prior(decoded, bones, ref, 1.0)
+    np.testing.assert_allclose(full[:2], np.concatenate([true, true]), rtol=1e-4)
+    half = apply_size_prior(decoded, bones, ref, 0.5)
+    np.testing.assert_allclose(half[0], true[0] * np.sqrt(1.3), rtol=1e-4)
+    np.testing.assert_allclose(half[1, :, :2] / half[1, :, 2:], decoded[1, :, :2] / decoded[1, :, 2:], atol=1e-5)
+    np.testing.assert_allclose(full[2], 0.0)
+    with pytest.raises(ValueError):
+        apply_size_prior(decoded, bones, ref, 1.5)
+    with pytest.raises(ValueError):
+        apply_size_prior(decoded, bones, ref[:-1], 0.5)

@@ -126,6 +126,13 @@ PARAMS = {
                                   "(chosen on validation data by pipose tune-decode; pipose_ros.spdh."
                                   "shrink_relative_depth); the RGB model only, the teacher keeps its own",
                             {"range": (-1.0, 1.0), **LIVE}),
+    "size_prior_weight": (-1.0, "body-size prior on each skeleton's distance: the skeleton moved along its rays by "
+                                "(reference bone lengths / its own)^w; 0 = the network's distance alone, 1 = every person "
+                                "has the reference (median) size, negative (-1) = the model file's value (chosen on "
+                                "validation data by pipose tune-decode; pipose_ros.spdh.apply_size_prior); the RGB model only",
+                          {"range": (-1.0, 1.0), **LIVE}),
+    "flip_test": (False, "run every person crop also mirrored and average the two outputs (the flip test: a little "
+                         "more accurate, twice the network time; pipose_ros.estimator); the teacher too", LIVE),
     "floor_camera_height": (0.0, "ground-plane prior: the camera optical centre's height above a flat floor, metres "
                                  "(from the URDF: the optical frame's z in base_footprint); > 0 refines each "
                                  "person's distance so that a visible ankle stands on the floor, fused with the "
@@ -192,7 +199,8 @@ PARAMS = {
 
 
 def _gain(value: float) -> float | None:
-    """The ``relative_depth_gain`` parameter → PoseEstimator's argument (negative: the file's)."""
+    """The ``relative_depth_gain`` / ``size_prior_weight`` parameter → PoseEstimator's argument
+    (negative: the file's)."""
     return None if float(value) < 0 else float(value)
 
 
@@ -389,6 +397,7 @@ class PoseNode(LifecycleNode):
         self.est = PoseEstimator.from_checkpoint(ck, p["device"], p["min_confidence"], tck, backend=p["backend"],
                                                  logger=self.get_logger().info, same_person=p["same_person"],
                                                  relative_depth_gain=_gain(p["relative_depth_gain"]),
+                                                 size_prior_weight=_gain(p["size_prior_weight"]), flip_test=p["flip_test"],
                                                  min_depth_support=p["teacher_min_depth_support"])
         self.get_logger().info(
             f"loaded {ck} ({self.est.meta['model']['kind']}, input {self.est.input_w}x{self.est.input_h}; "
@@ -532,6 +541,11 @@ class PoseNode(LifecycleNode):
                     return SetParametersResult(successful=False, reason=(
                         f"{prm.name} is read-only while the node is configured (read at configure): deactivate, "
                         "cleanup, set it, configure, activate"))
+                if (prm.name == "size_prior_weight" and self._configured and prm.value > 0
+                        and not self.est.size_prior.get("bone_lengths_m")):
+                    return SetParametersResult(successful=False, reason=(
+                        "size_prior_weight > 0: this model file has no reference bone lengths (run pipose "
+                        "tune-decode --write on it)"))
         for prm in params:
             if prm.name in PARAMS and hasattr(self, "p"):
                 self._apply(prm.name, prm.value)
@@ -549,6 +563,10 @@ class PoseNode(LifecycleNode):
                     setattr(est, name, float(value))
         elif name == "relative_depth_gain":
             self.est.set_relative_depth_gain(_gain(value))
+        elif name == "size_prior_weight":
+            self.est.set_size_prior_weight(_gain(value))
+        elif name == "flip_test":
+            self.est.set_flip_test(bool(value))
         elif name == "teacher_min_depth_support" and self.est.teacher is not None:
             self.est.teacher.min_depth_support = float(value)
         elif name in ("floor_camera_height", "floor_camera_pitch", "floor_camera_roll"):
