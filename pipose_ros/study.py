@@ -672,8 +672,15 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
     L += ["", f"Learning curves: `{curves_png}`." if curves_png else "", "", "### Metrics (docs/RESULTS.md)",
           "| model | pipose-synth-v2 MPJPE (GT boxes) | mAP@10 | PA-MPJPE | RR-MPJPE (root-relative) |",
           "|---|---|---|---|---|"]
-    for role in ("teacher", "baseline", "student"):
-        L.append(f"| {role} | {f(v2.get(role + '_mpjpe_cm'))} cm | {f(v2.get(role + '_map10'), '.1f')} % | "
+    labels = {"teacher": "teacher (the shipped depth teacher, as recorded {date})",
+              "baseline": "baseline (network alone)", "student": "student (network alone)",
+              "student_size_prior": "student with the body-size prior of its file (the node's default)"}
+    for role, label in labels.items():
+        if role == "student_size_prior" and (role + "_mpjpe_cm" not in v2
+                                             or not same(v2.get(role + "_checkpoint"), student_run)):
+            continue  # recorded for this checkpoint only (pipose evaluate --record synth_v2.student_size_prior)
+        L.append(f"| {label.format(date=v2.get(role + '_date', '?'))} | {f(v2.get(role + '_mpjpe_cm'))} cm | "
+                 f"{f(v2.get(role + '_map10'), '.1f')} % | "
                  f"{f(v2.get(role + '_pa_mpjpe_cm'))} cm | {f(v2.get(role + '_rr_mpjpe_cm'))} cm |")
     L += ["", f"Real labelled photos (`pipose realcheck-2d`, {r2.get('people')} people, same boxes for every method): "
           f"PCK@0.2 student **{f(r2.get('pck02'), '.1f')} %**, MediaPipe Pose full {f(r2.get('mediapipe_full_pck02'), '.1f')} %. "

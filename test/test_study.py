@@ -89,7 +89,9 @@ def test_ship_student_writes_numbers_and_card(tmp_path, tiny_checkpoints):
     models.mkdir()
     rj = tmp_path / "results.json"
     rj.write_text(json.dumps({"synth_v2": {"student_mpjpe_cm": 20.5, "student_map10": 31.0, "baseline_mpjpe_cm": 22.0,
-                                           "teacher_mpjpe_cm": 38.8, "student_fingerprint": "abc"},
+                                           "teacher_mpjpe_cm": 38.8, "student_fingerprint": "abc",
+                                           "student_size_prior_mpjpe_cm": 18.25,
+                                           "student_size_prior_checkpoint": str(tiny_checkpoints["student"])},
                               "real_2d": {"pck02": 61.2, "mediapipe_full_pck02": 82.7, "people": 17}}))
     out = study.ship_student(tiny_checkpoints["student"], tiny_checkpoints["baseline"], models, rj)
     assert [p.name for p in out] == ["pipose_student_kinect14.pt", "pipose_rgb_baseline_kinect14.pt"]
@@ -98,7 +100,8 @@ def test_ship_student_writes_numbers_and_card(tmp_path, tiny_checkpoints):
     _, meta = load_checkpoint(models / "pipose_rgb_baseline_kinect14.pt")
     assert meta["training"]["eval"]["mpjpe_cm"] == 22.0
     card = (models / "MODEL_CARD.md").read_text()
-    assert "| student | 20.50 cm | 31.0 % |" in card and "PCK@0.2 student **61.2 %**" in card
+    assert "| student (network alone) | 20.50 cm | 31.0 % |" in card and "PCK@0.2 student **61.2 %**" in card
+    assert "| student with the body-size prior of its file (the node's default) | 18.25 cm |" in card
     with pytest.raises(ValueError, match="not a student"):
         study.ship_student(tiny_checkpoints["teacher"], None, models, rj)
     # numbers recorded for another checkpoint are not put on this one
@@ -112,7 +115,8 @@ def test_ship_student_writes_numbers_and_card(tmp_path, tiny_checkpoints):
     _, meta = load_checkpoint(models / "pipose_rgb_baseline_kinect14.pt")
     assert meta["training"]["eval"]["mpjpe_cm"] == 22.0
     card = (models / "MODEL_CARD.md").read_text()
-    assert "| student | — cm |" in card and "PCK@0.2 student **— %**" in card
+    assert "| student (network alone) | — cm |" in card and "PCK@0.2 student **— %**" in card
+    assert "body-size prior" not in card  # no record for this checkpoint: no row
 
 
 def test_table_v2_gap_closed_from_recorded_rows(tmp_path, monkeypatch):
