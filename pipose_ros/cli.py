@@ -665,7 +665,7 @@ def cmd_label(args) -> int:
         from .label.teacher import TeacherLabelConfig, teacher_label_folder
         tcfg = TeacherLabelConfig(min_confidence=args.min_confidence, joint_min_confidence=args.joint_min_confidence,
                                   min_valid_depth=args.min_valid_depth, min_depth_support=args.min_depth_support,
-                                  anchor=not args.no_anchor)
+                                  anchor=not args.no_anchor, flip_test=args.flip_test)
         try:
             rep = teacher_label_folder(args.folder, args.teacher, tcfg, relabel=args.relabel, combine=args.combine,
                                        student=args.student)
@@ -1254,6 +1254,9 @@ def main(argv: list[str] | None = None) -> int:
     lb.add_argument("--min-depth-support", type=float, default=tl.min_depth_support,
                     help="--teacher: share of the teacher skeleton's in-image joints the measured depth must show "
                          "to label them, as the node's teacher_min_depth_support (default %(default)s; 0 = off)")
+    lb.add_argument("--flip-test", action="store_true",
+                    help="--teacher: the teacher and --student also run on the mirrored crops, outputs averaged (the "
+                         "node's flip_test; twice the network time; pipose_ros.estimator)")
     lb.add_argument("--keypoints", default="mediapipe",
                     help="mediapipe (default), gt (lift the folder's own GT 2D: measures the lifting) "
                          "or a JSONL file of your detector's 2D keypoints")

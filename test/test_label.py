@@ -152,6 +152,15 @@ def test_teacher_labels_with_the_students_2d(tmp_path):
     s = est.estimate(rgb, K, [p["detector_box"]])[0]  # the crop it was labelled on
     assert not np.allclose(p["box"], p["detector_box"])  # trained on the joints' box (label_box)
     assert np.allclose(project(p["joints"], K), s.uv, atol=0.05), np.abs(project(p["joints"], K) - s.uv).max()
+    # --flip-test: both networks also run mirrored; the labels' 2D is the student's flip-test 2D
+    from dataclasses import replace
+    rep = teacher_label_folder(root, teacher, replace(cfg, flip_test=True), relabel=True, progress=False,
+                               log=lambda s: None, student=student)
+    assert rep["thresholds"]["flip_test"] is True and rep["people_kept"] == 1, rep
+    p = frame_people(read_folder(root)[1][0], 14)[0]
+    est.set_flip_test(True)
+    sf = est.estimate(rgb, K, [p["detector_box"]])[0]
+    assert np.allclose(project(p["joints"], K), sf.uv, atol=0.05) and not np.allclose(sf.uv, s.uv, atol=0.05)
     with pytest.raises(ValueError, match="not an RGB student"):
         teacher_label_folder(root, teacher, cfg, progress=False, log=lambda s: None, relabel=True, student=teacher)
 

@@ -90,6 +90,7 @@ class TeacherLabelConfig:
     anchor_gate_m: float = 0.4  # joints whose lifted depth is this far from the teacher's are not used
     anchor_min_joints: int = 3  # joints with usable lifted depth needed to anchor a person
     snap_m: float = 0.3  # after the shift, a joint within this of its lifted depth takes it
+    flip_test: bool = False  # teacher and student also run on the mirrored crops, outputs averaged (estimator)
 
 
 def _visible(joints: np.ndarray, K: np.ndarray, depth_m: np.ndarray, occlusion_m: float) -> np.ndarray:
@@ -194,12 +195,12 @@ def teacher_label_folder(root: str | Path, checkpoint: str | Path, cfg: TeacherL
     root, checkpoint = Path(root), Path(checkpoint)
     info, recs = read_folder(root)
     teacher = PoseEstimator.from_checkpoint(checkpoint, device, 0.0, backend=backend,
-                                            min_depth_support=cfg.min_depth_support)
+                                            min_depth_support=cfg.min_depth_support, flip_test=cfg.flip_test)
     if teacher.kind != "teacher":
         raise ValueError(f"{checkpoint} is a {teacher.kind} checkpoint, not a depth teacher")
     rgb_net = None
     if student is not None:
-        rgb_net = PoseEstimator.from_checkpoint(Path(student), device, 0.0, backend=backend)
+        rgb_net = PoseEstimator.from_checkpoint(Path(student), device, 0.0, backend=backend, flip_test=cfg.flip_test)
         if rgb_net.kind == "teacher":
             raise ValueError(f"{student} is a depth teacher, not an RGB student (--student)")
     det = PersonDetector(min_score=cfg.detector_min_score, max_people=cfg.max_people)
