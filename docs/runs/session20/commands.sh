@@ -37,3 +37,5 @@ $P evaluate --backend onnxruntime --data $W/test models/pipose_student_kinect14.
 #    and the demo once more with a debug print in the clone's node (_on_info keeps stamp_ns(msg); _process prints the
 #    image stamp, the newest camera_info's stamp and their difference): pipose demo --out /tmp/demo_dbg
 grep -h DBG /tmp/demo_dbg/pose_node_rgb.log > $D/oneoff_demo_info_lag.log   # 38 of 135 frames with an older camera_info
+# 7. the flip test's cost (network time per call, ONNX Runtime on this CPU)
+.venv/bin/python $D/oneoff_flip_time.py > $D/oneoff_flip_time.log
