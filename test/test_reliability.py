@@ -270,6 +270,29 @@ def test_catalogue_is_documented():
     assert len(re.findall(r"^\| `", doc, re.M)) >= 40
 
 
+def test_late_camera_info_with_other_intrinsics_is_reported(rgb_harness):
+    """A camera_info that arrives after its image was decoded with another K (the newest then) is
+    counted in /diagnostics (late_camera_info_changed) with a throttled warning; the same K arriving
+    late — any camera with fixed intrinsics — is not reported."""
+    h, s = rgb_harness
+    node = h.node
+    sec = s.send()
+    assert wait(lambda: _markers_for(h, sec), 10)
+    before = node.stats["late_info"]
+    stamp = rclpy.time.Time(seconds=sec).to_msg()
+    same = K_to_camera_info(K, W, H, frame_id=FRAME)
+    same.header.stamp = stamp
+    node._on_info("image", same)
+    assert node.stats["late_info"] == before
+    K2 = K.copy()
+    K2[0, 2] += 12.0
+    other = K_to_camera_info(K2, W, H, frame_id=FRAME)
+    other.header.stamp = stamp
+    node._on_info("image", other)
+    assert node.stats["late_info"] == before + 1
+    node._on_info("image", same)  # the harness's camera_info again for the next tests
+
+
 def test_parameters_validated_and_live_changes_applied(rgb_harness):
     """Bad values are refused with a reason, configure-time parameters stay as they are while the
     node is configured, and live ones apply at once (publish_tf off: markers continue, no TF)."""

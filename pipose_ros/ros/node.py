@@ -311,7 +311,10 @@ class PoseNode(LifecycleNode):
         self._image_time = None  # monotonic time of the last image
         self.drop_counts: dict[str, int] = {}  # dropped frames per reason (diagnostics)
         self.floor_counts: dict[str, int] = {}  # ground-plane prior: people per FloorFit.reason (diagnostics)
-        self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0, "anchored": 0, "unsupported": 0}
+        self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0, "anchored": 0, "unsupported": 0,
+                      "late_info": 0}
+        self._used_K: deque = deque(maxlen=64)  # (image stamp ns, K it was decoded with): _check_late_info
+        self._used_K_lock = threading.Lock()
         self.stage_ms = {k: deque(maxlen=300) for k in STAGES}  # the last frames' per-stage times
         self._previous: list = []  # the last frame's skeletons (tracking mode)
         self._raw_stamps = {"image": deque(maxlen=30), "depth": deque(maxlen=30)}  # rgbd, before pairing
@@ -628,10 +631,28 @@ class PoseNode(LifecycleNode):
         try:
             self.info[which] = camera_info_to_K(msg)
             self._info_time[which] = time.monotonic()
+            if which == "image":
+                self._check_late_info(stamp_ns(msg), self.info[which][0])
         except ValueError as e:
             self.info.pop(which, None)
             topic = "camera_info" if which == "image" else "depth/camera_info"
             self._warn(f"info-{which}", f"ignoring {self.resolve_topic_name(topic)}: {e}; no estimate until a valid one arrives")
+
+    def _check_late_info(self, stamp: int, K: np.ndarray) -> None:
+        """A camera_info that arrives after the image of its stamp was decoded, with another K than the
+        one that image was decoded with (the newest at the time): that frame's 3D used old intrinsics.
+        Harmless for a camera whose K never changes (nothing is reported then); for one whose K changes
+        (zoom, a moving region of interest) a throttled warning and the ``late_camera_info_changed``
+        count in /diagnostics say so (session 20: the demo's first panned sequence)."""
+        with self._used_K_lock:
+            used = next((k for s, k in self._used_K if s == stamp), None)
+        if used is not None and not np.allclose(used, K, rtol=0, atol=1e-6):
+            self.stats["late_info"] += 1
+            self._warn("late-info", f"camera_info stamped {stamp * 1e-9:.3f} s arrived after its image on "
+                                    f"{self.resolve_topic_name('image')}, which was decoded with an older camera_info "
+                                    f"of other intrinsics (c_x {used[0, 2]:.1f} against {K[0, 2]:.1f} px): its 3D used "
+                                    "the old K; intrinsics that change per frame need each camera_info to arrive "
+                                    "before its image")
 
     def _enqueue(self, img: Image, depth: Image | None) -> None:
         self._image_time = time.monotonic()
@@ -673,6 +694,8 @@ class PoseNode(LifecycleNode):
             self._drop("no-info", f"no valid camera_info on {self.resolve_topic_name('camera_info')} yet")
             return
         K, D, (w, h), model, info_frame = info
+        with self._used_K_lock:
+            self._used_K.append((stamp_ns(img), K))  # for _check_late_info
         topic = self.resolve_topic_name("image")
         frame = img.header.frame_id
         if not frame:
@@ -871,6 +894,7 @@ class PoseNode(LifecycleNode):
             ("lifecycle_state", self.state),
             ("frames_in", s["in"]), ("frames_out", s["out"]), ("skipped_newer_frame", s["skipped"]),
             ("dropped_bad_input", s["dropped"]), ("people_found", s["persons"]),
+            ("late_camera_info_changed", s["late_info"]),
             *((f"{k}_p50_ms", f"{p50[k]:.1f}") for k in STAGES if self.stage_ms[k]),
             *((f"dropped_{k}", n) for k, n in sorted(self.drop_counts.items())),
             *((f"floor_prior_{k.replace(' ', '_')}", n) for k, n in sorted(self.floor_counts.items())),

@@ -303,15 +303,27 @@ def _stats(rec: Recorder, sent) -> dict:
 
 
 def _pan(img: np.ndarray, K: np.ndarray, win_w: int, n: int, source: str) -> list[dict]:
-    """``n`` frames of a window ``win_w`` wide sliding across ``img`` (a camera panning: the
-    people move across the frames); K follows the crop."""
+    """``n`` frames of a camera turning about its vertical axis across ``img`` (a robot's head
+    panning: the people move across the frames, the intrinsics stay the same): each frame is ``img``
+    (intrinsics ``K``) seen through a camera yawed by θ — the homography K_out·Rᵀ(θ)·K⁻¹ — as a
+    ``win_w``-wide image whose K_out has the principal point of ``img``'s centred window, θ such that
+    the view centre sweeps across the image as a sliding ``win_w`` crop would. Every frame carries the
+    same K (a camera_info that never changes, as a real camera's; session 20: with a crop sliding
+    across the photo the principal point changed every frame, and the node decoded frames whose
+    camera_info arrived late with an old one)."""
     h, w = img.shape[:2]
+    K = np.asarray(K, np.float64)
+    Ko = K.copy()
+    Ko[0, 2] -= (w - win_w) / 2.0
+    Kinv = np.linalg.inv(K)
     out = []
-    for x0 in np.linspace(0, w - win_w, n).round().astype(int):
-        Kc = K.copy()
-        Kc[0, 2] -= x0
-        out.append({"rgb": np.ascontiguousarray(img[:, x0:x0 + win_w]), "encoding": "rgb8", "K": Kc,
-                    "source": source})
+    for s in np.linspace(0, w - win_w, n) - (w - win_w) / 2.0:
+        t = np.arctan2(s, K[0, 0])  # yaw to the right by t: the view centre moves s px right
+        R = np.array([[np.cos(t), 0.0, np.sin(t)], [0.0, 1.0, 0.0], [-np.sin(t), 0.0, np.cos(t)]])
+        H = Ko @ R.T @ Kinv
+        out.append({"rgb": cv2.warpPerspective(img, H, (win_w, h), flags=cv2.INTER_LINEAR,
+                                               borderMode=cv2.BORDER_CONSTANT),
+                    "encoding": "rgb8", "K": Ko.copy(), "source": source})
     return out
 
 
