@@ -39,3 +39,7 @@ $P evaluate --backend onnxruntime --data $W/test models/pipose_student_kinect14.
 grep -h DBG /tmp/demo_dbg/pose_node_rgb.log > $D/oneoff_demo_info_lag.log   # 38 of 135 frames with an older camera_info
 # 7. the flip test's cost (network time per call, ONNX Runtime on this CPU)
 .venv/bin/python $D/oneoff_flip_time.py > $D/oneoff_flip_time.log
+# 8. the demo's pan changed to a camera yaw with fixed K (pipose_ros/tools/demo.py _pan), the node's late-camera_info check added;
+#    final fresh clone at db91a55 (../shared beside it, nothing installed by hand): bash .ci/run -> 228 passed (12 min 52 s in all);
+#    make demo -> rc 0 (1 min 38 s): student 45.06 / teacher 32.90 / rgbd output 22.34 cm; kinect_people: 4 people every frame,
+#    ids stable, skeletons along the people; people: [3, 3, 2, ...] (a duplicate box on the border-cut astronaut), "ids NOT stable"
