@@ -43,3 +43,5 @@ grep -h DBG /tmp/demo_dbg/pose_node_rgb.log > $D/oneoff_demo_info_lag.log   # 38
 #    final fresh clone at db91a55 (../shared beside it, nothing installed by hand): bash .ci/run -> 228 passed (12 min 52 s in all);
 #    make demo -> rc 0 (1 min 38 s): student 45.06 / teacher 32.90 / rgbd output 22.34 cm; kinect_people: 4 people every frame,
 #    ids stable, skeletons along the people; people: [3, 3, 2, ...] (a duplicate box on the border-cut astronaut), "ids NOT stable"
+# 9. the loop's labels with and without the flip test (session 19's from-bag dataset; copies in /work/runs/s20)
+bash $D/oneoff_label_flip.sh > $D/oneoff_label_flip.log 2>&1
