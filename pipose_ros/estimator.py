@@ -164,18 +164,27 @@ class PoseEstimator:
             raise ValueError(f"relative_depth_gain must be in [0, 1], got {gain}")
         self.relative_depth_gain = float(gain)
 
+    @property
+    def size_prior(self) -> dict:
+        """The model file's ``decode.size_prior`` (``weight``, ``bones``, ``bone_lengths_m``), {} without one."""
+        return (self.meta.get("decode") or {}).get("size_prior") or {}
+
+    @property
+    def has_size_prior(self) -> bool:
+        """Whether the model file carries reference bone lengths, so that a size-prior weight > 0 can apply."""
+        return bool(self.size_prior.get("bone_lengths_m"))
+
     def set_size_prior_weight(self, weight: float | None) -> None:
         """Set :attr:`size_prior_weight` (class docstring); None = the model file's (0 without one).
-        Raises ``ValueError`` outside [0, 1], or > 0 for a file without reference bone lengths."""
-        sp = (self.meta.get("decode") or {}).get("size_prior") or {}
+        Raises ``ValueError`` outside [0, 1], or > 0 for a file without reference bone lengths
+        (:attr:`has_size_prior`)."""
         if weight is None:
-            weight = float(sp.get("weight", 0.0))
+            weight = float(self.size_prior.get("weight", 0.0))
         if not 0.0 <= weight <= 1.0:
             raise ValueError(f"size_prior_weight must be in [0, 1], got {weight}")
-        if weight > 0 and not sp.get("bone_lengths_m"):
+        if weight > 0 and not self.has_size_prior:
             raise ValueError("this model file has no reference bone lengths (decode.size_prior): "
                              "run pipose tune-decode --write on it first")
-        self.size_prior = sp
         self.size_prior_weight = float(weight)
 
     def set_flip_test(self, on: bool) -> None:

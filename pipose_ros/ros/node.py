@@ -544,8 +544,7 @@ class PoseNode(LifecycleNode):
                     return SetParametersResult(successful=False, reason=(
                         f"{prm.name} is read-only while the node is configured (read at configure): deactivate, "
                         "cleanup, set it, configure, activate"))
-                if (prm.name == "size_prior_weight" and self._configured and prm.value > 0
-                        and not self.est.size_prior.get("bone_lengths_m")):
+                if prm.name == "size_prior_weight" and self._configured and prm.value > 0 and not self.est.has_size_prior:
                     return SetParametersResult(successful=False, reason=(
                         "size_prior_weight > 0: this model file has no reference bone lengths (run pipose "
                         "tune-decode --write on it)"))
