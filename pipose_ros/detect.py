@@ -15,7 +15,8 @@ people of pipose-synth-v2 the diameter is a median 1.11× the person's box heigh
 BlazePose's detector expects one prominent person; in a wide robot view with several people it
 finds mostly the nearest. :class:`PersonDetector` therefore also runs it on square windows
 (``window_scales`` × the image's short side, 50 % overlap) and merges the detections of all runs
-when their shoulders and hips coincide; a window reports only people it holds whole.
+when their shoulders and hips coincide or they found the same face; a window reports only people it
+holds whole.
 
 Run-time core: numpy, OpenCV and onnxruntime only (no torch, no ROS).
 """
@@ -36,6 +37,7 @@ INPUT = 224
 _STRIDES = (8, 16, 32, 32, 32)
 _MIN_SCORE = 0.5
 _NMS_IOU = 0.3
+SAME_FACE = 0.5  # _same_person: face-box centres closer than this × the smaller face side are one face
 
 
 def ssd_anchors(size: int = INPUT, strides=_STRIDES) -> np.ndarray:
@@ -69,10 +71,20 @@ def _inside_window(d: "Detection", x0: int, y0: int, side: int, w: int, h: int, 
 
 def _same_person(a: "Detection", b: "Detection", dist: float) -> bool:
     """Two detections are one person when both their mid-shoulder and mid-hip points are closer
-    than ``dist`` × the smaller full-body radius."""
+    than ``dist`` × the smaller full-body radius, or when they found the same face: face-box
+    centres closer than :data:`SAME_FACE` × the smaller face box's side. The face rule catches a
+    person cut by the image border, whose hips (outside the image) two runs extrapolate
+    differently (session 21: the demo's astronaut at the right border, two runs' hips 121 px
+    apart, their face centres 16 px apart at face sides 64 and 128 px)."""
     r = min(a.radius, b.radius)
-    return (np.linalg.norm(a.keypoints[2] - b.keypoints[2]) < dist * r
-            and np.linalg.norm(a.hip - b.hip) < 2 * dist * r)
+    if (np.linalg.norm(a.keypoints[2] - b.keypoints[2]) < dist * r
+            and np.linalg.norm(a.hip - b.hip) < 2 * dist * r):
+        return True
+    if a.face is None or b.face is None:
+        return False
+    side = min(a.face[2] - a.face[0], a.face[3] - a.face[1], b.face[2] - b.face[0], b.face[3] - b.face[1])
+    ca, cb = (a.face[:2] + a.face[2:]) / 2, (b.face[:2] + b.face[2:]) / 2
+    return bool(np.linalg.norm(ca - cb) < SAME_FACE * max(side, 1e-6))
 
 
 def windows(w: int, h: int, scales=(1.0,)) -> list[tuple[int, int, int]]:
@@ -101,6 +113,8 @@ class Detection:
         hip: float64 [2] mid-hip centre (u, v).
         radius: float, full-body circle radius in pixels.
         keypoints: float64 [4, 2] the detector's four alignment keypoints.
+        face: float64 [4] (x0, y0, x1, y1) the detector's face box (its SSD anchors are faces), or
+            None when unknown.
     """
 
     box: np.ndarray
@@ -108,6 +122,7 @@ class Detection:
     hip: np.ndarray
     radius: float
     keypoints: np.ndarray
+    face: np.ndarray | None = None
 
 
 def weighted_nms(boxes: np.ndarray, scores: np.ndarray, values: np.ndarray, iou: float = _NMS_IOU
@@ -151,7 +166,8 @@ class PersonDetector:
             image only.
         box_scale: person box side / full-body circle diameter (module docstring).
         merge_dist: two detections are one person (best score kept) when their mid-shoulder
-            points are closer than this × the smaller full-body radius (and their hips twice that).
+            points are closer than this × the smaller full-body radius (and their hips twice that),
+            or when their face boxes coincide (:data:`SAME_FACE`).
     Raises:
         FileNotFoundError: the ONNX file is missing (``make blazepose-onnx``).
     """
@@ -256,6 +272,7 @@ class PersonDetector:
         for score_i, v in weighted_nms(face, sc, vals):
             kp = v[4:].reshape(4, 2) * INPUT
             kp = (kp - [ox, oy]) / s + [ox0, oy0]  # letterbox → source pixels
+            fb = ((v[:4].reshape(2, 2) * INPUT - [ox, oy]) / s + [ox0, oy0]).reshape(4)
             hip = kp[0]
             rad = float(np.linalg.norm(kp[1] - kp[0]))
             half = self.box_scale * rad
@@ -263,7 +280,7 @@ class PersonDetector:
             box = np.clip(box, 0, [w - 1, h - 1, w - 1, h - 1])  # the visible part, as in training
             if box[2] - box[0] < 4 or box[3] - box[1] < 4:
                 continue
-            out.append(Detection(box=box, score=score_i, hip=hip, radius=rad, keypoints=kp))
+            out.append(Detection(box=box, score=score_i, hip=hip, radius=rad, keypoints=kp, face=fb))
         return out
 
 

@@ -130,6 +130,32 @@ def test_windows_cover_the_image_and_merge_rules():
     assert not _inside_window(det((300, 300), 150, (300, 220)), 200, 200, 200, 960, 540)
     assert _inside_window(det((300, 300), 50, (300, 280)), 200, 200, 200, 960, 540)
     assert _inside_window(det((100, 300), 150, (100, 220)), 0, 140, 400, 960, 540)
+    # a person cut by the border: two runs extrapolate the hips differently, the face is one
+    b = det((589, 220), 214, (595, 115))
+    c = det((614, 339), 343, (598, 148))
+    assert not _same_person(b, c, 0.25)
+    b.face, c.face = np.array([532.0, 31, 659, 159]), np.array([558.0, 78, 622, 142])
+    assert _same_person(b, c, 0.25)
+    c.face = np.array([400.0, 78, 464, 142])  # the face of someone beside them
+    assert not _same_person(b, c, 0.25)
+
+
+def test_a_person_cut_by_the_border_is_one_detection(detector):
+    """The demo's ``people`` sequence, first frame (session 21): the astronaut and her mirror
+    image, the camera yawed so that the right one is cut by the image border; before the face
+    rule the full-image run and a window run gave the cut one two boxes (hips 121 px apart)."""
+    from pipose_ros.camera import intrinsics_from_fov
+    a = cv2.resize(skimage.data.astronaut(), (320, 320), interpolation=cv2.INTER_AREA)
+    two = np.concatenate([a, np.full((320, 80, 3), 200, np.uint8), a[:, ::-1]], 1)
+    K = intrinsics_from_fov(640, 320, 60.0)  # as the demo (its K is for a 640-wide view)
+    Ko = K.copy()
+    Ko[0, 2] -= 40.0
+    t = np.arctan2(-40.0, K[0, 0])
+    R = np.array([[np.cos(t), 0.0, np.sin(t)], [0.0, 1.0, 0.0], [-np.sin(t), 0.0, np.cos(t)]])
+    img = cv2.warpPerspective(two, Ko @ R.T @ np.linalg.inv(K), (640, 320), flags=cv2.INTER_LINEAR)
+    dets = detector(img)
+    assert len(dets) == 2
+    assert sorted(0.5 * (d.box[0] + d.box[2]) < 320 for d in dets) == [False, True]
 
 
 def test_a_newcomer_after_a_long_gap_never_takes_a_stale_id():
