@@ -16,7 +16,7 @@ rclpy = pytest.importorskip("rclpy")
 from rclpy.parameter import Parameter  # noqa: E402
 
 from pipose_ros.camera import intrinsics_from_fov  # noqa: E402
-from pipose_ros.msgs import K_to_camera_info, depth_to_image, rgb_to_image  # noqa: E402
+from pipose_ros.msgs import K_to_camera_info, depth_to_image, rgb_to_image, stamp_ns  # noqa: E402
 
 from test_ros_node import FRAME, H, W, Harness, _markers_for, _stamp_s, wait  # noqa: E402
 
@@ -291,6 +291,39 @@ def test_late_camera_info_with_other_intrinsics_is_reported(rgb_harness):
     node._on_info("image", other)
     assert node.stats["late_info"] == before + 1
     node._on_info("image", same)  # the harness's camera_info again for the next tests
+
+
+def test_each_image_is_decoded_with_the_camera_info_of_its_stamp(rgb_harness):
+    """Intrinsics that change per frame (a zoom, a moving region of interest): an image is decoded
+    with the camera_info of its own stamp, not the newest; an image whose stamp has no camera_info
+    gets the newest (a driver that stamps camera_info differently or sends it once)."""
+    h, s = rgb_harness
+    node = h.node
+    sec = s.send()
+    assert wait(lambda: _markers_for(h, sec), 10)
+    K2 = K.copy()
+    K2[0, 2] += 12.0
+    t1, t2 = sec + 0.5, sec + 0.6
+    for t, k in ((t1, K), (t2, K2)):  # K for t1 arrives first, then K2 for t2: the newest is K2
+        info = K_to_camera_info(k, W, H, frame_id=FRAME)
+        info.header.stamp = rclpy.time.Time(seconds=t).to_msg()
+        node._on_info("image", info)
+    paired = node.stats["info_by_stamp"]
+    newest = node.stats["info_newest"]
+    for t in (t1, sec + 0.7):
+        img = rgb_to_image(np.full((H, W, 3), 90, np.uint8), "rgb8")
+        img.header.stamp = rclpy.time.Time(seconds=t).to_msg()
+        img.header.frame_id = FRAME
+        h.pub_img.publish(img)
+        assert wait(lambda: _markers_for(h, t), 10)
+    with node._used_K_lock:
+        used = {s_: k for s_, k in node._used_K}
+    ns = [stamp_ns(rclpy.time.Time(seconds=t).to_msg()) for t in (t1, sec + 0.7)]
+    assert np.allclose(used[ns[0]], K)  # its own stamp's, though K2 was newer
+    assert np.allclose(used[ns[1]], K2)  # no camera_info of its stamp: the newest
+    assert node.stats["info_by_stamp"] == paired + 1 and node.stats["info_newest"] == newest + 1
+    node._on_info("image", K_to_camera_info(K, W, H, frame_id=FRAME))  # the harness's K again
+    s.sec = sec + 1.0
 
 
 def test_parameters_validated_and_live_changes_applied(rgb_harness):

@@ -30,3 +30,19 @@ def test_closest_match_and_order():
     s.add(0, msg(2.031, "i"))
     assert out == [("i", "d1")]
     assert stamp_ns(msg(2.5, "x")) == 2_500_000_000
+
+
+def test_camera_info_by_stamp_else_newest():
+    from pipose_ros.ros.sync import InfoByStamp
+    infos = InfoByStamp(keep=3)
+    assert infos.lookup(5) == (None, False)
+    for t in (1, 2, 3):
+        infos.add(t, f"K{t}")
+    assert infos.lookup(2) == ("K2", True)      # its own stamp's, not the newest
+    assert infos.lookup(9) == ("K3", False)     # none with its stamp: the newest
+    infos.add(4, "K4")                          # only the newest 3 are kept
+    assert infos.lookup(1) == ("K4", False)
+    infos.add(4, "K4b")                         # a second camera_info of one stamp: the later one
+    assert infos.lookup(4) == ("K4b", True)
+    infos.clear()
+    assert infos.lookup(4) == (None, False)

@@ -5,7 +5,10 @@ unsubscribes and keeps the model, *cleanup* releases it; ``autostart`` (default 
 configure + activate at start. ``ros2 lifecycle set /pose_node <transition>`` or any lifecycle
 manager drives it; a model that cannot be loaded fails configure with a one-line error.
 
-Subscriptions (relative, remappable): ``image`` + ``camera_info``; in ``rgbd`` mode also
+Subscriptions (relative, remappable): ``image`` + ``camera_info`` (each image decoded with the
+camera_info of its own stamp when one has arrived by the time the image is processed, else the
+newest: :class:`pipose_ros.ros.sync.InfoByStamp`; counted in /diagnostics as
+``camera_info_by_stamp`` / ``camera_info_newest``); in ``rgbd`` mode also
 ``depth/image`` + ``depth/camera_info`` (depth paired with the image by
 message_filters.ApproximateTimeSynchronizer where installed, else
 :class:`pipose_ros.ros.sync.ApproxPairSync`, same policy). All with SensorDataQoS (best effort,
@@ -70,7 +73,7 @@ from ..skeleton import get_joint_set
 from ..track import BodyTracker
 from ..msgs import camera_info_to_K, image_to_depth_m, image_to_rgb, stamp_ns
 from .output import body_roi, ids_list, marker_array, skeleton2d, skeleton_transforms
-from .sync import ApproxPairSync
+from .sync import ApproxPairSync, InfoByStamp
 
 try:  # present in every ROS 2 install; absent from the PyPI wheels
     import message_filters
@@ -312,7 +315,8 @@ class PoseNode(LifecycleNode):
         self.drop_counts: dict[str, int] = {}  # dropped frames per reason (diagnostics)
         self.floor_counts: dict[str, int] = {}  # ground-plane prior: people per FloorFit.reason (diagnostics)
         self.stats = {"in": 0, "out": 0, "skipped": 0, "dropped": 0, "persons": 0, "anchored": 0, "unsupported": 0,
-                      "late_info": 0}
+                      "late_info": 0, "info_by_stamp": 0, "info_newest": 0}
+        self._infos = {"image": InfoByStamp(), "depth": InfoByStamp()}  # valid camera_infos by stamp
         self._used_K: deque = deque(maxlen=64)  # (image stamp ns, K it was decoded with): _check_late_info
         self._used_K_lock = threading.Lock()
         self.stage_ms = {k: deque(maxlen=300) for k in STAGES}  # the last frames' per-stage times
@@ -629,11 +633,13 @@ class PoseNode(LifecycleNode):
     def _on_info(self, which: str, msg: CameraInfo) -> None:
         try:
             self.info[which] = camera_info_to_K(msg)
+            self._infos[which].add(stamp_ns(msg), self.info[which])
             self._info_time[which] = time.monotonic()
             if which == "image":
                 self._check_late_info(stamp_ns(msg), self.info[which][0])
         except ValueError as e:
             self.info.pop(which, None)
+            self._infos[which].clear()
             topic = "camera_info" if which == "image" else "depth/camera_info"
             self._warn(f"info-{which}", f"ignoring {self.resolve_topic_name(topic)}: {e}; no estimate until a valid one arrives")
 
@@ -688,10 +694,11 @@ class PoseNode(LifecycleNode):
         self._warn(key, text + " (frame dropped)")
 
     def _process(self, img: Image, depth: Image | None) -> None:
-        info = self.info.get("image")
+        info, exact = self._infos["image"].lookup(stamp_ns(img))  # its own stamp's, else the newest
         if info is None:
             self._drop("no-info", f"no valid camera_info on {self.resolve_topic_name('camera_info')} yet")
             return
+        self.stats["info_by_stamp" if exact else "info_newest"] += 1
         K, D, (w, h), model, info_frame = info
         with self._used_K_lock:
             self._used_K.append((stamp_ns(img), K))  # for _check_late_info
@@ -822,7 +829,7 @@ class PoseNode(LifecycleNode):
             self._warn("depth-frame", f"depth on {dtopic} is in frame {depth.header.frame_id!r}, the colour image in "
                                       f"{frame!r}: unregistered depth, teacher skipped (register it to the colour camera)")
             return [], None
-        info = self.info.get("depth") or self.info.get("image")
+        info = self._infos["depth"].lookup(stamp_ns(depth))[0] or self._infos["image"].lookup(stamp_ns(depth))[0]
         K, D, (w, h), _, _ = info
         try:
             dm = image_to_depth_m(depth)
@@ -894,6 +901,7 @@ class PoseNode(LifecycleNode):
             ("frames_in", s["in"]), ("frames_out", s["out"]), ("skipped_newer_frame", s["skipped"]),
             ("dropped_bad_input", s["dropped"]), ("people_found", s["persons"]),
             ("late_camera_info_changed", s["late_info"]),
+            ("camera_info_by_stamp", s["info_by_stamp"]), ("camera_info_newest", s["info_newest"]),
             *((f"{k}_p50_ms", f"{p50[k]:.1f}") for k in STAGES if self.stage_ms[k]),
             *((f"dropped_{k}", n) for k, n in sorted(self.drop_counts.items())),
             *((f"floor_prior_{k.replace(' ', '_')}", n) for k, n in sorted(self.floor_counts.items())),

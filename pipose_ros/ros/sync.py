@@ -1,7 +1,9 @@
-"""Approximate-time pairing of two message streams, used in rgbd mode when message_filters is
-not installed (message_filters.ApproximateTimeSynchronizer is used when it is).
+"""Pairing of message streams without rclpy: :class:`ApproxPairSync`, the approximate-time pairing
+of two streams used in rgbd mode when message_filters is not installed
+(message_filters.ApproximateTimeSynchronizer is used when it is), and :class:`InfoByStamp`, each
+image's camera_info by its stamp.
 
-Policy: each stream keeps its newest ``queue_size`` messages; a new message is paired with the
+ApproxPairSync's policy: each stream keeps its newest ``queue_size`` messages; a new message is paired with the
 message of the other stream closest in time if |Δt| ≤ slop; the pair is emitted and both
 queues are emptied up to the matched messages, so only the newest pair is ever processed.
 """
@@ -47,3 +49,39 @@ class ApproxPairSync:
                     pair = (msg, best) if i == 0 else (best, msg)
         if pair is not None:
             self.cb(*pair)
+
+
+class InfoByStamp:
+    """The recent camera_infos of one stream, for pairing each image with the camera_info of its own
+    stamp (exact time, what image_transport's CameraSubscriber and message_filters' TimeSynchronizer
+    do), falling back to the newest one for a driver whose camera_info carries other stamps or comes
+    once (a latched or static camera_info). Thread-safe: the executor adds while the node's worker
+    looks up.
+
+    Args:
+        keep: camera_infos kept (the newest; 64 are 2 s of a 30 Hz camera, more than the node's
+            newest-frame queue ever holds an image).
+    """
+
+    def __init__(self, keep: int = 64):
+        self._q: deque = deque(maxlen=int(keep))
+        self._lock = threading.Lock()
+
+    def add(self, stamp: int, value) -> None:
+        """Keep ``value`` (the parsed camera_info) under its header stamp, integer nanoseconds."""
+        with self._lock:
+            self._q.append((int(stamp), value))
+
+    def clear(self) -> None:
+        """Forget every camera_info (an invalid one arrived: no estimate until a valid one)."""
+        with self._lock:
+            self._q.clear()
+
+    def lookup(self, stamp: int):
+        """(value, exact) for an image stamped ``stamp`` ns: the newest camera_info with that stamp
+        and True, else the newest camera_info and False; (None, False) when there is none."""
+        with self._lock:
+            for s, v in reversed(self._q):
+                if s == int(stamp):
+                    return v, True
+            return (self._q[-1][1], False) if self._q else (None, False)
