@@ -6,9 +6,11 @@ import argparse
 import json
 import math
 import os
+import shlex
 import sys
 from pathlib import Path
 
+from .smooth import DEFAULTS as SMOOTHING_DEFAULTS
 from .train.config import FINETUNE_LR, FINETUNE_WARMUP, METRIC_Z_RANGE, TRAINING_SPDH, TrainConfig
 
 DEFAULT_CACHE = Path.home() / ".cache" / "pipose_ros"
@@ -784,6 +786,58 @@ def cmd_spdh_roundtrip(args) -> int:
     return 0
 
 
+def cmd_evaluate_temporal(args) -> int:
+    """Jitter and accuracy over turning-camera sequences, raw and with the node's One-Euro smoothing."""
+    import itertools
+
+    from .data.folder import read_info
+    from .estimator import PoseEstimator
+    from .smooth import SkeletonSmoother
+    from .train.temporal_eval import predict_sequences, score_sequences
+    est = PoseEstimator.from_checkpoint(args.checkpoint, device="cpu", min_confidence=args.min_confidence)
+    seqs = predict_sequences(est, args.data, args.sequences, args.length, args.fps, args.amplitude,
+                             args.period, args.noise, args.seed)
+    rows = {"raw": score_sequences(seqs, None)}
+    if args.grid:
+        settings = list(itertools.product(args.grid_min_cutoff, args.grid_beta, args.grid_beta_depth))
+    else:
+        settings = [(args.min_cutoff, args.beta, args.beta_depth)]
+    for mc, b, bd in settings:
+        rows[f"one-euro min_cutoff {mc:g} Hz, beta {b:g}, beta_depth {bd:g}"] = dict(
+            score_sequences(seqs, SkeletonSmoother(mc, b, bd)), min_cutoff=mc, beta=b, beta_depth=bd)
+    for name, r in rows.items():
+        print(f"{name:>48}: MPJPE {r['mpjpe_cm']:.2f} cm, root depth {r['root_depth_cm']:.2f} cm, jitter "
+              f"{r['jitter_cm']:.2f} cm/frame² (ground truth's {r['gt_jitter_cm']:.2f}), {r['people_frames']} people-frames")
+    best = min((k for k in rows if k != "raw"), key=lambda k: rows[k]["mpjpe_cm"])
+    if args.grid:
+        print(f"lowest MPJPE: {best}")
+    res = {"command": "pipose " + shlex.join(sys.argv[1:]), "checkpoint": str(args.checkpoint), "rows": rows,
+           "lowest_mpjpe": best, "sequences": args.sequences, "length": args.length, "fps": args.fps,
+           "amplitude_deg": args.amplitude, "period_s": args.period, "noise": args.noise, "seed": args.seed}
+    _write_json(args.json, res)
+    if args.record:
+        from .report import machine, today, update_json, update_md_section
+        info = read_info(args.data)
+        p = args.record
+        raw, sm = rows["raw"], rows[best]
+        update_json({f"{p}.raw": raw, f"{p}.smoothed": sm, f"{p}.command": res["command"], f"{p}.date": today(),
+                     f"{p}.checkpoint": str(args.checkpoint), f"{p}.fingerprint": info.get("fingerprint_sha256")})
+        L = [f"### Jitter: `{args.checkpoint}` on turning-camera sequences of {info.get('spec', {}).get('name', args.data)}", "",
+             f"`{res['command']}` — {today()}, {machine()}. {args.sequences} sequences of {args.length} frames at "
+             f"{args.fps:g} Hz, each one labelled frame seen by a camera yawing ±{args.amplitude:g}° (period "
+             f"{args.period:g} s, random phase), Gaussian pixel noise σ {args.noise:g}; ground-truth boxes; people "
+             "stand still (`pipose_ros.train.temporal_eval`). Jitter: mean |second difference| of the joints "
+             "minus the ground truth's, cm per frame².", "",
+             "| skeletons | MPJPE (cm) | root depth error (cm) | jitter (cm/frame²) | people-frames |", "|---|---|---|---|---|"]
+        for name, r in rows.items():
+            L.append(f"| {name} | {r['mpjpe_cm']:.2f} | {r['root_depth_cm']:.2f} | {r['jitter_cm']:.2f} | {r['people_frames']} |")
+        L += ["", f"Ground truth's own jitter (the camera's turn): {raw['gt_jitter_cm']:.2f} cm/frame²."]
+        if args.note:
+            L += ["", args.note]
+        update_md_section(p, "\n".join(L))
+    return 0
+
+
 def cmd_curves(args) -> int:
     """Learning curves of a training run (loss, validation MPJPE) → PNG."""
     from .train.curves import plot_curves
@@ -1311,6 +1365,31 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--z-range", type=float, nargs=2, metavar=("MIN", "MAX"))
     r.add_argument("--head-stride", type=int, default=1, choices=[1, 2, 4])
     r.set_defaults(func=cmd_spdh_roundtrip)
+
+    te = sub.add_parser("evaluate-temporal", help="jitter and MPJPE over turning-camera sequences with ground truth, "
+                        "raw and with the node's One-Euro smoothing (--grid: a grid of its settings)")
+    te.add_argument("checkpoint", help="student (.pt or .onnx)")
+    te.add_argument("--data", required=True, help="labelled dataset folder (one sequence per chosen frame)")
+    te.add_argument("--sequences", type=int, default=40)
+    te.add_argument("--length", type=int, default=30, help="frames per sequence")
+    te.add_argument("--fps", type=float, default=15.0)
+    te.add_argument("--amplitude", type=float, default=5.0, help="camera yaw amplitude, degrees")
+    te.add_argument("--period", type=float, default=4.0, help="camera yaw period, seconds")
+    te.add_argument("--noise", type=float, default=3.0, help="Gaussian pixel noise std (0-255)")
+    te.add_argument("--seed", type=int, default=0)
+    te.add_argument("--min-confidence", type=float, default=0.1)
+    te.add_argument("--min-cutoff", type=float, default=SMOOTHING_DEFAULTS[0], help="One-Euro cut-off at rest, Hz")
+    te.add_argument("--beta", type=float, default=SMOOTHING_DEFAULTS[1], help="One-Euro speed coefficient, ray direction")
+    te.add_argument("--beta-depth", type=float, default=SMOOTHING_DEFAULTS[2], help="One-Euro speed coefficient, log depth")
+    te.add_argument("--grid", action="store_true", help="score every combination of the --grid-* values instead")
+    te.add_argument("--grid-min-cutoff", type=float, nargs="+", default=[1.0, 2.0, 4.0])
+    te.add_argument("--grid-beta", type=float, nargs="+", default=[0.0, 1.0, 5.0, 20.0])
+    te.add_argument("--grid-beta-depth", type=float, nargs="+", default=[0.0, 1.0, 5.0])
+    te.add_argument("--json", help="write the rows here")
+    te.add_argument("--record", metavar="KEY", help="write raw vs the lowest-MPJPE setting to docs/results.json and "
+                    "the RESULTS.md section KEY")
+    te.add_argument("--note", default="", help="a sentence added to the recorded section")
+    te.set_defaults(func=cmd_evaluate_temporal)
 
     cu = sub.add_parser("curves", help="plot a training run's learning curves (loss, validation MPJPE)")
     cu.add_argument("run", type=Path, help="the run's checkpoint path (its .log.csv / .val.csv beside it)")

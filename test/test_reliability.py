@@ -17,6 +17,7 @@ from rclpy.parameter import Parameter  # noqa: E402
 
 from pipose_ros.camera import intrinsics_from_fov  # noqa: E402
 from pipose_ros.msgs import K_to_camera_info, depth_to_image, rgb_to_image, stamp_ns  # noqa: E402
+from pipose_ros.smooth import DEFAULTS as SMOOTHING_DEFAULTS  # noqa: E402
 
 from test_ros_node import FRAME, H, W, Harness, _markers_for, _stamp_s, wait  # noqa: E402
 
@@ -324,6 +325,28 @@ def test_each_image_is_decoded_with_the_camera_info_of_its_stamp(rgb_harness):
     assert node.stats["info_by_stamp"] == paired + 1 and node.stats["info_newest"] == newest + 1
     node._on_info("image", K_to_camera_info(K, W, H, frame_id=FRAME))  # the harness's K again
     s.sec = sec + 1.0
+
+
+def test_smoothing_filters_each_body_and_its_parameters_are_live(rgb_harness):
+    """Each published body goes through the One-Euro smoother (one filter per body id) while
+    ``smoothing`` is on; a new setting starts every body afresh; off, the smoother is not used."""
+    h, s = rgb_harness
+    node = h.node
+    assert node.p["smoothing"]
+    sec = s.send()
+    assert wait(lambda: _markers_for(h, sec), 10)
+    assert set(node.smoother._f) and set(node.smoother._f) <= set(node.tracker.live_ids)
+    assert node.set_parameters([Parameter("smoothing_beta", value=2.0)])[0].successful
+    assert node.smoother.beta == 2.0 and not node.smoother._f
+    assert not node.set_parameters([Parameter("smoothing_min_cutoff", value=0.0)])[0].successful  # range
+    try:
+        assert node.set_parameters([Parameter("smoothing", value=False)])[0].successful
+        sec = s.send()
+        assert wait(lambda: _markers_for(h, sec), 10)
+        assert not node.smoother._f
+    finally:
+        assert node.set_parameters([Parameter("smoothing", value=True)])[0].successful
+        assert node.set_parameters([Parameter("smoothing_beta", value=SMOOTHING_DEFAULTS[1])])[0].successful
 
 
 def test_parameters_validated_and_live_changes_applied(rgb_harness):

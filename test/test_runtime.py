@@ -23,7 +23,7 @@ PKG = ROOT / "pipose_ros"
 # dev tools, nor torch / timm / the renderers
 RUNTIME = {"pipose_ros", "pipose_ros.assets", "pipose_ros.camera", "pipose_ros.skeleton", "pipose_ros.spdh",
            "pipose_ros.preprocess", "pipose_ros.msgs", "pipose_ros.detect", "pipose_ros.track", "pipose_ros.floor",
-           "pipose_ros.tf_buffer", "pipose_ros.anchor",
+           "pipose_ros.tf_buffer", "pipose_ros.anchor", "pipose_ros.smooth",
            "pipose_ros.estimator", "pipose_ros.backends", "pipose_ros.backends.ort", "pipose_ros.ros",
            "pipose_ros.ros.node", "pipose_ros.ros.output", "pipose_ros.ros.sync"}
 FORBIDDEN_EXTERNAL = {"torch", "torchvision", "timm", "onnx", "onnx2torch", "anny", "pyrender", "trimesh", "skimage",

@@ -69,6 +69,7 @@ from ..detect import FOLLOW, PersonDetector, PersonFinder
 from ..estimator import CANDIDATES_PER_PERSON, PoseEstimator
 from ..floor import Floor, place_on_floor
 from ..tf_buffer import TransformBuffer, TransformError
+from ..smooth import DEFAULTS as SMOOTHING_DEFAULTS, SkeletonSmoother
 from ..skeleton import get_joint_set
 from ..track import BodyTracker
 from ..msgs import camera_info_to_K, image_to_depth_m, image_to_rgb, stamp_ns
@@ -184,6 +185,15 @@ PARAMS = {
                                 "frame, so that people only a small window finds (far away, half hidden) are found "
                                 "within n frames; 0 = one detector pass per run only", {"range": (0, 10000), **LIVE}),
     "track_max_age": (1.0, "seconds a body keeps its id while unseen (short occlusions)", {"range": (0.0, 60.0), **LIVE}),
+    "smoothing": (True, "temporal smoothing of each body's skeleton over its frames: the One-Euro filter on each joint's "
+                        "ray direction and log depth (pipose_ros.smooth; on turning-camera sequences of pipose-synth-v2 "
+                        "jitter -78 %, MPJPE -2.2 cm; docs/RESULTS.md 'Jitter')", LIVE),
+    "smoothing_min_cutoff": (SMOOTHING_DEFAULTS[0], "smoothing: the One-Euro cut-off at rest, Hz (lower = steadier, "
+                                                    "more lag)", {"range": (0.01, 30.0), **LIVE}),
+    "smoothing_beta": (SMOOTHING_DEFAULTS[1], "smoothing: the One-Euro speed coefficient of the joints' image "
+                                              "direction (higher = less lag on fast motion)", {"range": (0.0, 1000.0), **LIVE}),
+    "smoothing_beta_depth": (SMOOTHING_DEFAULTS[2], "smoothing: the One-Euro speed coefficient of the joints' log "
+                                                    "depth", {"range": (0.0, 1000.0), **LIVE}),
     "publish_hri": (True, "publish the ROS4HRI topics /humans/bodies/tracked, .../<id>/roi, .../<id>/skeleton2d", LIVE),
     "publish_tf": (True, "publish body_<id> and <joint>_<id> TF frames", LIVE),
     "publish_markers": (True, "publish the skeleton_markers MarkerArray", LIVE),
@@ -205,6 +215,11 @@ def _gain(value: float) -> float | None:
     """The ``relative_depth_gain`` / ``size_prior_weight`` parameter → PoseEstimator's argument
     (negative: the file's)."""
     return None if float(value) < 0 else float(value)
+
+
+def _smoother(p: dict) -> SkeletonSmoother:
+    """The ``smoothing_*`` parameters' per-body skeleton smoother (used while ``smoothing`` is on)."""
+    return SkeletonSmoother(p["smoothing_min_cutoff"], p["smoothing_beta"], p["smoothing_beta_depth"])
 
 
 def _floor(p: dict) -> Floor | None:
@@ -363,6 +378,7 @@ class PoseNode(LifecycleNode):
         self.stop()
         ended = list(self.tracker.live_ids)
         self.tracker = BodyTracker(max_age_s=self.p["track_max_age"], joint_set=self.joint_set)
+        self.smoother = _smoother(self.p)
         self._previous = []
         header = Image().header
         header.stamp = self.get_clock().now().to_msg()
@@ -422,6 +438,7 @@ class PoseNode(LifecycleNode):
                                          tracking=p["tracking"], every=p["detector_every"],
                                          follow=p["tracking_follow"], full_every=p["detector_full_every"])
         self.tracker = BodyTracker(max_age_s=p["track_max_age"], joint_set=self.joint_set)
+        self.smoother = _smoother(p)
         self.floor = _floor(p)
         if p["floor_frame"]:
             self.get_logger().info(f"ground-plane prior on: the camera's mount from TF, floor = z = 0 of "
@@ -581,6 +598,8 @@ class PoseNode(LifecycleNode):
             self._listen_tf()
         elif name == "track_max_age":
             self.tracker.max_age_s = float(value)
+        elif name.startswith("smoothing"):  # new settings, or smoothing switched: every body starts afresh
+            self.smoother = _smoother(self.p)
         elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every",
                                                     "tracking_follow", "detector_full_every"):
             if name == "max_people":
@@ -769,6 +788,8 @@ class PoseNode(LifecycleNode):
         t_pub = time.perf_counter()
         self.stats["persons"] += len(skels)
         ids, ended = self.tracker.update(skels, [s.box for s in skels], stamp_ns(img) * 1e-9)
+        if self.p["smoothing"]:
+            skels = self.smoother(ids, skels, K, stamp_ns(img) * 1e-9, ended)
         per_source = {"student": list(zip(ids, skels))}
         if teacher is not None:
             per_source["teacher"] = self._teacher_ids(teacher, skels, ids)

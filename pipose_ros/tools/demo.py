@@ -436,9 +436,11 @@ def run(out: Path, rate: float = 15.0, seconds: float = 4.0, n_synth: int = 40,
             f = gen[i]
             frames.append({"rgb": f.rgb, "encoding": "bgr8", "K": f.K, "depth": f.depth_mm,
                            "gt": f.joints[0], "mask": f.in_image[0]})
-        # independent renders (4 views a scene), not video: full detection on every frame; the
-        # sequence twice: the student's own skeletons (depth_anchor off), then the rgbd output
-        proc = start_node("rgbd", {**params, "tracking": False, "depth_anchor": False}, env, out / "pose_node_rgbd.log")
+        # independent renders (4 views a scene), not video: full detection on every frame and no
+        # temporal smoothing (it would blend unrelated scenes); the sequence twice: the student's own
+        # skeletons (depth_anchor off), then the rgbd output
+        proc = start_node("rgbd", {**params, "tracking": False, "depth_anchor": False, "smoothing": False}, env,
+                          out / "pose_node_rgbd.log")
         try:
             _wait_for_node(rec, proc)
             sent = _publish_sequence(rec, frames, synth_rate, 1)
