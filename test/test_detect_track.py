@@ -158,6 +158,17 @@ def test_a_person_cut_by_the_border_is_one_detection(detector):
     assert sorted(0.5 * (d.box[0] + d.box[2]) < 320 for d in dets) == [False, True]
 
 
+def test_tracker_gate_grows_with_distance_for_a_single_camera():
+    """A far person whose estimated distance jumps by 0.9 m in one frame (a single camera's depth
+    noise at 5 m), boxes moved apart: a new id with the fixed gate, the same with depth_noise."""
+    box = np.array([100.0, 50, 140, 150])
+    for noise, same in ((0.0, False), (None, True)):  # None: the default (0.15)
+        tr = BodyTracker(seed=0) if noise is None else BodyTracker(seed=0, depth_noise=noise)
+        (first,), _ = tr.update([_skel(np.array([0.0, 0.0, 5.0]))], [box], 0.0)
+        (nxt,), _ = tr.update([_skel(np.array([0.0, 0.0, 5.9]))], [box + [30, 0, 30, 0]], 0.066)
+        assert (nxt == first) == same
+
+
 def test_a_newcomer_after_a_long_gap_never_takes_a_stale_id():
     tr = BodyTracker(max_age_s=1.0, seed=1)
     box = np.array([100, 50, 180, 250])

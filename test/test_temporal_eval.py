@@ -64,3 +64,53 @@ def test_predict_sequences_on_rendered_people(tmp_path, tiny_checkpoints):
         assert all(g.shape == (14, 3) for g in fr["gt"])
     r = score_sequences(seqs, None)
     assert r["people_frames"] == sum(len(fr["pred"]) for s in seqs for fr in s)
+
+
+def test_tracking_score_counts_switches_and_false_positives():
+    from pipose_ros.train.temporal_eval import score_tracking
+    seq = [{"people": 2, "ids": {0: "a", 1: "b"}, "false_positives": 0},
+           {"people": 2, "ids": {0: "b", 1: "a"}, "false_positives": 1},   # swapped: two switches
+           {"people": 2, "ids": {0: "b"}, "false_positives": 0},           # person 1 missed
+           {"people": 1, "ids": {0: "b"}, "false_positives": 0}]
+    t = score_tracking([seq])
+    assert t == {"people_frames": 7, "matched_pct": 100.0 * 6 / 7, "false_positives": 1, "id_switches": 2,
+                 "people": 2, "id_switches_per_person": 1.0}
+
+
+def test_moving_people_keep_their_rows_and_move(tmp_path):
+    """AnnyMotion: the same person is the same row in every frame, walkers move, the frames' times
+    follow the frame rate, and the rendered people are where their joints project."""
+    from pipose_ros.data.anny_motion import AnnyMotion
+    gen = AnnyMotion(seed=4, width=96, length=4, fps=10.0, people=(2, 2))
+    seq = gen.sequence(0)
+    assert [f.meta["t"] for f in seq] == [0.0, 0.1, 0.2, 0.3]
+    J = np.stack([f.joints for f in seq])                       # [T, P, 14, 3]
+    assert J.shape[:2] == (4, 2) and np.isfinite(J).all()
+    step = np.linalg.norm(np.diff(J[:, :, 1], axis=0), axis=-1)  # neck motion per frame
+    assert (step < 0.3).all()                                   # ≤ 1.4 m/s + the pose swing, not a jump
+    assert np.array_equal(gen.sequence(0)[2].rgb, seq[2].rgb)    # deterministic
+    f = seq[0]
+    for p in range(2):
+        uv = project(f.joints[p][f.visible[p]], f.K)
+        if len(uv):
+            u, v = np.round(uv).astype(int).T
+            assert (f.rgb[v, u].astype(int).sum(-1) > 0).all()  # on something rendered, not the black sky
+
+
+def test_predict_motion_oracle_and_node_pipeline(tiny_checkpoints):
+    from pipose_ros.data.anny_motion import AnnyMotion
+    from pipose_ros.detect import PersonDetector, PersonFinder
+    from pipose_ros.estimator import PoseEstimator
+    from pipose_ros.track import BodyTracker
+    from pipose_ros.train.temporal_eval import predict_motion, score_tracking
+    gen = AnnyMotion(seed=4, width=96, length=3, fps=10.0, people=(2, 2))
+    est = PoseEstimator.from_checkpoint(tiny_checkpoints["student"], device="cpu", min_confidence=0.0)
+    oracle = predict_motion(est, gen, 1, min_visible=2, progress=False)
+    assert len(oracle[0]) == 3 and all(set(fr["pred"]) <= {0, 1} for fr in oracle[0])
+    finder = PersonFinder(PersonDetector(max_people=8), tracking=True)
+    node = predict_motion(est, gen, 1, min_visible=2, finder=finder, tracker_factory=BodyTracker, progress=False)
+    for fr in node[0]:
+        assert set(fr["ids"]) == set(fr["pred"]) and fr["false_positives"] >= 0
+        assert fr["people"] == sum(int(m.sum() >= 2) for m in fr["mask"])
+    t = score_tracking(node)
+    assert t["people_frames"] == sum(fr["people"] for fr in node[0])

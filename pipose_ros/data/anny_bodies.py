@@ -163,33 +163,16 @@ class AnnyBodies:
                palette=None) -> list[Body]:
         """``n`` random bodies: phenotypes across sex, age (teen to elder), height, weight, muscle;
         ``palette``: RGB base colours for shirts and trousers (None: any colour)."""
-        torch = self.torch
         fams = families or [POSE_FAMILIES[i] for i in rng.choice(len(POSE_FAMILIES), n, p=_FAMILY_P)]
-        ph = {
-            "gender": rng.uniform(0, 1, n),
-            # Anny's age axis: 1/3 ≈ 11 years, 1/2 ≈ 25, 1 ≈ 90; teenager (≈ 0.4) to elder
-            "age": np.where(rng.random(n) < 0.15, rng.uniform(0.38, 0.48, n), rng.uniform(0.48, 1.0, n)),
-            "muscle": rng.uniform(0.1, 0.9, n), "weight": rng.uniform(0.05, 0.95, n),
-            # height 0.2–0.8 gives 1.50–1.95 m adults (1.25–1.80 m teenagers)
-            "height": np.clip(rng.normal(0.5, 0.15, n), 0.2, 0.8), "proportions": rng.uniform(0.2, 0.8, n),
-        }
+        ph = _phenotypes(rng, n)
         deltas = np.tile(np.eye(4), (n, len(self.labels), 1, 1))
         for b, fam in enumerate(fams):
             for bone, R in sample_pose(rng, fam, self.rest_dir).items():
                 deltas[b, self.idx[bone], :3, :3] = R
-        with torch.no_grad():
-            out = self.model(torch.tensor(deltas, dtype=torch.float32),
-                             phenotype_kwargs={k: torch.tensor(v, dtype=torch.float32) for k, v in ph.items()})
-        Vb = out["vertices"].numpy()
-        heads = out["bone_poses"][:, :, :3, 3].numpy()
+        Vb, heads = self._pose(deltas, ph)
         bodies = []
         for b in range(n):
-            V = Vb[b].astype(np.float32)
-            J = np.zeros((14, 3), np.float32)
-            for j, bone in _JOINT_BONES.items():
-                J[j] = heads[b, self.idx[bone]]
-            J[0] = V[self.nose_vertex]
-            J[1] = 0.5 * (J[2] + J[5])
+            V, J = self._vertices_joints(Vb[b], heads[b])
             seat = 0.0
             zmin = V[:, 2].min()
             if fams[b] == "sitting":
@@ -205,6 +188,65 @@ class AnnyBodies:
                 J[:, 2] -= zmin
             bodies.append(Body(V, self.faces, self._colors(rng, palette), J, fams[b], seat))
         return bodies
+
+    def _pose(self, deltas: np.ndarray, ph: dict) -> tuple[np.ndarray, np.ndarray]:
+        """Anny's forward pass: (vertices float [B, V, 3], bone heads float [B, bones, 3]) for
+        local-ref bone rotations ``deltas`` float [B, bones, 4, 4] and phenotypes ``ph`` (name → [B])."""
+        torch = self.torch
+        with torch.no_grad():
+            out = self.model(torch.tensor(deltas, dtype=torch.float32),
+                             phenotype_kwargs={k: torch.tensor(v, dtype=torch.float32) for k, v in ph.items()})
+        return out["vertices"].numpy(), out["bone_poses"][:, :, :3, 3].numpy()
+
+    def _vertices_joints(self, V: np.ndarray, heads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(float32 [V, 3] vertices, float32 [14, 3] KINECT14 joints by the documented rule) of one
+        posed body (module docstring: bone heads, nose vertex, neck = mid-shoulders)."""
+        V = V.astype(np.float32)
+        J = np.zeros((14, 3), np.float32)
+        for j, bone in _JOINT_BONES.items():
+            J[j] = heads[self.idx[bone]]
+        J[0] = V[self.nose_vertex]
+        J[1] = 0.5 * (J[2] + J[5])
+        return V, J
+
+    def animate(self, rng: np.random.Generator, times: np.ndarray, family: str | None = None,
+                palette=None) -> list[Body]:
+        """One random person moving over ``times`` (seconds): phenotype and clothes fixed, the pose
+        swinging between two random poses A and B of one family with a random period of 0.8–2 s
+        (each bone's rotation slerped, weight ½ − ½·cos(2π t / period)) — a waving arm, a step, a
+        bend; feet on the floor in every frame (z = 0), body frame as :class:`Body`.
+
+        Args:
+            times: float [T] seconds. family: pose family (None: random, :data:`POSE_FAMILIES`
+                weights; ``sitting`` is not offered, its seat would not follow).
+        Returns:
+            T :class:`Body` objects (shared faces and colours).
+        """
+        from scipy.spatial.transform import Rotation, Slerp
+
+        fams = [f for f in POSE_FAMILIES if f != "sitting"]
+        if family is None:
+            p = np.array([_FAMILY_P[POSE_FAMILIES.index(f)] for f in fams])
+            family = fams[rng.choice(len(fams), p=p / p.sum())]
+        ph = _phenotypes(rng, 1)
+        A, B = sample_pose(rng, family, self.rest_dir), sample_pose(rng, family, self.rest_dir)
+        period = rng.uniform(0.8, 2.0)
+        times = np.asarray(times, np.float64)
+        w = 0.5 - 0.5 * np.cos(2 * np.pi * times / period + rng.uniform(0, 2 * np.pi))
+        deltas = np.tile(np.eye(4), (len(times), len(self.labels), 1, 1))
+        for bone in set(A) | set(B):
+            ends = Rotation.from_matrix(np.stack([A.get(bone, np.eye(3)), B.get(bone, np.eye(3))]))
+            deltas[:, self.idx[bone], :3, :3] = Slerp([0.0, 1.0], ends)(w).as_matrix()
+        Vb, heads = self._pose(deltas, {k: np.repeat(v, len(times)) for k, v in ph.items()})
+        colors = self._colors(rng, palette)
+        out = []
+        for V, hd in zip(Vb, heads):
+            V, J = self._vertices_joints(V, hd)
+            zmin = V[:, 2].min()
+            V[:, 2] -= zmin
+            J[:, 2] -= zmin
+            out.append(Body(V, self.faces, colors, J, family, 0.0))
+        return out
 
     def _colors(self, rng: np.random.Generator, palette=None) -> np.ndarray:
         """Per-vertex albedo: skin tone over the human range, shirt / trousers / shoes / hair with
@@ -231,6 +273,19 @@ class AnnyBodies:
             cols[P == HAIR] = hair
         cols *= rng.uniform(0.95, 1.05, (len(V), 1))  # per-vertex noise
         return np.clip(cols, 0, 255).astype(np.uint8)
+
+
+def _phenotypes(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """``n`` random Anny phenotypes (name → float [n]): sex, age teen to elder, muscle, weight,
+    height, proportions."""
+    return {
+        "gender": rng.uniform(0, 1, n),
+        # Anny's age axis: 1/3 ≈ 11 years, 1/2 ≈ 25, 1 ≈ 90; teenager (≈ 0.4) to elder
+        "age": np.where(rng.random(n) < 0.15, rng.uniform(0.38, 0.48, n), rng.uniform(0.48, 1.0, n)),
+        "muscle": rng.uniform(0.1, 0.9, n), "weight": rng.uniform(0.05, 0.95, n),
+        # height 0.2–0.8 gives 1.50–1.95 m adults (1.25–1.80 m teenagers)
+        "height": np.clip(rng.normal(0.5, 0.15, n), 0.2, 0.8), "proportions": rng.uniform(0.2, 0.8, n),
+    }
 
 
 def _cloth(rng: np.random.Generator, dark: float = 0.0, palette=None):

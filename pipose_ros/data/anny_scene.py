@@ -453,17 +453,7 @@ class AnnyScenes:
                 for m in _furniture_seat(rng, pelvis, body.seat_height, yaw):
                     scene.add(pyrender.Mesh.from_trimesh(m, smooth=False))
         far = max([q[1] for q in placed] + [1.0])
-        wall_y = far + rng.uniform(0.5, 4.0)
-        scene.add(_quad(np.array([[-15, -3, 0], [15, -3, 0], [15, wall_y, 0], [-15, wall_y, 0]], float),
-                        _procedural_texture(rng), repeat=(rng.uniform(3, 15), rng.uniform(2, 8))))
-        wall_h = rng.uniform(2.5, 4.0)
-        ww = wall_y * 2 + 6
-        scene.add(_quad(np.array([[-ww, wall_y, 0], [ww, wall_y, 0], [ww, wall_y, wall_h], [-ww, wall_y, wall_h]], float),
-                        _wall_texture(rng) if dom.wall_photos else _procedural_texture(rng)))
-        if rng.random() < 0.4:  # a side wall
-            sx = rng.choice([-1, 1]) * rng.uniform(1.5, 5.0)
-            scene.add(_quad(np.array([[sx, -3, 0], [sx, wall_y, 0], [sx, wall_y, wall_h], [sx, -3, wall_h]], float),
-                            _procedural_texture(rng)))
+        wall_y = self._room(rng, scene, far)
         if rng.random() < self.occluder_prob:
             for _ in range(int(rng.integers(1, 4))):
                 if placed and rng.random() < 0.7:  # between the camera and someone
@@ -475,6 +465,38 @@ class AnnyScenes:
                     continue
                 for m in _furniture(rng, pos, rng.uniform(0, np.pi)):
                     scene.add(pyrender.Mesh.from_trimesh(m, smooth=False))
+        self._lights(rng, scene, far)
+        frames = []
+        cam_node = None
+        for cam in cams:
+            if cam_node is not None:
+                scene.remove_node(cam_node)
+            cam_node = _add_camera(scene, cam)
+            color, z = _renderer(cam["W"], cam["H"]).render(scene)
+            frames.append(self._frame(rng, cam, color, z.astype(np.float64), joints_w, verts_w, bl))
+        return frames
+
+    def _room(self, rng: np.random.Generator, scene, far: float) -> float:
+        """Floor, back wall beyond the farthest person at ``far`` m, maybe a side wall; returns
+        the back wall's distance (m along the first camera's view)."""
+        wall_y = far + rng.uniform(0.5, 4.0)
+        scene.add(_quad(np.array([[-15, -3, 0], [15, -3, 0], [15, wall_y, 0], [-15, wall_y, 0]], float),
+                        _procedural_texture(rng), repeat=(rng.uniform(3, 15), rng.uniform(2, 8))))
+        wall_h = rng.uniform(2.5, 4.0)
+        ww = wall_y * 2 + 6
+        scene.add(_quad(np.array([[-ww, wall_y, 0], [ww, wall_y, 0], [ww, wall_y, wall_h], [-ww, wall_y, wall_h]], float),
+                        _wall_texture(rng) if self.domain.wall_photos else _procedural_texture(rng)))
+        if rng.random() < 0.4:  # a side wall
+            sx = rng.choice([-1, 1]) * rng.uniform(1.5, 5.0)
+            scene.add(_quad(np.array([[sx, -3, 0], [sx, wall_y, 0], [sx, wall_y, wall_h], [sx, -3, wall_h]], float),
+                            _procedural_texture(rng)))
+        return wall_y
+
+    def _lights(self, rng: np.random.Generator, scene, far: float) -> None:
+        """One or two directional lights of the domain's colours and strengths, maybe a point light."""
+        import pyrender
+
+        dom = self.domain
         for _ in range(int(rng.integers(1, 3))):
             az, el = rng.uniform(0, 2 * np.pi), rng.uniform(np.deg2rad(20), np.deg2rad(80))
             dvec = -np.array([np.cos(el) * np.cos(az), np.cos(el) * np.sin(az), np.sin(el)])
@@ -485,22 +507,6 @@ class AnnyScenes:
             T = np.eye(4)
             T[:3, 3] = [rng.uniform(-3, 3), rng.uniform(0, far), rng.uniform(2.0, 3.0)]
             scene.add(pyrender.PointLight(color=np.ones(3), intensity=rng.uniform(5, 30)), pose=T)
-        frames = []
-        cam_node = None
-        for cam in cams:
-            if cam_node is not None:
-                scene.remove_node(cam_node)
-            W, H, K = cam["W"], cam["H"], cam["K"]
-            pose = np.eye(4)
-            pose[:3, :3] = cam["R_wc"] @ np.diag([1.0, -1.0, -1.0])  # OpenGL camera: y up, looks along −z
-            pose[:3, 3] = cam["c_w"]
-            # pyrender's pixel centres sit at i + ½ (OpenGL), ours at i (OpenCV): shift by ½ px;
-            # measured, the rendered image then matches K within 0.05 px
-            cam_node = scene.add(pyrender.IntrinsicsCamera(K[0, 0], K[1, 1], K[0, 2] + 0.5, K[1, 2] + 0.5,
-                                                           znear=0.05, zfar=60.0), pose=pose)
-            color, z = _renderer(W, H).render(scene)
-            frames.append(self._frame(rng, cam, color, z.astype(np.float64), joints_w, verts_w, bl))
-        return frames
 
     def _frame(self, rng, cam, color, z, joints_w, verts_w, bl) -> SceneFrame:
         W, H, K, R_wc, c_w = cam["W"], cam["H"], cam["K"], cam["R_wc"], cam["c_w"]
@@ -538,6 +544,20 @@ class AnnyScenes:
         return SceneFrame(rgb=rgb, depth_mm=metres_to_mm16(d), K=K, joints=joints, visible=visible,
                           in_image=in_img, boxes=boxes, visible_fraction=vis_frac,
                           families=[b.family for b in bl], meta=dict(cam["meta"]))
+
+
+def _add_camera(scene, cam: dict):
+    """Add the camera ``cam`` (:meth:`AnnyScenes._camera`) to a pyrender scene; returns its node."""
+    import pyrender
+
+    K = cam["K"]
+    pose = np.eye(4)
+    pose[:3, :3] = cam["R_wc"] @ np.diag([1.0, -1.0, -1.0])  # OpenGL camera: y up, looks along −z
+    pose[:3, 3] = cam["c_w"]
+    # pyrender's pixel centres sit at i + ½ (OpenGL), ours at i (OpenCV): shift by ½ px;
+    # measured, the rendered image then matches K within 0.05 px
+    return scene.add(pyrender.IntrinsicsCamera(K[0, 0], K[1, 1], K[0, 2] + 0.5, K[1, 2] + 0.5,
+                                               znear=0.05, zfar=60.0), pose=pose)
 
 
 def _furniture_seat(rng: np.random.Generator, pelvis: np.ndarray, height: float, yaw: float) -> list:

@@ -103,23 +103,110 @@ def predict_sequences(est, root: str | Path, sequences: int = 40, length: int = 
             theta = np.radians(amplitude_deg) * np.sin(2 * np.pi * t / period_s + phase)
             img, gts = panned_frame(rgb, K, [p["joints"] for p in people], theta, noise, rng)
             masks = [in_view(g, K, w, h) & np.asarray(p["visible"]) for g, p in zip(gts, people)]
-            keep = [g for g, m in enumerate(masks) if m.sum() >= min_visible]
-            boxes = [person_box({"joints": gts[g], "box": None}, K, w, h) for g in keep]
-            keep = [g for g, b in zip(keep, boxes) if b is not None]
-            boxes = [b for b in boxes if b is not None]
-            skels = est.estimate(img, K, boxes) if boxes else []
-            pred = {}
-            if skels and keep:
-                gt_uv = np.stack([project(gts[g], K) for g in keep])
-                gt_mask = np.stack([masks[g] for g in keep])
-                scale = np.array([np.hypot(b[2] - b[0], b[3] - b[1]) for b in boxes])
-                for gi, pi in match_people(gt_uv, gt_mask, scale, np.stack([s.uv for s in skels])):
-                    pred[keep[gi]] = skels[pi]
-            seq.append({"t": t, "K": K, "gt": gts, "mask": masks, "pred": pred})
+            seq.append(_oracle_frame(est, img, K, t, gts, masks, min_visible))
             bar.update(1)
         out.append(seq)
     bar.close()
     return out
+
+
+def _oracle_frame(est, img: np.ndarray, K: np.ndarray, t: float, gts: list, masks: list, min_visible: int) -> dict:
+    """One frame of a sequence: ``est`` on the ground-truth boxes of the people with at least
+    ``min_visible`` joints in ``masks``, its skeletons matched to them (see :func:`predict_sequences`)."""
+    h, w = img.shape[:2]
+    keep = [g for g, m in enumerate(masks) if m.sum() >= min_visible]
+    boxes = [person_box({"joints": gts[g], "box": None}, K, w, h) for g in keep]
+    keep = [g for g, b in zip(keep, boxes) if b is not None]
+    boxes = [b for b in boxes if b is not None]
+    skels = est.estimate(img, K, boxes) if boxes else []
+    return {"t": t, "K": K, "gt": gts, "mask": masks, "pred": _match(skels, keep, gts, masks, K, (w, h))}
+
+
+def _match(skels: list, keep: list[int], gts: list, masks: list, K: np.ndarray, wh: tuple[int, int]) -> dict:
+    """{ground-truth index: skeleton} by :func:`pipose_ros.train.multi_eval.match_people` over the
+    people ``keep`` (each with a box), distances in units of each person's box diagonal
+    (:func:`pipose_ros.data.crops.person_box`, the box the oracle crops use)."""
+    if not skels or not keep:
+        return {}
+    gt_uv = np.stack([project(gts[g], K) for g in keep])
+    gt_mask = np.stack([masks[g] for g in keep])
+    boxes = [person_box({"joints": gts[g], "box": None}, K, *wh) for g in keep]
+    scale = np.array([np.hypot(b[2] - b[0], b[3] - b[1]) for b in boxes])
+    return {keep[gi]: skels[pi] for gi, pi in match_people(gt_uv, gt_mask, scale, np.stack([s.uv for s in skels]))}
+
+
+def predict_motion(est, gen, sequences: int = 20, min_visible: int = 4, finder=None, tracker_factory=None,
+                   max_people: int = 4, progress: bool = True) -> list[list[dict]]:
+    """Run ``est`` over rendered moving-people sequences (:class:`pipose_ros.data.anny_motion.AnnyMotion`
+    ``gen``, sequences 0 … ``sequences`` − 1).
+
+    Without ``finder``: on the ground-truth boxes (as :func:`predict_sequences`). With ``finder`` (a
+    :class:`pipose_ros.detect.PersonFinder`, reset per sequence) and ``tracker_factory`` (→ a new
+    :class:`pipose_ros.track.BodyTracker`): as the node — the finder's boxes,
+    :meth:`~pipose_ros.estimator.PoseEstimator.estimate_people` up to ``max_people``, body ids from
+    the tracker; each frame then also holds ``"ids"``: {ground-truth index: body id} and
+    ``"false_positives"``: skeletons matched to nobody.
+    Returns: as :func:`predict_sequences`.
+    """
+    out = []
+    bar = tqdm(total=sequences * gen.length, unit="frame", desc="moving-people sequences", disable=not progress)
+    for i in range(sequences):
+        seq = []
+        if finder is not None:
+            finder.reset()
+            tracker = tracker_factory()
+            previous: list = []
+        for f in gen.sequence(i):
+            gts = list(np.asarray(f.joints, np.float64))
+            masks = list(f.in_image & f.visible)
+            t = f.meta["t"]
+            if finder is None:
+                seq.append(_oracle_frame(est, f.rgb, f.K, t, gts, masks, min_visible))
+            else:
+                boxes, _ = finder(f.rgb, previous)
+                skels = est.estimate_people(f.rgb, f.K, boxes, max_people) if boxes else []
+                previous = skels
+                ids, _ = tracker.update(skels, [s.box for s in skels], t)
+                H, W = f.rgb.shape[:2]
+                # matched against everyone with a box (a skeleton on a person mostly out of view or
+                # hidden is no false positive), scored on the people with min_visible joints
+                anyone = [g for g in range(len(gts)) if person_box({"joints": gts[g], "box": None}, f.K, W, H) is not None]
+                lenient = [np.asarray(f.in_image[g]) for g in range(len(gts))]
+                found = _match(skels, anyone, gts, lenient, f.K, (W, H))
+                keep = [g for g in anyone if masks[g].sum() >= min_visible]
+                pred = {g: s for g, s in found.items() if g in keep}
+                id_of = {id(s): b for s, b in zip(skels, ids)}
+                seq.append({"t": t, "K": f.K, "gt": gts, "mask": masks, "pred": pred,
+                            "ids": {g: id_of[id(s)] for g, s in pred.items()},
+                            "false_positives": len(skels) - len(found), "people": len(keep)})
+            bar.update(1)
+        out.append(seq)
+    bar.close()
+    return out
+
+
+def score_tracking(seqs: list[list[dict]]) -> dict:
+    """Identity metrics of :func:`predict_motion` run with a finder: ``people_frames`` (people with
+    enough visible joints), ``matched`` (%), ``false_positives``, ``id_switches`` (a person matched
+    to another id than at their previous match), ``people`` (ground-truth tracks seen) and
+    ``id_switches_per_person``."""
+    frames = matched = fps = switches = 0
+    tracks = 0
+    for seq in seqs:
+        last: dict[int, str] = {}
+        seen: set[int] = set()
+        for fr in seq:
+            frames += fr["people"]
+            matched += len(fr["ids"])
+            fps += fr["false_positives"]
+            for g, b in fr["ids"].items():
+                seen.add(g)
+                if g in last and last[g] != b:
+                    switches += 1
+                last[g] = b
+        tracks += len(seen)
+    return {"people_frames": frames, "matched_pct": 100.0 * matched / max(frames, 1), "false_positives": fps,
+            "id_switches": switches, "people": tracks, "id_switches_per_person": switches / max(tracks, 1)}
 
 
 def score_sequences(seqs: list[list[dict]], smoother: SkeletonSmoother | None) -> dict:
@@ -127,11 +214,13 @@ def score_sequences(seqs: list[list[dict]], smoother: SkeletonSmoother | None) -
     :func:`predict_sequences`, smoothed per person by ``smoother`` (reset per sequence; None = raw).
 
     Returns:
-        ``{"mpjpe_cm", "root_depth_cm", "jitter_cm", "gt_jitter_cm", "people_frames"}``; jitter over
+        ``{"mpjpe_cm", "root_depth_cm", "rr_mpjpe_cm" (root-relative: the pose, where a lag behind
+        moving limbs shows), "uv_error_px" (the 2D joints against the projected ground truth),
+        "jitter_cm", "gt_jitter_cm", "people_frames"}``; jitter over
         the triples of consecutive frames in which a person was matched in all three; NaN where
         nothing was matched.
     """
-    errs, roots, jit, gjit = [], [], [], []
+    errs, roots, rr, px, jit, gjit = [], [], [], [], [], []
     for seq in seqs:
         if smoother is not None:
             smoother.reset()
@@ -147,7 +236,10 @@ def score_sequences(seqs: list[list[dict]], smoother: SkeletonSmoother | None) -
                 gt, m = fr["gt"][g], fr["mask"][g]
                 j = np.asarray(s.joints, np.float64)
                 errs.append(np.linalg.norm(j[m] - gt[m], axis=1).mean())
-                roots.append(abs(body_root(j, KINECT14)[2] - body_root(gt, KINECT14)[2]))
+                rj, rg = body_root(j, KINECT14), body_root(gt, KINECT14)
+                roots.append(abs(rj[2] - rg[2]))
+                rr.append(np.linalg.norm((j[m] - rj) - (gt[m] - rg), axis=1).mean())
+                px.append(np.linalg.norm(np.asarray(s.uv, np.float64)[m] - project(gt[m], fr["K"]), axis=1).mean())
                 h = hist.setdefault(g, [])
                 h.append((k, j, gt, m))
                 if len(h) >= 3 and h[-3][0] == k - 2 and h[-2][0] == k - 1:
@@ -161,5 +253,6 @@ def score_sequences(seqs: list[list[dict]], smoother: SkeletonSmoother | None) -
                 del hist[g]
     def cm(x):
         return 100 * float(np.mean(x)) if len(x) else float("nan")
-    return {"mpjpe_cm": cm(errs), "root_depth_cm": cm(roots), "jitter_cm": cm(jit), "gt_jitter_cm": cm(gjit),
-            "people_frames": len(errs)}
+    return {"mpjpe_cm": cm(errs), "root_depth_cm": cm(roots), "rr_mpjpe_cm": cm(rr),
+            "uv_error_px": float(np.mean(px)) if px else float("nan"), "jitter_cm": cm(jit),
+            "gt_jitter_cm": cm(gjit), "people_frames": len(errs)}
