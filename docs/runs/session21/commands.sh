@@ -20,3 +20,7 @@ pipose evaluate-temporal models/pipose_student_kinect14.onnx --motion --seed 1 -
 bash docs/runs/session21/records.sh   # the two recorded runs, notes included
 # where the pipeline misses people / switches ids (one-off, 10 sequences, at 320 and 640 px)
 python docs/runs/session21/oneoff_tracking_misses.py 320; python docs/runs/session21/oneoff_tracking_misses.py 640
+# the tracker gate's depth_noise on validation sequences (one-off; the default became 0.15)
+python docs/runs/session21/oneoff_tracker_gate.py
+# the depth teacher, 7000 more steps in the background (nice 19), resumable: see the script
+bash docs/runs/session21/train_teacher_bp128_s21.sh
