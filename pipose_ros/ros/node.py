@@ -324,7 +324,6 @@ class PoseNode(LifecycleNode):
         return self._state_machine.current_state[1]
 
     def _reset_counters(self) -> None:
-        self.info = {}
         self._info_time: dict[str, float] = {}  # monotonic time of the last valid camera_info per stream
         self._image_time = None  # monotonic time of the last image
         self.drop_counts: dict[str, int] = {}  # dropped frames per reason (diagnostics)
@@ -651,13 +650,12 @@ class PoseNode(LifecycleNode):
 
     def _on_info(self, which: str, msg: CameraInfo) -> None:
         try:
-            self.info[which] = camera_info_to_K(msg)
-            self._infos[which].add(stamp_ns(msg), self.info[which])
+            info = camera_info_to_K(msg)
+            self._infos[which].add(stamp_ns(msg), info)
             self._info_time[which] = time.monotonic()
             if which == "image":
-                self._check_late_info(stamp_ns(msg), self.info[which][0])
+                self._check_late_info(stamp_ns(msg), info[0])
         except ValueError as e:
-            self.info.pop(which, None)
             self._infos[which].clear()
             topic = "camera_info" if which == "image" else "depth/camera_info"
             self._warn(f"info-{which}", f"ignoring {self.resolve_topic_name(topic)}: {e}; no estimate until a valid one arrives")
