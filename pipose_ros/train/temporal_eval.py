@@ -17,6 +17,9 @@ matched people's in-image joints: MPJPE (cm), the body distance error (root dept
 ground truth's, cm per frame² (0 for a skeleton that moves exactly as the person).
 
 Limits: the people do not move (no limb motion to lag behind); the sensor noise is Gaussian.
+People who move: :func:`predict_motion` on rendered sequences
+(:class:`pipose_ros.data.anny_motion.AnnyMotion`), with ground-truth boxes or — with a person finder
+and a tracker — as the node runs, scored for identities by :func:`score_tracking`.
 """
 
 from __future__ import annotations
