@@ -29,3 +29,7 @@ bash docs/runs/session21/train_teacher_bp128_s21.sh
 # ids stable; synthetic RGB-D: student 45.06, teacher 32.90, rgbd output 22.34 cm)
 rm -rf /tmp/x; mkdir -p /tmp/x; git clone /work/main /tmp/x/main; ln -s /work/shared /tmp/x/shared
 (cd /tmp/x/main && bash .ci/run && make demo)
+# the teacher run's result, evaluated as the shipped teacher's row was (not shipped this session)
+cp /work/runs/teacher_bp128_s21/teacher.pt docs/runs/session21/teacher_bp128_s21.pt
+pipose curves docs/runs/session21/teacher_bp128_s21.pt --out docs/teacher_bp128_s21_curves.png
+pipose evaluate --data ~/.cache/pipose_ros/pipose-synth-v2 /work/runs/teacher_bp128_s21/teacher.pt --json docs/runs/session21/teacher_bp128_s21_synth_v2.json
