@@ -33,3 +33,5 @@ rm -rf /tmp/x; mkdir -p /tmp/x; git clone /work/main /tmp/x/main; ln -s /work/sh
 cp /work/runs/teacher_bp128_s21/teacher.pt docs/runs/session21/teacher_bp128_s21.pt
 pipose curves docs/runs/session21/teacher_bp128_s21.pt --out docs/teacher_bp128_s21_curves.png
 pipose evaluate --data ~/.cache/pipose_ros/pipose-synth-v2 /work/runs/teacher_bp128_s21/teacher.pt --json docs/runs/session21/teacher_bp128_s21_synth_v2.json
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher docs/runs/session21/teacher_bp128_s21.pt \
+    --json docs/runs/session21/teacher_bp128_s21_realdepth.json --png /tmp/realcheck_s21.png
