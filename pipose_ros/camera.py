@@ -99,6 +99,35 @@ def flip_K(K: np.ndarray, width: int) -> np.ndarray:
     return K2
 
 
+def yaw_rotation(theta: float) -> np.ndarray:
+    """float64 [3, 3] rotation by ``theta`` radians about the optical frame's y axis (image down,
+    REP-103 camera optical frame): the camera turning right for θ > 0. A point X of the old camera
+    frame is Rᵀ·X in the turned one."""
+    c, s = np.cos(theta), np.sin(theta)
+    return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
+
+
+def turned_view(img: np.ndarray, K: np.ndarray, theta: float, K_out: np.ndarray | None = None,
+                width: int | None = None) -> np.ndarray:
+    """What a pinhole camera sees after turning about its optical centre by yaw ``theta``
+    (:func:`yaw_rotation`): ``img`` warped by the homography K_out·Rᵀ·K⁻¹ (exact for a rotation about
+    the optical centre), bilinear, black outside ``img``.
+
+    Args:
+        img: [H, W, ...] image of the camera with intrinsics ``K`` (float [3, 3], pixels).
+        theta: yaw, radians. K_out: the turned view's intrinsics (default ``K``).
+        width: the turned view's width in pixels (default W); its height is H.
+    Returns:
+        the turned view, ``img``'s dtype, [H, width, ...].
+    """
+    K = np.asarray(K, np.float64)
+    K_out = K if K_out is None else np.asarray(K_out, np.float64)
+    h, w = img.shape[:2]
+    H = K_out @ yaw_rotation(theta).T @ np.linalg.inv(K)
+    return cv2.warpPerspective(img, H, (w if width is None else int(width), h), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_CONSTANT)
+
+
 @dataclass(frozen=True)
 class Letterbox:
     """A resize-then-pad mapping from a source image to the network input.

@@ -270,9 +270,8 @@ class PersonDetector:
         vals = np.concatenate([face, kps.reshape(-1, 8)], 1)
         out = []
         for score_i, v in weighted_nms(face, sc, vals):
-            kp = v[4:].reshape(4, 2) * INPUT
-            kp = (kp - [ox, oy]) / s + [ox0, oy0]  # letterbox → source pixels
-            fb = ((v[:4].reshape(2, 2) * INPUT - [ox, oy]) / s + [ox0, oy0]).reshape(4)
+            pts = (v.reshape(6, 2) * INPUT - [ox, oy]) / s + [ox0, oy0]  # letterbox → source pixels
+            fb, kp = pts[:2].reshape(4), pts[2:]  # face box corners, the four keypoints
             hip = kp[0]
             rad = float(np.linalg.norm(kp[1] - kp[0]))
             half = self.box_scale * rad

@@ -144,15 +144,11 @@ def test_a_person_cut_by_the_border_is_one_detection(detector):
     """The demo's ``people`` sequence, first frame (session 21): the astronaut and her mirror
     image, the camera yawed so that the right one is cut by the image border; before the face
     rule the full-image run and a window run gave the cut one two boxes (hips 121 px apart)."""
-    from pipose_ros.camera import intrinsics_from_fov
+    from pipose_ros.camera import crop_K, intrinsics_from_fov, turned_view
     a = cv2.resize(skimage.data.astronaut(), (320, 320), interpolation=cv2.INTER_AREA)
     two = np.concatenate([a, np.full((320, 80, 3), 200, np.uint8), a[:, ::-1]], 1)
     K = intrinsics_from_fov(640, 320, 60.0)  # as the demo (its K is for a 640-wide view)
-    Ko = K.copy()
-    Ko[0, 2] -= 40.0
-    t = np.arctan2(-40.0, K[0, 0])
-    R = np.array([[np.cos(t), 0.0, np.sin(t)], [0.0, 1.0, 0.0], [-np.sin(t), 0.0, np.cos(t)]])
-    img = cv2.warpPerspective(two, Ko @ R.T @ np.linalg.inv(K), (640, 320), flags=cv2.INTER_LINEAR)
+    img = turned_view(two, K, np.arctan2(-40.0, K[0, 0]), K_out=crop_K(K, 40.0, 0.0), width=640)
     dets = detector(img)
     assert len(dets) == 2
     assert sorted(0.5 * (d.box[0] + d.box[2]) < 320 for d in dets) == [False, True]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .anny_bodies import bodies
-from .anny_scene import AnnyScenes, SceneFrame, _add_camera, _body_mesh, _renderer
+from .anny_scene import AnnyScenes, SceneFrame, _add_camera, _body_mesh, _renderer, rot_z
 
 
 class AnnyMotion(AnnyScenes):
@@ -95,8 +95,7 @@ class AnnyMotion(AnnyScenes):
             nodes, joints_w, verts_w, bl = [], [], [], []
             for bl_k, pos, yaw in tracks:
                 b = bl_k[k]
-                c, s = np.cos(yaw[k]), np.sin(yaw[k])
-                Rz = np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
+                Rz = rot_z(yaw[k])
                 V = b.vertices @ Rz.T + pos[k]
                 joints_w.append(b.joints @ Rz.T + pos[k])
                 verts_w.append(V)

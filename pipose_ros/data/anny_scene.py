@@ -229,8 +229,7 @@ def _furniture(rng: np.random.Generator, pos: np.ndarray, yaw: float) -> list:
                 parts.append(_box((0.04, 0.04, h), (sx * (s / 2 - 0.03), sy * (s / 2 - 0.03), h / 2), colour * 0.8))
     m = trimesh.util.concatenate(parts)
     T = np.eye(4)
-    c, s_ = np.cos(yaw), np.sin(yaw)
-    T[:2, :2] = [[c, -s_], [s_, c]]
+    T[:3, :3] = rot_z(yaw)
     T[:2, 3] = pos[:2]
     m.apply_transform(T)
     return [m]
@@ -410,7 +409,7 @@ class AnnyScenes:
         pos = np.zeros(2) if first else np.array([rng.uniform(-1, 1), rng.uniform(-1, 0.5)])
         p, y = np.deg2rad(pitch), np.deg2rad(yaw)
         # world: z up, floor z = 0; the camera looks along +y rotated by yaw, pitched by p
-        Rz = np.array([[np.cos(y), -np.sin(y), 0], [np.sin(y), np.cos(y), 0], [0, 0, 1]])
+        Rz = rot_z(y)
         z_opt = Rz @ [0, np.cos(p), np.sin(p)]
         x_opt = Rz @ [1.0, 0, 0]
         R_wc = np.stack([x_opt, np.cross(z_opt, x_opt), z_opt], 1)  # columns: optical axes in world
@@ -442,8 +441,7 @@ class AnnyScenes:
         joints_w, verts_w = [], []
         for body, pos in zip(bl, placed):
             yaw = rng.uniform(0, 2 * np.pi)
-            c, s = np.cos(yaw), np.sin(yaw)
-            Rz = np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
+            Rz = rot_z(yaw)
             V = body.vertices @ Rz.T + pos
             joints_w.append(body.joints @ Rz.T + pos)
             verts_w.append(V)
@@ -544,6 +542,12 @@ class AnnyScenes:
         return SceneFrame(rgb=rgb, depth_mm=metres_to_mm16(d), K=K, joints=joints, visible=visible,
                           in_image=in_img, boxes=boxes, visible_fraction=vis_frac,
                           families=[b.family for b in bl], meta=dict(cam["meta"]))
+
+
+def rot_z(angle: float) -> np.ndarray:
+    """float64 [3, 3] rotation by ``angle`` radians about the world's vertical z axis (floor z = 0)."""
+    c, s = np.cos(angle), np.sin(angle)
+    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
 
 
 def _add_camera(scene, cam: dict):

@@ -662,7 +662,8 @@ class PoseNode(LifecycleNode):
 
     def _check_late_info(self, stamp: int, K: np.ndarray) -> None:
         """A camera_info that arrives after the image of its stamp was decoded, with another K than the
-        one that image was decoded with (the newest at the time): that frame's 3D used old intrinsics.
+        one that image was decoded with (no camera_info of its stamp had arrived, so the newest then,
+        :class:`InfoByStamp`): that frame's 3D used old intrinsics.
         Harmless for a camera whose K never changes (nothing is reported then); for one whose K changes
         (zoom, a moving region of interest) a throttled warning and the ``late_camera_info_changed``
         count in /diagnostics say so (session 20: the demo's first panned sequence)."""
@@ -674,7 +675,7 @@ class PoseNode(LifecycleNode):
                                     f"{self.resolve_topic_name('image')}, which was decoded with an older camera_info "
                                     f"of other intrinsics (c_x {used[0, 2]:.1f} against {K[0, 2]:.1f} px): its 3D used "
                                     "the old K; intrinsics that change per frame need each camera_info to arrive "
-                                    "before its image")
+                                    "before the node processes its image")
 
     def _enqueue(self, img: Image, depth: Image | None) -> None:
         self._image_time = time.monotonic()
@@ -785,9 +786,10 @@ class PoseNode(LifecycleNode):
             stage["teacher"] = (time.perf_counter() - t_teacher) * 1e3
         t_pub = time.perf_counter()
         self.stats["persons"] += len(skels)
-        ids, ended = self.tracker.update(skels, [s.box for s in skels], stamp_ns(img) * 1e-9)
+        t_img = stamp_ns(img) * 1e-9
+        ids, ended = self.tracker.update(skels, [s.box for s in skels], t_img)
         if self.p["smoothing"]:
-            skels = self.smoother(ids, skels, K, stamp_ns(img) * 1e-9, ended)
+            skels = self.smoother(ids, skels, K, t_img, ended)
         per_source = {"student": list(zip(ids, skels))}
         if teacher is not None:
             per_source["teacher"] = self._teacher_ids(teacher, skels, ids)

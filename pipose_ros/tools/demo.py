@@ -38,7 +38,7 @@ import cv2
 import numpy as np
 import rclpy
 
-from ..camera import intrinsics_from_fov, project
+from ..camera import crop_K, intrinsics_from_fov, project, turned_view
 from ..msgs import stamp_ns
 from ..skeleton import KINECT14
 
@@ -311,19 +311,13 @@ def _pan(img: np.ndarray, K: np.ndarray, win_w: int, n: int, source: str) -> lis
     same K (a camera_info that never changes, as a real camera's; session 20: with a crop sliding
     across the photo the principal point changed every frame, and the node decoded frames whose
     camera_info arrived late with an old one)."""
-    h, w = img.shape[:2]
-    K = np.asarray(K, np.float64)
-    Ko = K.copy()
-    Ko[0, 2] -= (w - win_w) / 2.0
-    Kinv = np.linalg.inv(K)
+    w = img.shape[1]
+    Ko = crop_K(K, (w - win_w) / 2.0, 0.0)
     out = []
     for s in np.linspace(0, w - win_w, n) - (w - win_w) / 2.0:
         t = np.arctan2(s, K[0, 0])  # yaw to the right by t: the view centre moves s px right
-        R = np.array([[np.cos(t), 0.0, np.sin(t)], [0.0, 1.0, 0.0], [-np.sin(t), 0.0, np.cos(t)]])
-        H = Ko @ R.T @ Kinv
-        out.append({"rgb": cv2.warpPerspective(img, H, (win_w, h), flags=cv2.INTER_LINEAR,
-                                               borderMode=cv2.BORDER_CONSTANT),
-                    "encoding": "rgb8", "K": Ko.copy(), "source": source})
+        out.append({"rgb": turned_view(img, K, t, K_out=Ko, width=win_w), "encoding": "rgb8", "K": Ko.copy(),
+                    "source": source})
     return out
 
 

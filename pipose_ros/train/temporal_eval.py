@@ -3,8 +3,9 @@
 The benchmarks are single frames. A robot sees a stream, and what its users see of a per-frame
 estimator is also its jitter. Without rendered motion, each sequence here is one labelled frame
 seen by a camera that turns — a robot head scanning: yaw θ(t) = A·sin(2π t / T + φ) about the
-camera's vertical axis. Each frame is the image warped by the homography K·Rᵀ(θ)·K⁻¹ (the same K:
-a rotation about the optical centre is exact for a pinhole camera), with fresh Gaussian sensor
+camera's vertical axis. Each frame is the image warped by the homography K·Rᵀ(θ)·K⁻¹
+(:func:`pipose_ros.camera.turned_view`; the same K: a rotation about the optical centre is exact for
+a pinhole camera), with fresh Gaussian sensor
 noise; its ground truth is Rᵀ(θ)·X. The people stand still in the world, so every change of a
 skeleton beyond the camera's turn is error — and a smoother's lag behind the turn counts too.
 
@@ -26,24 +27,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 from tqdm import tqdm
 
-from ..camera import in_view, project
+from ..camera import in_view, project, turned_view, yaw_rotation
 from ..data.crops import person_box
 from ..data.folder import frame_people, read_folder, read_frame
 from ..skeleton import KINECT14
 from ..track import body_root
 from ..smooth import SkeletonSmoother
 from .multi_eval import match_people
-
-
-def yaw(theta: float) -> np.ndarray:
-    """float64 [3, 3] rotation by ``theta`` radians about the optical frame's y axis (image down):
-    the camera turning right for θ > 0."""
-    c, s = np.cos(theta), np.sin(theta)
-    return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
 
 
 def panned_frame(rgb: np.ndarray, K: np.ndarray, joints: list[np.ndarray], theta: float,
@@ -57,13 +50,10 @@ def panned_frame(rgb: np.ndarray, K: np.ndarray, joints: list[np.ndarray], theta
     Returns:
         (uint8 [H, W, 3] the view, joints of each person in the turned camera's optical frame).
     """
-    R = yaw(theta)
-    K = np.asarray(K, np.float64)
-    H = K @ R.T @ np.linalg.inv(K)
-    h, w = rgb.shape[:2]
-    img = cv2.warpPerspective(rgb, H, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    img = turned_view(rgb, K, theta)
     if noise > 0:
         img = np.clip(img + rng.normal(0.0, noise, img.shape), 0, 255).astype(np.uint8)
+    R = yaw_rotation(theta)
     return img, [np.asarray(j, np.float64) @ R for j in joints]  # Rᵀ·X for row vectors
 
 
@@ -117,24 +107,27 @@ def _oracle_frame(est, img: np.ndarray, K: np.ndarray, t: float, gts: list, mask
     """One frame of a sequence: ``est`` on the ground-truth boxes of the people with at least
     ``min_visible`` joints in ``masks``, its skeletons matched to them (see :func:`predict_sequences`)."""
     h, w = img.shape[:2]
-    keep = [g for g, m in enumerate(masks) if m.sum() >= min_visible]
-    boxes = [person_box({"joints": gts[g], "box": None}, K, w, h) for g in keep]
-    keep = [g for g, b in zip(keep, boxes) if b is not None]
-    boxes = [b for b in boxes if b is not None]
-    skels = est.estimate(img, K, boxes) if boxes else []
-    return {"t": t, "K": K, "gt": gts, "mask": masks, "pred": _match(skels, keep, gts, masks, K, (w, h))}
+    boxes = _gt_boxes(gts, K, w, h, [g for g, m in enumerate(masks) if m.sum() >= min_visible])
+    skels = est.estimate(img, K, list(boxes.values())) if boxes else []
+    return {"t": t, "K": K, "gt": gts, "mask": masks, "pred": _match(skels, boxes, gts, masks, K)}
 
 
-def _match(skels: list, keep: list[int], gts: list, masks: list, K: np.ndarray, wh: tuple[int, int]) -> dict:
+def _gt_boxes(gts: list, K: np.ndarray, w: int, h: int, people) -> dict:
+    """{ground-truth index: float [4] box} of ``people`` that have one
+    (:func:`pipose_ros.data.crops.person_box`: the box the oracle crops use)."""
+    boxes = {g: person_box({"joints": gts[g], "box": None}, K, w, h) for g in people}
+    return {g: b for g, b in boxes.items() if b is not None}
+
+
+def _match(skels: list, boxes: dict, gts: list, masks: list, K: np.ndarray) -> dict:
     """{ground-truth index: skeleton} by :func:`pipose_ros.train.multi_eval.match_people` over the
-    people ``keep`` (each with a box), distances in units of each person's box diagonal
-    (:func:`pipose_ros.data.crops.person_box`, the box the oracle crops use)."""
-    if not skels or not keep:
+    people of ``boxes`` (:func:`_gt_boxes`), distances in units of each person's box diagonal."""
+    if not skels or not boxes:
         return {}
+    keep = list(boxes)
     gt_uv = np.stack([project(gts[g], K) for g in keep])
     gt_mask = np.stack([masks[g] for g in keep])
-    boxes = [person_box({"joints": gts[g], "box": None}, K, *wh) for g in keep]
-    scale = np.array([np.hypot(b[2] - b[0], b[3] - b[1]) for b in boxes])
+    scale = np.array([np.hypot(b[2] - b[0], b[3] - b[1]) for b in boxes.values()])
     return {keep[gi]: skels[pi] for gi, pi in match_people(gt_uv, gt_mask, scale, np.stack([s.uv for s in skels]))}
 
 
@@ -173,9 +166,8 @@ def predict_motion(est, gen, sequences: int = 20, min_visible: int = 4, finder=N
                 H, W = f.rgb.shape[:2]
                 # matched against everyone with a box (a skeleton on a person mostly out of view or
                 # hidden is no false positive), scored on the people with min_visible joints
-                anyone = [g for g in range(len(gts)) if person_box({"joints": gts[g], "box": None}, f.K, W, H) is not None]
-                lenient = [np.asarray(f.in_image[g]) for g in range(len(gts))]
-                found = _match(skels, anyone, gts, lenient, f.K, (W, H))
+                anyone = _gt_boxes(gts, f.K, W, H, range(len(gts)))
+                found = _match(skels, anyone, gts, list(f.in_image), f.K)
                 keep = [g for g in anyone if masks[g].sum() >= min_visible]
                 pred = {g: s for g, s in found.items() if g in keep}
                 id_of = {id(s): b for s, b in zip(skels, ids)}
