@@ -348,9 +348,9 @@ def _evaluate_multi(args) -> int:
     from .train.multi_eval import evaluate_folder
 
     det = None
-    if args.detector == "blazepose":
-        from .detect import PersonDetector
-        det = PersonDetector(max_people=8)
+    if args.detector in ("blazepose", "blazepose+body"):
+        from .detect import BodyDetector, PersonDetector
+        det = PersonDetector(max_people=8, body=BodyDetector() if args.detector == "blazepose+body" else None)
     floor_kw, mount = ({} if args.floor else None), None
     floor_note = "each frame's camera mount (meta), pipose_ros.floor.place_on_floor defaults"
     if args.floor and args.floor_mount:
@@ -835,13 +835,12 @@ def cmd_evaluate_temporal(args) -> int:
     if args.tracking:
         if not args.motion:
             raise SystemExit("evaluate-temporal: --tracking needs --motion (people who move)")
-        from .detect import PersonDetector, PersonFinder
-        from .estimator import CANDIDATES_PER_PERSON
-        from .track import BodyTracker
-        finder = PersonFinder(PersonDetector(max_people=CANDIDATES_PER_PERSON * args.max_people),
-                              tracking=True, every=3, follow="hips", full_every=30)
+        from .params import body_tracker, defaults, person_finder
+
+        p = {**defaults(), "max_people": args.max_people, "detector_body": args.body_detector}
+        finder = person_finder(p, crop_model=True)  # the node's pipeline with its defaults
         tseqs = predict_motion(est, gen, args.sequences, finder=finder, max_people=args.max_people,
-                               tracker_factory=lambda: BodyTracker(max_age_s=1.0))
+                               tracker_factory=lambda: body_tracker(p))
         res["tracking"] = score_tracking(tseqs)
         t = res["tracking"]
         print(f"node pipeline (detector, tracking mode, tracker): {t['matched_pct']:.1f} % of {t['people_frames']} "
@@ -882,6 +881,18 @@ def cmd_curves(args) -> int:
     from .train.curves import plot_curves
     last = plot_curves(args.run, args.out, args.title)
     print(f"wrote {args.out}" + (f"; last validation: {last}" if last else ""))
+    return 0
+
+
+def cmd_train_detector(args) -> int:
+    """Train the whole-body person detector on rendered people and export it to ONNX."""
+    from .train.body_detector import export_body_detector, train_body_detector
+
+    row = train_body_detector(args.data, args.val, args.out, steps=args.steps, batch=args.batch, lr=args.lr,
+                              seed=args.seed, threads=args.threads)
+    print(f"last validation: {row}")
+    onnx = export_body_detector(args.out, args.out.with_suffix(".onnx"))
+    print(f"wrote {args.out} and {onnx}")
     return 0
 
 
@@ -1201,9 +1212,10 @@ def main(argv: list[str] | None = None) -> int:
                         "(PREFIX_mpjpe_cm, PREFIX_map10, …; e.g. synth_v2.teacher) and docs/RESULTS.md")
     e.add_argument("--min-confidence", type=float, default=0.1,
                    help="multi-person folders: skeletons below this mean confidence are not reported")
-    e.add_argument("--detector", choices=["gt", "blazepose"], default="gt",
-                   help="multi-person folders: person boxes from the ground truth (pose alone) or from the "
-                        "BlazePose person detector (detection + pose, as in the node)")
+    e.add_argument("--detector", choices=["gt", "blazepose", "blazepose+body"], default="gt",
+                   help="multi-person folders: person boxes from the ground truth (pose alone), from the "
+                        "BlazePose person detector, or from it and the whole-body detector (detection + pose, as in "
+                        "the node with detector_body true/false)")
     e.add_argument("--rgbd-anchor", type=Path, metavar="TEACHER",
                    help="multi-person folders, RGB checkpoints: score the node's rgbd output — TEACHER on the same boxes "
                         "of the frame's depth, each student skeleton anchored to the measured depth (pipose_ros.anchor)")
@@ -1413,6 +1425,8 @@ def main(argv: list[str] | None = None) -> int:
     te.add_argument("--motion", action="store_true", help="rendered moving people instead (AnnyMotion, --seed)")
     te.add_argument("--tracking", action="store_true", help="--motion: also the node's detector + tracker identities")
     te.add_argument("--max-people", type=int, default=4, help="--tracking: the node's max_people")
+    te.add_argument("--body-detector", action="store_true",
+                    help="--tracking: also the whole-body detector (the node's detector_body:=true)")
     te.add_argument("--width", type=int, default=320, help="--motion: render width, pixels")
     te.add_argument("--sequences", type=int, default=40)
     te.add_argument("--length", type=int, default=30, help="frames per sequence")
@@ -1435,6 +1449,17 @@ def main(argv: list[str] | None = None) -> int:
     te.add_argument("--note", default="", help="a sentence added to the recorded section")
     te.set_defaults(func=cmd_evaluate_temporal)
 
+    tdt = sub.add_parser("train-detector", help="train the whole-body person detector (people seen from behind or "
+                         "with the head out of view) on rendered people; resumable; writes OUT and OUT.onnx")
+    tdt.add_argument("--data", type=Path, required=True, help="training dataset folder (pipose data --synthetic)")
+    tdt.add_argument("--val", type=Path, required=True, help="validation dataset folder")
+    tdt.add_argument("--out", type=Path, required=True, help="checkpoint (an existing one is resumed)")
+    tdt.add_argument("--steps", type=int, default=2000)
+    tdt.add_argument("--batch", type=int, default=16)
+    tdt.add_argument("--lr", type=float, default=2e-3)
+    tdt.add_argument("--seed", type=int, default=0)
+    tdt.add_argument("--threads", type=int, default=0, help="torch threads (0 = default)")
+    tdt.set_defaults(func=cmd_train_detector)
     cu = sub.add_parser("curves", help="plot a training run's learning curves (loss, validation MPJPE)")
     cu.add_argument("run", type=Path, help="the run's checkpoint path (its .log.csv / .val.csv beside it)")
     cu.add_argument("--out", type=Path, required=True)

@@ -38,6 +38,9 @@ _STRIDES = (8, 16, 32, 32, 32)
 _MIN_SCORE = 0.5
 _NMS_IOU = 0.3
 SAME_FACE = 0.5  # _same_person: face-box centres closer than this × the smaller face side are one face
+BODY_SIZE = 256  # the whole-body detector's letterboxed input side (pixels)
+BODY_STRIDE = 8  # its output cells (input pixels)
+BODY_MIN_SCORE = 0.5  # its default score threshold (session 22: validation renders and real COCO photos)
 
 
 def ssd_anchors(size: int = INPUT, strides=_STRIDES) -> np.ndarray:
@@ -76,6 +79,8 @@ def _same_person(a: "Detection", b: "Detection", dist: float) -> bool:
     person cut by the image border, whose hips (outside the image) two runs extrapolate
     differently (session 21: the demo's astronaut at the right border, two runs' hips 121 px
     apart, their face centres 16 px apart at face sides 64 and 128 px)."""
+    if a.keypoints is None or b.keypoints is None:
+        return _same_body(a, b)
     r = min(a.radius, b.radius)
     if (np.linalg.norm(a.keypoints[2] - b.keypoints[2]) < dist * r
             and np.linalg.norm(a.hip - b.hip) < 2 * dist * r):
@@ -85,6 +90,27 @@ def _same_person(a: "Detection", b: "Detection", dist: float) -> bool:
     side = min(a.face[2] - a.face[0], a.face[3] - a.face[1], b.face[2] - b.face[0], b.face[3] - b.face[1])
     ca, cb = (a.face[:2] + a.face[2:]) / 2, (b.face[:2] + b.face[2:]) / 2
     return bool(np.linalg.norm(ca - cb) < SAME_FACE * max(side, 1e-6))
+
+
+def _same_body(a: "Detection", b: "Detection") -> bool:
+    """Two detections of which one at least is a whole-body box (no keypoints) are one person when
+    the other's mid-hip or mid-shoulder point (a body box: its centre) lies in the middle half of the
+    body box's width, between its top and bottom, and their box heights are within a factor 2: two
+    people side by side have these points in different boxes. Both points, because BlazePose
+    extrapolates the hips of a person cut by the image's border out of the image (the astronaut
+    photo: 29 px below it) while a body box is clipped to the image."""
+    def anchors(p):
+        return [p.hip] if p.keypoints is None else [p.hip, p.keypoints[2]]
+
+    def inside(p, q):  # one of p's points in q's body box
+        x0, y0, x1, y1 = q.box
+        cw = x1 - x0
+        return any(x0 + 0.25 * cw <= u <= x1 - 0.25 * cw and y0 <= v <= y1 for u, v in anchors(p))
+
+    ha, hb = a.box[3] - a.box[1], b.box[3] - b.box[1]
+    if min(ha, hb) <= 0 or max(ha, hb) > 2.0 * min(ha, hb):
+        return False
+    return (b.keypoints is None and inside(a, b)) or (a.keypoints is None and inside(b, a))
 
 
 def windows(w: int, h: int, scales=(1.0,)) -> list[tuple[int, int, int]]:
@@ -102,6 +128,49 @@ def windows(w: int, h: int, scales=(1.0,)) -> list[tuple[int, int, int]]:
     return out
 
 
+def letterbox_params(w: int, h: int, size: int, scale: float = 1.0, shift=(0.5, 0.5)) -> tuple[float, float, float]:
+    """(s, x0, y0) of the map image pixels → input pixels u' = s·u + x0, v' = s·v + y0 that scales a
+    w×h image by ``scale`` × the letterbox scale (size / max(w, h)) and places it at ``shift`` (0…1
+    of the free room; 0.5 = centred, the run-time letterbox; training draws scale and shift)."""
+    s = scale * size / max(w, h)
+    return s, shift[0] * (size - s * w), shift[1] * (size - s * h)
+
+
+def scaled_input(rgb: np.ndarray, size: int, s: float, x0: float, y0: float, fill: float = 0.0) -> np.ndarray:
+    """uint8 [H, W, 3] RGB → float32 [size, size, 3] (0…255) under the map of :func:`letterbox_params`
+    (area interpolation when shrinking, bilinear when enlarging; ``fill`` outside the image)."""
+    M = np.array([[s, 0, x0], [0, s, y0]], np.float64)
+    interp = cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR
+    return cv2.warpAffine(rgb, M, (size, size), flags=interp, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=(fill, fill, fill)).astype(np.float32)
+
+
+def decode_centres(heat: np.ndarray, size: np.ndarray, off: np.ndarray, min_score: float = BODY_MIN_SCORE,
+                   stride: int = BODY_STRIDE, top: int = 20) -> tuple[np.ndarray, np.ndarray]:
+    """CenterNet decoding (Zhou et al. 2019) of one image's outputs of the whole-body detector.
+
+    Args:
+        heat: float [G, G] person-centre probabilities; size: float [2, G, G] log box width and
+            height (input pixels); off: float [2, G, G] the centre's position in its cell (0…1).
+        min_score: peaks below this are dropped. stride: input pixels per cell. top: at most this many.
+    Returns:
+        (boxes float64 [N, 4] x0, y0, x1, y1 in input pixels, scores float64 [N]), best first. A
+        peak is a cell that is the maximum of its 3×3 neighbourhood (CenterNet's NMS).
+    """
+    from scipy.ndimage import maximum_filter
+
+    heat = np.asarray(heat, np.float32)
+    peak = (heat == maximum_filter(heat, size=3, mode="constant")) & (heat >= min_score)
+    ys, xs = np.nonzero(peak)
+    sc = heat[ys, xs]
+    order = np.argsort(-sc, kind="stable")[:top]
+    ys, xs, sc = ys[order], xs[order], sc[order]
+    cx, cy = (xs + off[0, ys, xs]) * stride, (ys + off[1, ys, xs]) * stride
+    w, h = np.exp(size[0, ys, xs]), np.exp(size[1, ys, xs])
+    boxes = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], 1).astype(np.float64)
+    return boxes.reshape(-1, 4), sc.astype(np.float64)
+
+
 @dataclass
 class Detection:
     """One detected person, pixels of the source image.
@@ -112,7 +181,8 @@ class Detection:
         score: detector confidence in [0, 1].
         hip: float64 [2] mid-hip centre (u, v).
         radius: float, full-body circle radius in pixels.
-        keypoints: float64 [4, 2] the detector's four alignment keypoints.
+        keypoints: float64 [4, 2] BlazePose's four alignment keypoints, or None (a whole-body
+            detection, :class:`BodyDetector`).
         face: float64 [4] (x0, y0, x1, y1) the detector's face box (its SSD anchors are faces), or
             None when unknown.
     """
@@ -121,7 +191,7 @@ class Detection:
     score: float
     hip: np.ndarray
     radius: float
-    keypoints: np.ndarray
+    keypoints: np.ndarray | None
     face: np.ndarray | None = None
 
 
@@ -150,6 +220,59 @@ def weighted_nms(boxes: np.ndarray, scores: np.ndarray, values: np.ndarray, iou:
     return out
 
 
+class BodyDetector:
+    """Whole-body person detector on ONNX Runtime, CPU: finds people whatever way they face and
+    with their head out of view, which BlazePose's face-anchored detector misses (session 22).
+
+    A CenterNet on EfficientNet-Lite0 (ImageNet) trained on Anny renders
+    (:mod:`pipose_ros.train.body_detector`, ``pipose train-detector``); the whole image letterboxed to
+    :data:`BODY_SIZE` pixels, one run; its boxes follow the training crops' rule (the box of the
+    person's visible joints grown by 15 %, clipped to the image), the box the networks read distance from.
+
+    Args:
+        onnx_path: default ``models/body_detector.onnx``.
+        min_score: peaks below this are dropped. threads: ONNX Runtime intra-op threads (0 = its default).
+    Raises:
+        FileNotFoundError: the ONNX file is missing.
+    """
+
+    def __init__(self, onnx_path: str | Path | None = None, min_score: float = BODY_MIN_SCORE, threads: int = 0):
+        import onnxruntime as ort
+
+        from .backends.ort import session_options
+
+        path = Path(onnx_path) if onnx_path else model_path("body_detector.onnx")
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} missing (docs/BACKBONES.md, 'Whole-body detector')")
+        self.session = ort.InferenceSession(str(path), session_options(threads), providers=["CPUExecutionProvider"])
+        shape = self.session.get_inputs()[0].shape
+        self.size = int(shape[-1]) if isinstance(shape[-1], int) else BODY_SIZE
+        self.min_score = float(min_score)
+
+    def __call__(self, rgb: np.ndarray) -> list[Detection]:
+        """Detect people in one image.
+
+        Args:
+            rgb: uint8 [H, W, 3] RGB.
+        Returns:
+            :class:`Detection` best first, pixels of ``rgb``: ``box`` clipped to the image, ``hip`` its
+            centre, ``radius`` half its diagonal, ``keypoints`` and ``face`` None.
+        """
+        h, w = rgb.shape[:2]
+        s, x0, y0 = letterbox_params(w, h, self.size)
+        x = scaled_input(rgb, self.size, s, x0, y0).transpose(2, 0, 1)[None]
+        heat, size, off = self.session.run(None, {self.session.get_inputs()[0].name: np.ascontiguousarray(x)})
+        boxes, scores = decode_centres(heat[0, 0], size[0], off[0], self.min_score)
+        out = []
+        for b, sc in zip(boxes, scores):
+            b = np.clip((b - [x0, y0, x0, y0]) / s, 0, [w - 1, h - 1, w - 1, h - 1])
+            if b[2] - b[0] < 4 or b[3] - b[1] < 4:
+                continue
+            out.append(Detection(box=b, score=float(sc), hip=(b[:2] + b[2:]) / 2,
+                                 radius=float(np.hypot(b[2] - b[0], b[3] - b[1]) / 2), keypoints=None))
+        return out
+
+
 class PersonDetector:
     """BlazePose person detector (module docstring) on ONNX Runtime, CPU.
 
@@ -168,13 +291,16 @@ class PersonDetector:
         merge_dist: two detections are one person (best score kept) when their mid-shoulder
             points are closer than this × the smaller full-body radius (and their hips twice that),
             or when their face boxes coincide (:data:`SAME_FACE`).
+        body: a :class:`BodyDetector` that also runs on the whole image (run 0 of a full detection):
+            people BlazePose does not find (turned away, head out of view) are added (``_same_body``
+            merges a person both find; BlazePose's detection is kept). None = BlazePose alone.
     Raises:
         FileNotFoundError: the ONNX file is missing (``make blazepose-onnx``).
     """
 
     def __init__(self, onnx_path: str | Path | None = None, min_score: float = _MIN_SCORE,
                  max_people: int = 4, threads: int = 0, window_scales=(1.0, 0.6), merge_dist: float = 0.25,
-                 box_scale: float = 0.9):
+                 box_scale: float = 0.9, body: BodyDetector | None = None):
         import onnxruntime as ort
 
         path = Path(onnx_path) if onnx_path else model_path("blazepose/pose_detection.onnx")
@@ -190,6 +316,7 @@ class PersonDetector:
         self.window_scales = tuple(float(f) for f in window_scales)
         self.merge_dist = float(merge_dist)
         self.box_scale = float(box_scale)
+        self.body = body
 
     def _letterbox(self, rgb: np.ndarray) -> tuple[np.ndarray, float, float, float]:
         h, w = rgb.shape[:2]
@@ -237,19 +364,23 @@ class PersonDetector:
         wins = windows(w, h, self.window_scales)
         i %= 1 + len(wins)
         if i == 0:
-            return self._detect(rgb, 0, 0, (h, w))
+            dets = self._detect(rgb, 0, 0, (h, w))
+            if self.body is not None:
+                dets += self.body(rgb)
+            return dets
         x0, y0, side = wins[i - 1]
         return [d for d in self._detect(np.ascontiguousarray(rgb[y0:y0 + side, x0:x0 + side]), x0, y0, (h, w))
                 if _inside_window(d, x0, y0, side, w, h)]
 
     def _merge(self, dets: list[Detection]) -> list[Detection]:
-        """Best first; a detection of a person already kept is dropped; at most ``max_people``."""
-        dets = sorted(dets, key=lambda d: -d.score)
+        """Best first; a detection of a person already kept is dropped (BlazePose's detections are
+        considered before the whole-body ones); at most ``max_people``."""
+        dets = sorted(dets, key=lambda d: (d.keypoints is None, -d.score))
         kept: list[Detection] = []
         for d in dets:
             if not any(_same_person(d, k, self.merge_dist) for k in kept):
                 kept.append(d)
-        return kept[: self.max_people]
+        return sorted(kept, key=lambda d: -d.score)[: self.max_people]
 
     def _detect(self, rgb: np.ndarray, ox0: int, oy0: int, full_hw: tuple[int, int]) -> list[Detection]:
         """Detections in one image or window (weighted NMS), shifted by (ox0, oy0) pixels into
@@ -285,6 +416,31 @@ class PersonDetector:
 
 FOLLOW = ("detections", "hips", "joints")  # where a tracked person's next box comes from (PersonFinder)
 HIP_MIN_CONFIDENCE = 0.3  # follow="hips": both hips at least this confident and inside the image, else the box stays
+
+
+BODY_MAX_AGE = 2  # PersonFinder: detector runs a box last confirmed by the whole-body detector lives unconfirmed
+
+
+def _skeleton_anchors(s) -> np.ndarray:
+    """A tracked skeleton's mid-hip and mid-shoulder points float [≤ 2, 2] (pixels; from ``s.uv``)."""
+    uv = np.asarray(s.uv, np.float64)
+    out = []
+    for a, b in (("right_hip", "left_hip"), ("right_shoulder", "left_shoulder")):
+        if a in s.names and b in s.names:
+            out.append((uv[s.names.index(a)] + uv[s.names.index(b)]) / 2)
+    return np.array(out).reshape(-1, 2)
+
+
+def _anchors_in_body(points: np.ndarray, box: np.ndarray, body: np.ndarray) -> bool:
+    """A tracked person (their mid-hip / mid-shoulder ``points`` and crop ``box``) is the person of a
+    whole-body ``body`` box: a point in the middle half of its width, between its top and bottom,
+    and the two boxes' heights within a factor 2 (as :func:`_same_body`)."""
+    x0, y0, x1, y1 = body
+    cw = x1 - x0
+    ha, hb = box[3] - box[1], y1 - y0
+    if min(ha, hb) <= 0 or max(ha, hb) > 2.0 * min(ha, hb):
+        return False
+    return any(x0 + 0.25 * cw <= u <= x1 - 0.25 * cw and y0 <= v <= y1 for u, v in points)
 
 
 class PersonFinder:
@@ -385,28 +541,36 @@ class PersonFinder:
         h, w = rgb.shape[:2]
         n = self.detector.passes(w, h)
         now = self._i  # confirmation ages count detector runs, so `every` does not shorten them
-        out = []
+        out = []  # (box, score, detector run of the last confirmation, confirmed by the whole-body detector)
         if self.full_every and (self._last_full is None or self._frame - self._last_full >= self.full_every):
             self._last_full = self._frame
             self._i += 1
-            out = [(d.box, d.score, now) for d in self.detector(rgb)]
+            dets = self.detector(rgb)
         elif not previous or self._frame % self.every == 0:
             # the whole image on even runs, the windows in turn on odd ones
             k = 0 if n == 1 or now % 2 == 0 else 1 + (now // 2) % (n - 1)
             self._i += 1
-            out = [(d.box, d.score, now) for d in self.detector._merge(self.detector.detect_pass(rgb, k))]
+            dets = self.detector._merge(self.detector.detect_pass(rgb, k))
+        else:
+            dets = []
+        out = [(d.box, d.score, now, d.keypoints is None) for d in dets]
         self._frame += 1
         lim = np.array([w - 1, h - 1, w - 1, h - 1], np.float64)
-        tracked = []
+        tracked, anchors = [], []
         for s in previous or []:
             seen = None if s.box is None else self._confirmed.get(np.asarray(s.box, np.float64).tobytes())
-            if seen is None or now - seen > 2 * n:
+            # a box the whole-body detector confirmed last must be seen again at its next whole-image run
+            if seen is None or now - seen[0] > (BODY_MAX_AGE if seen[1] else 2 * n):
                 continue
             b = np.clip(self._follow(s, w, h), 0, lim)
             if b[2] - b[0] >= 4 and b[3] - b[1] >= 4:
-                tracked.append((b, float(np.mean(s.confidence)), seen))
+                tracked.append((b, float(np.mean(s.confidence)), seen[0], seen[1]))
+                anchors.append(_skeleton_anchors(s))
         if tracked and out:  # each detection re-anchors at most one tracked person, the best overlap first
             iou = box_iou(np.stack([t[0] for t in tracked]), np.stack([o[0] for o in out]))
+            for r, c in zip(*np.nonzero(iou < self.iou)):  # a body box of the tracked person: the last choice
+                if dets[c].keypoints is None and _anchors_in_body(anchors[r], tracked[r][0], dets[c].box):
+                    iou[r, c] = self.iou
             rows, cols = set(), set()
             for r, c in zip(*np.unravel_index(np.argsort(-iou, axis=None), iou.shape)):
                 if iou[r, c] < self.iou:
@@ -414,13 +578,24 @@ class PersonFinder:
                 if r not in rows and c not in cols:
                     rows.add(r)
                     cols.add(c)
+                    if out[c][3]:  # a whole-body detection confirms the tracked box (its size: the distance)
+                        out[c] = (tracked[r][0], out[c][1], out[c][2], True)
+            anchors = [a for i, a in enumerate(anchors) if i not in rows]
             tracked = [t for i, t in enumerate(tracked) if i not in rows]
-        for t in tracked:  # people the detector did not see this frame; near-copies are one person
-            if not out or box_iou(t[0], np.stack([o[0] for o in out])).max() < self.same_iou:
-                out.append(t)
+        kept_anchors = anchors
+        # people the detector did not see this frame; near-copies are one person: boxes that overlap by
+        # same_iou, or a tracked person whose mid-hip and mid-shoulder lie in the middle half of a whole-body
+        # detection (two crops of one person that the rules above kept apart: a square and a tall box)
+        bodies = [d.box for d in dets if d.keypoints is None]
+        for t, pts in zip(tracked, kept_anchors):
+            if out and box_iou(t[0], np.stack([o[0] for o in out])).max() >= self.same_iou:
+                continue
+            if len(pts) == 2 and any(all(_anchors_in_body(p[None], t[0], b) for p in pts) for b in bodies):
+                continue
+            out.append(t)
         out.sort(key=lambda o: -o[1])
         out = out[: self.detector.max_people]
-        self._confirmed = {o[0].tobytes(): o[2] for o in out}
+        self._confirmed = {o[0].tobytes(): (o[2], o[3]) for o in out}
         return [o[0] for o in out], [o[1] for o in out]
 
     def _follow(self, s, w: int, h: int) -> np.ndarray:

@@ -318,3 +318,101 @@ def test_tracking_follows_detections_hips_or_joints(detector):
     assert np.allclose(f._follow(s, 640, 320), [100.0, 50.0, 200.0, 250.0])
     with pytest.raises(ValueError):
         PersonFinder(detector, follow="pixels")
+
+
+def test_decode_centres_finds_each_peak_once():
+    from pipose_ros.detect import decode_centres
+    G = 32
+    heat = np.zeros((G, G), np.float32)
+    heat[10, 5], heat[10, 6] = 0.9, 0.5  # a peak and its shoulder: one detection
+    heat[20, 25] = 0.6
+    heat[2, 2] = 0.2  # below the threshold
+    size = np.zeros((2, G, G), np.float32)
+    size[:, 10, 5] = np.log([40.0, 100.0])
+    size[:, 20, 25] = np.log([20.0, 50.0])
+    off = np.full((2, G, G), 0.5, np.float32)
+    boxes, scores = decode_centres(heat, size, off, min_score=0.4, stride=8)
+    assert np.allclose(scores, [0.9, 0.6])
+    assert np.allclose(boxes[0], [5.5 * 8 - 20, 10.5 * 8 - 50, 5.5 * 8 + 20, 10.5 * 8 + 50])
+    assert np.allclose(boxes[1], [25.5 * 8 - 10, 20.5 * 8 - 25, 25.5 * 8 + 10, 20.5 * 8 + 25])
+
+
+def _body(box, score=0.8):
+    from pipose_ros.detect import Detection
+    b = np.array(box, float)
+    return Detection(box=b, score=score, hip=(b[:2] + b[2:]) / 2, radius=float(np.hypot(*(b[2:] - b[:2])) / 2),
+                     keypoints=None)
+
+
+def test_a_body_box_and_a_blazepose_square_of_one_person_merge_and_neighbours_do_not():
+    from pipose_ros.detect import Detection, _same_person
+    hip = np.array([200.0, 300.0])
+    sq = Detection(box=np.r_[hip - 110, hip + 110], score=0.9, hip=hip, radius=122.0,
+                   keypoints=np.array([hip, hip + [0, -122], hip + [0, -90], hip + [0, -60]]))
+    cut = Detection(box=np.array([90.0, 190, 310, 410]), score=0.9, hip=np.array([200.0, 440]), radius=122.0,
+                    keypoints=np.array([[200.0, 440], [200, 318], [200, 260], [200, 290]]))
+    assert _same_person(cut, _body([160, 190, 240, 410]), 0.25)      # hips out of view: the shoulders
+    assert _same_person(sq, _body([160, 190, 240, 410]), 0.25)       # the same person's body box
+    assert _same_person(_body([160, 190, 240, 410]), sq, 0.25)       # symmetric
+    assert not _same_person(sq, _body([250, 190, 330, 410]), 0.25)   # the neighbour beside her
+    assert not _same_person(sq, _body([190, 280, 215, 330]), 0.25)   # a child-sized box: heights differ 4x
+    assert not _same_person(_body([0, 0, 50, 120]), _body([60, 0, 110, 120]), 0.25)
+    assert _same_person(_body([0, 0, 50, 120]), _body([4, 2, 52, 118]), 0.25)
+
+
+class _FixedBodies:
+    """A stand-in for BodyDetector that reports fixed boxes (the merge logic under test)."""
+
+    def __init__(self, boxes):
+        self.boxes = boxes
+        self.calls = 0
+
+    def __call__(self, rgb):
+        self.calls += 1
+        return [_body(b, 0.95) for b in self.boxes]
+
+
+def test_person_detector_adds_the_people_blazepose_misses():
+    """The astronaut: BlazePose finds her; a body box on her merges into its detection, a body box
+    elsewhere (someone seen from behind) is added; windows do not run the body detector."""
+    img = skimage.data.astronaut()
+    alone = PersonDetector(max_people=4, window_scales=())(img)
+    assert len(alone) == 1
+    bodies = _FixedBodies([[90, 60, 400, 511], [440, 200, 500, 400]])  # her hips: out of view
+    dets = PersonDetector(max_people=4, window_scales=(), body=bodies)(img)
+    assert bodies.calls == 1 and len(dets) == 2
+    assert [d.keypoints is None for d in dets].count(True) == 1
+    assert np.allclose([d.box for d in dets if d.keypoints is not None][0], alone[0].box)
+    wide = np.ascontiguousarray(np.concatenate([img, img], 1))
+    bodies.calls = 0
+    PersonDetector(max_people=4, window_scales=(1.0,), body=bodies)(wide)
+    assert bodies.calls == 1  # the whole image's run only
+
+
+def test_tracking_with_body_detections_keeps_the_tracked_box_and_drops_unconfirmed_bodies_soon():
+    """A person only the whole-body detector sees (BlazePose finds nobody on a grey image): found at the
+    whole image's run, kept between runs, re-confirmed by the next body detection without taking its box
+    (the crop's size is the student's distance cue; it should not flip between detectors), and
+    dropped BODY_MAX_AGE runs after the body detector last saw them (BlazePose's people live 2 × the
+    runs of a scan cycle)."""
+    from pipose_ros.detect import BODY_MAX_AGE
+    grey = np.full((320, 640, 3), 128, np.uint8)
+    bodies = _FixedBodies([[300, 40, 360, 300]])
+    f = PersonFinder(PersonDetector(max_people=4, body=bodies), tracking=True, every=1, full_every=0,
+                     follow="detections")
+    boxes, _ = f(grey)  # run 0: the whole image
+    assert len(boxes) == 1 and np.allclose(boxes[0], [300, 40, 360, 300])
+    prev = [_skeleton_in(b) for b in boxes]
+    boxes, _ = f(grey, prev)  # run 1: a window, no body detector
+    assert len(boxes) == 1 and bodies.calls == 1
+    bodies.boxes = [[306, 46, 366, 306]]
+    prev = [_skeleton_in(b) for b in boxes]
+    boxes, _ = f(grey, prev)  # run 2: the body detector confirms the person
+    assert len(boxes) == 1 and np.allclose(boxes[0], [300, 40, 360, 300])
+    bodies.boxes = []
+    counts = []
+    for _ in range(BODY_MAX_AGE + 2):
+        prev = [_skeleton_in(b) for b in boxes]
+        boxes, _ = f(grey, prev)
+        counts.append(len(boxes))
+    assert counts == [1] * BODY_MAX_AGE + [0, 0]

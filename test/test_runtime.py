@@ -23,7 +23,7 @@ PKG = ROOT / "pipose_ros"
 # dev tools, nor torch / timm / the renderers
 RUNTIME = {"pipose_ros", "pipose_ros.assets", "pipose_ros.camera", "pipose_ros.skeleton", "pipose_ros.spdh",
            "pipose_ros.preprocess", "pipose_ros.msgs", "pipose_ros.detect", "pipose_ros.track", "pipose_ros.floor",
-           "pipose_ros.tf_buffer", "pipose_ros.anchor", "pipose_ros.smooth",
+           "pipose_ros.tf_buffer", "pipose_ros.anchor", "pipose_ros.smooth", "pipose_ros.params",
            "pipose_ros.estimator", "pipose_ros.backends", "pipose_ros.backends.ort", "pipose_ros.ros",
            "pipose_ros.ros.node", "pipose_ros.ros.output", "pipose_ros.ros.sync"}
 FORBIDDEN_EXTERNAL = {"torch", "torchvision", "timm", "onnx", "onnx2torch", "anny", "pyrender", "trimesh", "skimage",
@@ -294,7 +294,7 @@ def test_config_defaults_in_one_place():
     assert TrainConfig().alpha == 20.0
     plan = yaml.safe_load((ROOT / "config" / "study.yaml").read_text())
     assert not any(r.get("args", [])[:2] == ["--alpha", "20"] for r in plan["rows"])
-    code = "from pipose_ros.ros.node import PARAMS; import json; print(json.dumps({k: v[0] for k, v in PARAMS.items()}))"
+    code = "from pipose_ros.params import PARAMS; import json; print(json.dumps({k: v[0] for k, v in PARAMS.items()}))"
     params = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                                        env={**os.environ}, check=True).stdout)
     yaml_params = yaml.safe_load((ROOT / "config" / "pose.yaml").read_text())["pose_node"]["ros__parameters"]

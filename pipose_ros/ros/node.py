@@ -65,13 +65,12 @@ from ..assets import model_path
 import cv2
 
 from ..camera import Undistorter, points_box, scale_K
-from ..detect import FOLLOW, PersonDetector, PersonFinder
 from ..estimator import CANDIDATES_PER_PERSON, PoseEstimator
 from ..floor import Floor, place_on_floor
 from ..tf_buffer import TransformBuffer, TransformError
-from ..smooth import DEFAULTS as SMOOTHING_DEFAULTS, SkeletonSmoother
+from ..smooth import SkeletonSmoother
 from ..skeleton import get_joint_set
-from ..track import BodyTracker
+from ..params import PARAMS, body_tracker, person_finder
 from ..msgs import camera_info_to_K, image_to_depth_m, image_to_rgb, stamp_ns
 from .output import body_roi, ids_list, marker_array, skeleton2d, skeleton_transforms
 from .sync import ApproxPairSync, InfoByStamp
@@ -91,124 +90,6 @@ except ImportError as e:  # pragma: no cover
 def default_model(name: str) -> str:
     """Path of a shipped checkpoint (:func:`pipose_ros.assets.model_path`)."""
     return str(model_path(name))
-
-
-# name: (default, description, rules). Rules: "choices" or "range" (validated at start and on
-# every change, shown by `ros2 param describe`), "live": may change while running (applied at
-# once), "start": read at start only (read-only descriptor); every other parameter is read at
-# configure and may change only while the node is unconfigured (lifecycle).
-LIVE = {"live": True}
-START = {"start": True}
-PARAMS = {
-    "autostart": (True, "configure and activate at start; false = stay unconfigured until a lifecycle manager or "
-                        "`ros2 lifecycle set /pose_node configure` / `activate` does it", START),
-    "mode": ("rgb", "rgb: student on RGB only; rgbd: also the depth teacher on registered depth",
-             {"choices": ("rgb", "rgbd")}),
-    "checkpoint": ("", "student model: a .pt checkpoint or its .onnx export; empty = the shipped "
-                       "models/pipose_student_kinect14", {}),
-    "teacher_checkpoint": ("", "depth teacher model (.pt or .onnx) for rgbd mode; empty = the shipped one", {}),
-    "depth_anchor": (True, "rgbd: each person's published skeleton (TF, markers, ROS4HRI) is the student's 2D with the "
-                           "depth teacher's joint depths, anchored to the measured depth (pipose_ros.anchor); people "
-                           "without a teacher skeleton keep the student's; false = the student's skeletons as in rgb mode",
-                     LIVE),
-    "teacher_min_depth_support": (0.3, "rgbd: the teacher reports a person only when the measured depth shows at least "
-                                       "this share of its in-image joints (within 0.5 m of their depth): a person beyond "
-                                       "the sensor's range is in the colour image but not in the depth; 0 = off "
-                                       "(pipose_ros.estimator)", {"range": (0.0, 1.0), **LIVE}),
-    "backend": ("auto", "inference backend: auto (fastest that loads: TensorRT, ONNX Runtime CUDA, torch CUDA, "
-                        "ONNX Runtime CPU, torch CPU), onnxruntime, torch, tensorrt (pipose_ros.backends)",
-                {"choices": ("auto", "onnxruntime", "torch", "tensorrt")}),
-    "device": ("auto", "auto (CUDA if present, else CPU), cpu, cuda, cuda:N", {"pattern": r"auto|cpu|cuda(:\d+)?"}),
-    "joint_set": ("kinect14", "joint set of the checkpoint", {"choices": ("kinect14",)}),
-    "min_confidence": (0.1, "mean joint confidence below which no person is reported", {"range": (0.0, 1.0), **LIVE}),
-    "joint_min_confidence": (0.0, "joints below this confidence get no TF frame or marker", {"range": (0.0, 1.0), **LIVE}),
-    "same_person": (0.05, "pose NMS: a skeleton whose 2D joints lie within this fraction of a more confident one's "
-                          "size (median distance / joint-extent diagonal) is the same person and is dropped (one "
-                          "person given two detector boxes); 0 = off", {"range": (0.0, 1.0), **LIVE}),
-    "relative_depth_gain": (-1.0, "each skeleton's joint depths pulled towards its median depth along their rays: "
-                                  "1 = as decoded, 0 = a flat body at its median depth, negative (-1) = the model file's value "
-                                  "(chosen on validation data by pipose tune-decode; pipose_ros.spdh."
-                                  "shrink_relative_depth); the RGB model only, the teacher keeps its own",
-                            {"range": (-1.0, 1.0), **LIVE}),
-    "size_prior_weight": (-1.0, "body-size prior on each skeleton's distance: the skeleton moved along its rays by "
-                                "(reference bone lengths / its own)^w; 0 = the network's distance alone, 1 = every person "
-                                "has the reference (median) size, negative (-1) = the model file's value (chosen on "
-                                "validation data by pipose tune-decode; pipose_ros.spdh.apply_size_prior); the RGB model only",
-                          {"range": (-1.0, 1.0), **LIVE}),
-    "flip_test": (False, "run every person crop also mirrored and average the two outputs (the flip test: a little "
-                         "more accurate, twice the network time; pipose_ros.estimator); the teacher too", LIVE),
-    "floor_camera_height": (0.0, "ground-plane prior: the camera optical centre's height above a flat floor, metres "
-                                 "(from the URDF: the optical frame's z in base_footprint); > 0 refines each "
-                                 "person's distance so that a visible ankle stands on the floor, fused with the "
-                                 "network's by their uncertainties, 2D unchanged (pipose_ros.floor); 0 = off",
-                            {"range": (0.0, 10.0), **LIVE}),
-    "floor_camera_pitch": (0.0, "ground-plane prior: camera pitch, degrees, negative = looking down",
-                           {"range": (-89.0, 89.0), **LIVE}),
-    "floor_camera_roll": (0.0, "ground-plane prior: camera roll about its optical axis, degrees (x towards y)",
-                          {"range": (-89.0, 89.0), **LIVE}),
-    "floor_angle_sigma": (0.57, "ground-plane prior: the angular uncertainty of a ray from the camera to an ankle, "
-                                "degrees: the 2D error plus how well the mount is known (0.57 = 0.01 rad, for a "
-                                "calibrated mount; `pipose floor` measures it for a recording; a mount off by 6° with "
-                                "0.57 here makes distances worse than no prior, docs/RESULTS.md)",
-                          {"range": (0.01, 30.0), **LIVE}),
-    "floor_frame": ("", "ground-plane prior from TF: a frame whose z = 0 plane is the floor, z up (base_footprint, "
-                        "REP-105/REP-120); the camera's mount is looked up in /tf and /tf_static at each image's "
-                        "stamp (a pan-tilt head is followed) and replaces floor_camera_*; '' = use floor_camera_*; "
-                        "no leading '/' (tf2 frame ids have none)",
-                    {"pattern": r"([^\s/][^\s]*)?", **LIVE}),
-    "slop": (0.05, "rgbd: max stamp difference between image and depth, seconds", {"range": (0.0, 1.0)}),
-    "queue_size": (5, "rgbd: synchroniser queue per stream", {"range": (1, 100)}),
-    "reliability": ("best_effort", "QoS reliability of the inputs: best_effort (SensorDataQoS), reliable, system_default",
-                    {"choices": ("best_effort", "reliable", "system_default")}),
-    "undistort": (True, "undistort images whose camera_info has non-zero D", LIVE),
-    "detector": ("auto", "person detector: blazepose (one crop per detected person, several people), "
-                         "none (the whole image is one view, one person), auto (blazepose when the "
-                         "checkpoint was trained on person crops, else none)", {"choices": ("auto", "blazepose", "none")}),
-    "max_people": (4, "at most this many people per frame (detector on)", {"range": (1, 32), **LIVE}),
-    "detector_min_score": (0.5, "person detections below this score are ignored", {"range": (0.0, 1.0), **LIVE}),
-    "detector_windows": ([1.0, 0.6], "the detector also runs on square windows of these fractions of the image's "
-                                     "short side (finds people far away or close together; [] = whole image only, "
-                                     "fastest; docs/BACKBONES.md)", {"each": (0.1, 1.0)}),
-    "tracking": (True, "crops from each person's joints in the previous frame, and one detector run per frame "
-                       "cycling through the image and its windows (bounded cost); false = full detection every frame",
-                 LIVE),
-    "tracking_follow": ("hips", "tracking: a tracked person's next crop is their last detection box moved to their "
-                                "mid-hip in the previous frame, its size kept (hips: follows walking people and a "
-                                "turning robot; held where the hips are unsure or the person is cut by the "
-                                "image's border), held where it was until the "
-                                "detector sees them again (detections), or the box of their joints in the previous "
-                                "frame (joints: also the size, which moves the distance)",
-                        {"choices": FOLLOW, **LIVE}),
-    "detector_every": (3, "tracking: while people are tracked the detector runs on every n-th frame only (the frames "
-                          "between cost the crops alone); 1 = every frame", {"range": (1, 100), **LIVE}),
-    "detector_full_every": (30, "tracking: a full detection (every window) on the first frame and then every n-th "
-                                "frame, so that people only a small window finds (far away, half hidden) are found "
-                                "within n frames; 0 = one detector pass per run only", {"range": (0, 10000), **LIVE}),
-    "track_max_age": (1.0, "seconds a body keeps its id while unseen (short occlusions)", {"range": (0.0, 60.0), **LIVE}),
-    "smoothing": (True, "temporal smoothing of each body's skeleton over its frames: the One-Euro filter on each joint's "
-                        "ray direction and log depth (pipose_ros.smooth; on turning-camera sequences of pipose-synth-v2 "
-                        "jitter -78 %, MPJPE -2.2 cm; docs/RESULTS.md 'Jitter')", LIVE),
-    "smoothing_min_cutoff": (SMOOTHING_DEFAULTS[0], "smoothing: the One-Euro cut-off at rest, Hz (lower = steadier, "
-                                                    "more lag)", {"range": (0.01, 30.0), **LIVE}),
-    "smoothing_beta": (SMOOTHING_DEFAULTS[1], "smoothing: the One-Euro speed coefficient of the joints' image "
-                                              "direction (higher = less lag on fast motion)", {"range": (0.0, 1000.0), **LIVE}),
-    "smoothing_beta_depth": (SMOOTHING_DEFAULTS[2], "smoothing: the One-Euro speed coefficient of the joints' log "
-                                                    "depth", {"range": (0.0, 1000.0), **LIVE}),
-    "publish_hri": (True, "publish the ROS4HRI topics /humans/bodies/tracked, .../<id>/roi, .../<id>/skeleton2d", LIVE),
-    "publish_tf": (True, "publish body_<id> and <joint>_<id> TF frames", LIVE),
-    "publish_markers": (True, "publish the skeleton_markers MarkerArray", LIVE),
-    "frame_prefix": ("", "prefix of the published TF frame names", {}),
-    "marker_lifetime": (0.5, "marker lifetime, seconds", {"range": (0.0, 60.0), **LIVE}),
-    "min_image_size": (32, "images whose width or height is below this many pixels are dropped (too small for a "
-                           "person)", {"range": (1, 4096), **LIVE}),
-    "max_image_size": (1920, "images larger than this many pixels on their longer side are downscaled first (K "
-                             "follows)", {"range": (64, 16384), **LIVE}),
-    "camera_info_timeout": (5.0, "seconds of images without a valid camera_info before /diagnostics reports ERROR",
-                            {"range": (0.1, 3600.0), **LIVE}),
-    "warn_throttle": (5.0, "seconds between two identical bad-input warnings", {"range": (0.0, 3600.0), **LIVE}),
-    "stats_period": (10.0, "seconds between stats log lines and /diagnostics messages (0 = off)",
-                     {"range": (0.0, 3600.0), **START}),
-}
 
 
 def _gain(value: float) -> float | None:
@@ -376,7 +257,7 @@ class PoseNode(LifecycleNode):
         self._unsubscribe()
         self.stop()
         ended = list(self.tracker.live_ids)
-        self.tracker = BodyTracker(max_age_s=self.p["track_max_age"], joint_set=self.joint_set)
+        self.tracker = body_tracker(self.p, self.joint_set)
         self.smoother = _smoother(self.p)
         self._previous = []
         header = Image().header
@@ -424,19 +305,8 @@ class PoseNode(LifecycleNode):
         self.get_logger().info(
             f"loaded {ck} ({self.est.meta['model']['kind']}, input {self.est.input_w}x{self.est.input_h}; "
             f"{self.est.backend})" + (f"; teacher {tck}" if tck else ""))
-        det = p["detector"]
-        if det == "auto":
-            det = "blazepose" if self.est.meta.get("crop") else "none"
-        self.detector = None
-        if det == "blazepose":
-            # spare candidate boxes: estimate_people fills places a duplicate box or an unconfident
-            # crop freed with the next candidates (still at most max_people people)
-            self.detector = PersonFinder(PersonDetector(min_score=p["detector_min_score"],
-                                                        max_people=CANDIDATES_PER_PERSON * p["max_people"],
-                                                        window_scales=tuple(p["detector_windows"])),
-                                         tracking=p["tracking"], every=p["detector_every"],
-                                         follow=p["tracking_follow"], full_every=p["detector_full_every"])
-        self.tracker = BodyTracker(max_age_s=p["track_max_age"], joint_set=self.joint_set)
+        self.detector = person_finder(p, bool(self.est.meta.get("crop")))
+        self.tracker = body_tracker(p, self.joint_set)
         self.smoother = _smoother(p)
         self.floor = _floor(p)
         if p["floor_frame"]:
@@ -600,11 +470,14 @@ class PoseNode(LifecycleNode):
         elif name.startswith("smoothing"):  # new settings, or smoothing switched: every body starts afresh
             self.smoother = _smoother(self.p)
         elif self.detector is not None and name in ("max_people", "detector_min_score", "tracking", "detector_every",
-                                                    "tracking_follow", "detector_full_every"):
+                                                    "tracking_follow", "detector_full_every", "detector_body_min_score"):
             if name == "max_people":
                 self.detector.detector.max_people = CANDIDATES_PER_PERSON * int(value)
             elif name == "detector_min_score":
                 self.detector.detector.min_score = float(value)
+            elif name == "detector_body_min_score":
+                if self.detector.detector.body is not None:
+                    self.detector.detector.body.min_score = float(value)
             elif name == "tracking":
                 self.detector.tracking = bool(value)
             elif name == "tracking_follow":

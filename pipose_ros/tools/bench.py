@@ -28,8 +28,9 @@ import numpy as np
 
 from ..assets import config_path, model_path
 from ..camera import intrinsics_from_fov
-from ..detect import PersonDetector, PersonFinder
-from ..estimator import CANDIDATES_PER_PERSON, PoseEstimator
+from ..detect import BodyDetector, PersonDetector, PersonFinder
+from ..estimator import PoseEstimator
+from ..params import defaults, person_finder
 
 W, H = 640, 480
 NODE_MAX_PEOPLE = 4  # the node's default max_people (config/pose.yaml; a test keeps them equal)
@@ -265,7 +266,10 @@ def run(n: int = 100, warmup: int = 10, backends=("onnxruntime", "torch"), media
     student = model_path("pipose_student_kinect14.pt")
     res: dict = {"pipose": {}, "parts": {}, "mediapipe": {}, "live": {}}
     det = PersonDetector()
-    res["parts"]["detector run (whole image → 224×224)"] = time_calls(lambda: det.detect_pass(frames["1 person"], 0), n, warmup)
+    res["parts"]["detector run (whole image → 224×224)"] = time_calls(lambda: det._detect(frames["1 person"], 0, 0, (H, W)),
+                                                                       n, warmup)
+    body = BodyDetector()
+    res["parts"]["whole-body detector run (whole image → 256×256)"] = time_calls(lambda: body(frames["1 person"]), n, warmup)
     for backend in backends:
         est = PoseEstimator.from_checkpoint(student, backend=backend, device="cpu")
         res["student_input"] = f"{est.input_w}×{est.input_h}"
@@ -274,14 +278,14 @@ def run(n: int = 100, warmup: int = 10, backends=("onnxruntime", "torch"), media
         for k in (1, 4):
             res["parts"][f"student, {k} crop{'s' if k > 1 else ''}, {backend}"] = time_stream(
                 est, None, frames["1 person"], K, n, warmup, boxes=[box] * k)
-        for mode, finder_kw in (("tracking, detector every 3rd frame (node default)", dict(tracking=True, every=3)),
-                                ("tracking, detector every frame", dict(tracking=True, every=1)),
+        for mode, finder_kw in (("tracking, detector every 3rd frame (node default)", dict(tracking=True, detector_every=3)),
+                                ("tracking, detector every frame", dict(tracking=True, detector_every=1)),
                                 ("full detection every frame", dict(tracking=False))):
             if backend != backends[0] and "default" not in mode:
                 continue
             for key, rgb in frames.items():
-                # the node's detector at its default max_people
-                finder = PersonFinder(PersonDetector(max_people=CANDIDATES_PER_PERSON * NODE_MAX_PEOPLE), **finder_kw)
+                # the node's person finder with its defaults (BlazePose + the whole-body detector)
+                finder = person_finder({**defaults(), "max_people": NODE_MAX_PEOPLE, **finder_kw}, crop_model=True)
                 r = time_stream(est, finder, rgb, K, n, warmup, max_people=NODE_MAX_PEOPLE)
                 res["pipose"][(mode, backend, key)] = r
                 print(mode, backend, key, {k: round(v, 2) for k, v in r.items()}, flush=True)
