@@ -889,7 +889,7 @@ def cmd_train_detector(args) -> int:
     from .train.body_detector import export_body_detector, train_body_detector
 
     row = train_body_detector(args.data, args.val, args.out, steps=args.steps, batch=args.batch, lr=args.lr,
-                              seed=args.seed, threads=args.threads)
+                              seed=args.seed, threads=args.threads, zoom=tuple(args.zoom), init=args.init)
     print(f"last validation: {row}")
     onnx = export_body_detector(args.out, args.out.with_suffix(".onnx"))
     print(f"wrote {args.out} and {onnx}")
@@ -1459,6 +1459,9 @@ def main(argv: list[str] | None = None) -> int:
     tdt.add_argument("--lr", type=float, default=2e-3)
     tdt.add_argument("--seed", type=int, default=0)
     tdt.add_argument("--threads", type=int, default=0, help="torch threads (0 = default)")
+    tdt.add_argument("--zoom", type=float, nargs=2, default=(0.4, 1.6), metavar=("MIN", "MAX"),
+                     help="augmentation: the image's scale in the letterboxed input, × the letterbox scale")
+    tdt.add_argument("--init", type=Path, help="start from this detector checkpoint (a fine-tune)")
     tdt.set_defaults(func=cmd_train_detector)
     cu = sub.add_parser("curves", help="plot a training run's learning curves (loss, validation MPJPE)")
     cu.add_argument("run", type=Path, help="the run's checkpoint path (its .log.csv / .val.csv beside it)")

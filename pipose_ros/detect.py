@@ -94,23 +94,27 @@ def _same_person(a: "Detection", b: "Detection", dist: float) -> bool:
 
 def _same_body(a: "Detection", b: "Detection") -> bool:
     """Two detections of which one at least is a whole-body box (no keypoints) are one person when
-    the other's mid-hip or mid-shoulder point (a body box: its centre) lies in the middle half of the
-    body box's width, between its top and bottom, and their box heights are within a factor 2: two
-    people side by side have these points in different boxes. Both points, because BlazePose
-    extrapolates the hips of a person cut by the image's border out of the image (the astronaut
-    photo: 29 px below it) while a body box is clipped to the image."""
+    the other's mid-hip or mid-shoulder point (a body box: its centre) lies in the body box as
+    :func:`_anchors_in_body` says: two people side by side have these points in different boxes. Both
+    points, because BlazePose extrapolates the hips of a person cut by the image's border out of the
+    image (the astronaut photo: 29 px below it) while a body box is clipped to the image."""
     def anchors(p):
-        return [p.hip] if p.keypoints is None else [p.hip, p.keypoints[2]]
+        return np.array([p.hip] if p.keypoints is None else [p.hip, p.keypoints[2]])
 
-    def inside(p, q):  # one of p's points in q's body box
-        x0, y0, x1, y1 = q.box
-        cw = x1 - x0
-        return any(x0 + 0.25 * cw <= u <= x1 - 0.25 * cw and y0 <= v <= y1 for u, v in anchors(p))
+    return ((b.keypoints is None and _anchors_in_body(anchors(a), a.box, b.box))
+            or (a.keypoints is None and _anchors_in_body(anchors(b), b.box, a.box)))
 
-    ha, hb = a.box[3] - a.box[1], b.box[3] - b.box[1]
+
+def _anchors_in_body(points: np.ndarray, box: np.ndarray, body: np.ndarray) -> bool:
+    """A person (their mid-hip / mid-shoulder ``points`` float [N, 2] and their ``box``) is the person
+    of a whole-body ``body`` box: a point in the middle half of its width, between its top and
+    bottom, and the two boxes' heights within a factor 2."""
+    x0, y0, x1, y1 = body
+    cw = x1 - x0
+    ha, hb = box[3] - box[1], y1 - y0
     if min(ha, hb) <= 0 or max(ha, hb) > 2.0 * min(ha, hb):
         return False
-    return (b.keypoints is None and inside(a, b)) or (a.keypoints is None and inside(b, a))
+    return any(x0 + 0.25 * cw <= u <= x1 - 0.25 * cw and y0 <= v <= y1 for u, v in points)
 
 
 def windows(w: int, h: int, scales=(1.0,)) -> list[tuple[int, int, int]]:
@@ -138,10 +142,9 @@ def letterbox_params(w: int, h: int, size: int, scale: float = 1.0, shift=(0.5, 
 
 def scaled_input(rgb: np.ndarray, size: int, s: float, x0: float, y0: float, fill: float = 0.0) -> np.ndarray:
     """uint8 [H, W, 3] RGB → float32 [size, size, 3] (0…255) under the map of :func:`letterbox_params`
-    (area interpolation when shrinking, bilinear when enlarging; ``fill`` outside the image)."""
+    (one bilinear warp, as in training — no area filter when shrinking; ``fill`` outside the image)."""
     M = np.array([[s, 0, x0], [0, s, y0]], np.float64)
-    interp = cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR
-    return cv2.warpAffine(rgb, M, (size, size), flags=interp, borderMode=cv2.BORDER_CONSTANT,
+    return cv2.warpAffine(rgb, M, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                           borderValue=(fill, fill, fill)).astype(np.float32)
 
 
@@ -429,18 +432,6 @@ def _skeleton_anchors(s) -> np.ndarray:
         if a in s.names and b in s.names:
             out.append((uv[s.names.index(a)] + uv[s.names.index(b)]) / 2)
     return np.array(out).reshape(-1, 2)
-
-
-def _anchors_in_body(points: np.ndarray, box: np.ndarray, body: np.ndarray) -> bool:
-    """A tracked person (their mid-hip / mid-shoulder ``points`` and crop ``box``) is the person of a
-    whole-body ``body`` box: a point in the middle half of its width, between its top and bottom,
-    and the two boxes' heights within a factor 2 (as :func:`_same_body`)."""
-    x0, y0, x1, y1 = body
-    cw = x1 - x0
-    ha, hb = box[3] - box[1], y1 - y0
-    if min(ha, hb) <= 0 or max(ha, hb) > 2.0 * min(ha, hb):
-        return False
-    return any(x0 + 0.25 * cw <= u <= x1 - 0.25 * cw and y0 <= v <= y1 for u, v in points)
 
 
 class PersonFinder:

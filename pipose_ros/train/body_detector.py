@@ -149,11 +149,12 @@ class DetectionSamples(torch.utils.data.Dataset):
     :func:`make_targets` as tensors)."""
 
     def __init__(self, root: str | Path, size: int = SIZE, augment: bool = True, min_visible: int = 4, seed: int = 0,
-                 limit: int | None = None):
+                 limit: int | None = None, zoom: tuple[float, float] = (0.4, 1.6)):
         self.root = Path(root)
         _, recs = read_folder(self.root)
         self.recs = [r for r in recs if r.get("people") is not None or r.get("joints") is not None][:limit]
         self.size, self.augment, self.min_visible, self.seed = int(size), bool(augment), int(min_visible), int(seed)
+        self.zoom = (float(zoom[0]), float(zoom[1]))  # the image's scale × the letterbox scale (log-uniform)
         self.epoch = 0
 
     def __len__(self) -> int:
@@ -170,7 +171,7 @@ class DetectionSamples(torch.utils.data.Dataset):
         rng = np.random.default_rng([self.seed, self.epoch, i])
         flip = False
         if self.augment:
-            scale = float(np.exp(rng.uniform(np.log(0.4), np.log(1.6))))
+            scale = float(np.exp(rng.uniform(np.log(self.zoom[0]), np.log(self.zoom[1]))))
             s, x0, y0 = letterbox_params(W, H, self.size, scale, tuple(rng.uniform(0, 1, 2)))
             img = render_input(rgb, self.size, s, x0, y0, fill=float(rng.uniform(0, 255)))
             flip = bool(rng.random() < 0.5)
@@ -271,13 +272,15 @@ def _boxes_of_targets(t: dict, b: int, size: int) -> np.ndarray:
 
 def train_body_detector(data: str | Path, val: str | Path, out: str | Path, steps: int = 2000, batch: int = 16,
                         lr: float = 2e-3, size: int = SIZE, seed: int = 0, val_every: int = 250, val_frames: int = 240,
-                        threads: int = 0, progress: bool = True) -> dict:
+                        threads: int = 0, progress: bool = True, zoom: tuple[float, float] = (0.4, 1.6),
+                        init: str | Path | None = None) -> dict:
     """Train :class:`BodyDetectorNet` from the ImageNet start on a dataset folder; resumable.
 
     Writes ``out`` (a checkpoint: ``state_dict``, ``size``, ``stride``, ``step``, ``optimizer``;
     loaded with ``weights_only=True``) every ``val_every`` steps and at the end, and ``out`` with
     suffix ``.log.csv`` (step, loss parts, seconds) and ``.val.csv`` (step, loss, recall, precision).
-    An existing ``out`` is resumed from its step. AdamW, cosine decay to 5 % of ``lr`` (the
+    An existing ``out`` is resumed from its step; else ``init`` (a checkpoint of this kind) gives the
+    starting weights (a fine-tune, e.g. with another ``zoom``: the augmentation's scale range). AdamW, cosine decay to 5 % of ``lr`` (the
     backbone at a tenth of it, its stride-2/4 layers frozen), batch ``batch``.
 
     Returns: the last validation row.
@@ -300,9 +303,11 @@ def train_body_detector(data: str | Path, val: str | Path, out: str | Path, step
         net.load_state_dict(ck["state_dict"])
         opt.load_state_dict(ck["optimizer"])
         start = int(ck["step"])
+    elif init is not None:
+        net.load_state_dict(torch.load(init, map_location="cpu", weights_only=True)["state_dict"])
     for g, b in zip(opt.param_groups, (lr * 0.1, lr)):
         g["initial"] = b
-    ds = DetectionSamples(data, size, augment=True, seed=seed)
+    ds = DetectionSamples(data, size, augment=True, seed=seed, zoom=zoom)
     vds = DetectionSamples(val, size, augment=False, limit=val_frames)
     log_csv, val_csv = out.with_suffix(".log.csv"), out.with_suffix(".val.csv")
     if start == 0:
