@@ -25,3 +25,8 @@ python docs/runs/session22/oneoff_fp_diag.py /tmp/s22/motion_s1_w640 6 models/bo
     --width 640 --tracking --json docs/runs/session22/temporal_motion_blazepose.json
 .venv/bin/pipose evaluate-temporal models/pipose_student_kinect14.onnx --motion --seed 2 --sequences 30 --length 45 \
     --width 640 --tracking --body-detector --json docs/runs/session22/temporal_motion_body.json
+# 7. cost and the two real photos the demo uses; the rejected zoom fine-tune
+python docs/runs/session22/oneoff_body_timing.py > docs/runs/session22/oneoff_body_timing.log
+.venv/bin/pipose train-detector --data ~/.cache/pipose_ros/anny-train-s0 --val ~/.cache/pipose_ros/anny-val-s1 \
+    --out /work/runs/s22/body_detector_zoom.pt --init /work/runs/s22/body_detector.pt --zoom 0.4 4.0 --steps 600 --lr 5e-4 --seed 1
+python docs/runs/session22/oneoff_realdet.py /work/runs/s22/body_detector_zoom.onnx > docs/runs/session22/oneoff_realdet_zoom.log
