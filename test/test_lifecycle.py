@@ -167,3 +167,24 @@ def test_node_process_with_missing_model_logs_one_line(tmp_path):
     errors = [ln for ln in out.splitlines() if "ERROR" in ln]
     assert len(errors) == 1 and "absent.pt" in errors[0] and "configure failed" in errors[0], out
     assert "Traceback" not in out, out
+
+
+def test_whole_body_detector_parameters(ros_ctx, tiny_checkpoints):
+    """detector_body: read at configure (the person finder then holds the whole-body detector);
+    detector_body_min_score: live; both refused / applied as the descriptors say."""
+    m = Manager(autostart=False, checkpoint=str(tiny_checkpoints["student"]), device="cpu", detector="blazepose",
+                detector_body=True, stats_period=0.0)
+    n = m.node
+    try:
+        assert m.transition(Transition.TRANSITION_CONFIGURE) and m.state() == "inactive"
+        body = n.detector.detector.body
+        assert body is not None and body.min_score == 0.5
+        assert n.set_parameters([Parameter("detector_body_min_score", value=0.7)])[0].successful
+        assert body.min_score == 0.7
+        r = n.set_parameters([Parameter("detector_body", value=False)])[0]
+        assert not r.successful and "read-only while the node is configured" in r.reason
+        assert m.transition(Transition.TRANSITION_CLEANUP)
+        assert n.set_parameters([Parameter("detector_body", value=False)])[0].successful
+        assert m.transition(Transition.TRANSITION_CONFIGURE) and n.detector.detector.body is None
+    finally:
+        m.close()

@@ -315,6 +315,8 @@ class PoseNode(LifecycleNode):
         elif self.floor is not None:
             self.get_logger().info(f"ground-plane prior on: camera {self.floor.height:.2f} m above the floor, pitch "
                                    f"{p['floor_camera_pitch']:g}°, roll {p['floor_camera_roll']:g}°")
+        det = "none" if self.detector is None else (
+            "blazepose + whole-body" if self.detector.detector.body is not None else "blazepose")
         self.get_logger().info(f"person detector: {det}" + (f" (max {p['max_people']} people)" if self.detector else
                                                              " (whole image, one person)"))
         self.undistorter = Undistorter()
