@@ -251,6 +251,21 @@ def _publish_sequence(rec: Recorder, frames: list[dict], rate: float, repeat: in
     pub_info = node.create_publisher(CameraInfo, "camera_info", q)
     pub_depth = node.create_publisher(Image, "depth/image", q)
     pub_dinfo = node.create_publisher(CameraInfo, "depth/camera_info", q)
+    # new publishers: wait until the node's subscriptions match them, then give it the first camera_info,
+    # so that the first image is not dropped for a camera_info still in discovery (session 22: one
+    # make demo in two lost the Kinect sequence's first frame, and with it the full scan's four people)
+    wanted = [pub_img, pub_info] + ([pub_depth, pub_dinfo] if frames and frames[0].get("depth") is not None else [])
+    t_wait = time.time() + 10.0
+    while time.time() < t_wait and any(p.get_subscription_count() == 0 for p in wanted):
+        rclpy.spin_once(node, timeout_sec=0.05)
+    if frames:
+        h0, w0 = frames[0]["rgb"].shape[:2]
+        first = K_to_camera_info(frames[0]["K"], w0, h0, frame_id="camera_color_optical_frame")
+        first.header.stamp = node.get_clock().now().to_msg()
+        pub_info.publish(first)
+        t_wait = time.time() + 0.3
+        while time.time() < t_wait:
+            rclpy.spin_once(node, timeout_sec=0.05)
     sent = []
     period = 1.0 / rate
     t_next = time.time()
