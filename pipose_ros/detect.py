@@ -250,6 +250,7 @@ class BodyDetector:
         self.session = ort.InferenceSession(str(path), session_options(threads), providers=["CPUExecutionProvider"])
         shape = self.session.get_inputs()[0].shape
         self.size = int(shape[-1]) if isinstance(shape[-1], int) else BODY_SIZE
+        self.input_name = self.session.get_inputs()[0].name
         self.min_score = float(min_score)
 
     def __call__(self, rgb: np.ndarray) -> list[Detection]:
@@ -264,7 +265,7 @@ class BodyDetector:
         h, w = rgb.shape[:2]
         s, x0, y0 = letterbox_params(w, h, self.size)
         x = scaled_input(rgb, self.size, s, x0, y0).transpose(2, 0, 1)[None]
-        heat, size, off = self.session.run(None, {self.session.get_inputs()[0].name: np.ascontiguousarray(x)})
+        heat, size, off = self.session.run(None, {self.input_name: np.ascontiguousarray(x)})
         boxes, scores = decode_centres(heat[0, 0], size[0], off[0], self.min_score)
         out = []
         for b, sc in zip(boxes, scores):
@@ -573,12 +574,11 @@ class PersonFinder:
                         out[c] = (tracked[r][0], out[c][1], out[c][2], True)
             anchors = [a for i, a in enumerate(anchors) if i not in rows]
             tracked = [t for i, t in enumerate(tracked) if i not in rows]
-        kept_anchors = anchors
         # people the detector did not see this frame; near-copies are one person: boxes that overlap by
         # same_iou, or a tracked person whose mid-hip and mid-shoulder lie in the middle half of a whole-body
         # detection (two crops of one person that the rules above kept apart: a square and a tall box)
         bodies = [d.box for d in dets if d.keypoints is None]
-        for t, pts in zip(tracked, kept_anchors):
+        for t, pts in zip(tracked, anchors):
             if out and box_iou(t[0], np.stack([o[0] for o in out])).max() >= self.same_iou:
                 continue
             if len(pts) == 2 and any(all(_anchors_in_body(p[None], t[0], b) for p in pts) for b in bodies):

@@ -254,27 +254,24 @@ def _publish_sequence(rec: Recorder, frames: list[dict], rate: float, repeat: in
     # new publishers: wait until the node's subscriptions match them, then give it the first camera_info,
     # so that the first image is not dropped for a camera_info still in discovery (session 22: one
     # make demo in two lost the Kinect sequence's first frame, and with it the full scan's four people)
+    def info_of(f, stamp):
+        h, w = f["rgb"].shape[:2]
+        info = K_to_camera_info(f["K"], w, h, frame_id="camera_color_optical_frame")
+        info.header.stamp = stamp
+        return info
+
     wanted = [pub_img, pub_info] + ([pub_depth, pub_dinfo] if frames and frames[0].get("depth") is not None else [])
-    t_wait = time.time() + 10.0
-    while time.time() < t_wait and any(p.get_subscription_count() == 0 for p in wanted):
-        rclpy.spin_once(node, timeout_sec=0.05)
+    _spin(node, 10.0, until=lambda: all(p.get_subscription_count() > 0 for p in wanted))
     if frames:
-        h0, w0 = frames[0]["rgb"].shape[:2]
-        first = K_to_camera_info(frames[0]["K"], w0, h0, frame_id="camera_color_optical_frame")
-        first.header.stamp = node.get_clock().now().to_msg()
-        pub_info.publish(first)
-        t_wait = time.time() + 0.3
-        while time.time() < t_wait:
-            rclpy.spin_once(node, timeout_sec=0.05)
+        pub_info.publish(info_of(frames[0], node.get_clock().now().to_msg()))
+        _spin(node, 0.3)
     sent = []
     period = 1.0 / rate
     t_next = time.time()
     for r in range(repeat):
         for i, f in enumerate(frames):
             stamp = node.get_clock().now().to_msg()
-            h, w = f["rgb"].shape[:2]
-            info = K_to_camera_info(f["K"], w, h, frame_id="camera_color_optical_frame")
-            info.header.stamp = stamp
+            info = info_of(f, stamp)
             img = rgb_to_image(f["rgb"], f["encoding"])
             img.header.stamp = stamp
             img.header.frame_id = "camera_color_optical_frame"
@@ -289,12 +286,17 @@ def _publish_sequence(rec: Recorder, frames: list[dict], rate: float, repeat: in
             t_next += period
             while time.time() < t_next:
                 rclpy.spin_once(node, timeout_sec=max(0.0, t_next - time.time()))
-    t_end = time.time() + 2.0
-    while time.time() < t_end:
-        rclpy.spin_once(node, timeout_sec=0.05)
+    _spin(node, 2.0)
     for p in (pub_img, pub_info, pub_depth, pub_dinfo):
         node.destroy_publisher(p)
     return sent
+
+
+def _spin(node, seconds: float, until=None) -> None:
+    """Spin ``node`` for ``seconds``, or until ``until()`` is true."""
+    t_end = time.time() + seconds
+    while time.time() < t_end and not (until is not None and until()):
+        rclpy.spin_once(node, timeout_sec=0.05)
 
 
 def _wait_for_node(rec: Recorder, proc: subprocess.Popen, timeout: float = 120.0) -> None:

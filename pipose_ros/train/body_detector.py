@@ -225,6 +225,11 @@ def detector_loss(out, t) -> tuple[torch.Tensor, dict[str, float]]:
     return loss, {"heat": float(l_heat.detach()), "size": float(l_size.detach()), "offset": float(l_off.detach())}
 
 
+def _collate(items: list) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """:class:`DetectionSamples` items → (inputs [B, 3, S, S], targets stacked per key)."""
+    return torch.stack([it[0] for it in items]), {k: torch.stack([it[1][k] for it in items]) for k in items[0][1]}
+
+
 @torch.no_grad()
 def validate(net: BodyDetectorNet, ds: DetectionSamples, min_score: float = 0.3, batch: int = 16) -> dict:
     """Recall and precision at IoU 0.5 on a validation set (plain letterbox), and the loss."""
@@ -232,12 +237,10 @@ def validate(net: BodyDetectorNet, ds: DetectionSamples, min_score: float = 0.3,
     tp = fp = npos = 0
     losses = []
     for i0 in range(0, len(ds), batch):
-        items = [ds[i] for i in range(i0, min(i0 + batch, len(ds)))]
-        x = torch.stack([it[0] for it in items])
-        t = {k: torch.stack([it[1][k] for it in items]) for k in items[0][1]}
+        x, t = _collate([ds[i] for i in range(i0, min(i0 + batch, len(ds)))])
         out = net(x)
         losses.append(float(detector_loss(out, t)[0]))
-        for b in range(len(items)):
+        for b in range(len(x)):
             boxes, _ = decode_centres(out[0][b, 0].numpy(), out[1][b].numpy(), out[2][b].numpy(), min_score, STRIDE)
             gt = _boxes_of_targets(t, b, ds.size)
             npos += len(gt)
@@ -295,7 +298,8 @@ def train_body_detector(data: str | Path, val: str | Path, out: str | Path, step
     net = BodyDetectorNet(pretrained=True)
     head = [p for n, p in net.named_parameters() if not n.startswith("net.")]
     trunk = [p for p in net.net.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW([{"params": trunk, "lr": lr * 0.1}, {"params": head, "lr": lr}],
+    base_lr = (lr * 0.1, lr)  # the trunk's, the new layers'
+    opt = torch.optim.AdamW([{"params": trunk, "lr": base_lr[0]}, {"params": head, "lr": base_lr[1]}],
                             weight_decay=1e-4)
     start = 0
     if out.exists():
@@ -305,8 +309,6 @@ def train_body_detector(data: str | Path, val: str | Path, out: str | Path, step
         start = int(ck["step"])
     elif init is not None:
         net.load_state_dict(torch.load(init, map_location="cpu", weights_only=True)["state_dict"])
-    for g, b in zip(opt.param_groups, (lr * 0.1, lr)):
-        g["initial"] = b
     ds = DetectionSamples(data, size, augment=True, seed=seed, zoom=zoom)
     vds = DetectionSamples(val, size, augment=False, limit=val_frames)
     log_csv, val_csv = out.with_suffix(".log.csv"), out.with_suffix(".val.csv")
@@ -321,12 +323,10 @@ def train_body_detector(data: str | Path, val: str | Path, out: str | Path, step
     for step in range(start, steps):
         ds.epoch = step  # fresh augmentation draws every step
         idx = rng.integers(0, len(ds), batch)
-        items = [ds[int(i)] for i in idx]
-        x = torch.stack([it[0] for it in items])
-        t = {k: torch.stack([it[1][k] for it in items]) for k in items[0][1]}
+        x, t = _collate([ds[int(i)] for i in idx])
         f = 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * step / steps))
-        for g in opt.param_groups:
-            g["lr"] = g["initial"] * f
+        for g, b in zip(opt.param_groups, base_lr):
+            g["lr"] = b * f
         loss, parts = detector_loss(net(x), t)
         opt.zero_grad()
         loss.backward()
