@@ -160,6 +160,7 @@ def cmd_train(args) -> int:
     warmup = args.warmup if args.warmup is not None else (FINETUNE_WARMUP if args.init else TrainConfig.warmup)
     tcfg = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=lr, warmup=warmup, alpha=args.alpha,
                        alpha_ramp=args.alpha_ramp, fg_weight=args.fg_weight, pi_kind=args.pi_loss,
+                       coord_weight=args.coord_weight, coord_beta=args.coord_beta,
                        pi_sigmoid=args.pi_sigmoid, attention=args.attention, mask_weight=args.mask_weight,
                        seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask,
                        bg_dropout=args.bg_dropout, backbone_lr=args.backbone_lr, zoom=args.zoom,
@@ -1166,6 +1167,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="L_PI weight (default: L_PI 14-25 %% of the loss at the start, docs/RESULTS.md)")
     t.add_argument("--fg-weight", type=float, default=TrainConfig.fg_weight,
                    help="L_PE foreground weight, 1 + w*H_gt per pixel (0 = seed 000 plain MSE)")
+    t.add_argument("--coord-weight", type=float, default=TrainConfig.coord_weight,
+                   help="weight of the integral 3D loss beside L_PE: soft-argmax of the maps lifted to metres, "
+                        "mean joint distance (Sun et al. 2018; 0 = off, seed 000)")
+    t.add_argument("--coord-beta", type=float, default=TrainConfig.coord_beta,
+                   help="softmax inverse temperature of that soft-argmax (default %(default)s)")
     t.add_argument("--alpha-ramp", type=float, default=TrainConfig.alpha_ramp, help="fraction of steps to ramp alpha up")
     t.add_argument("--pi-loss", default="l2", choices=["l2", "huber"])
     t.add_argument("--pi-sigmoid", action="store_true")

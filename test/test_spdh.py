@@ -124,3 +124,30 @@ def test_size_prior_moves_a_skeleton_to_the_reference_size_along_its_rays():
         apply_size_prior(decoded, bones, ref, 1.5)
     with pytest.raises(ValueError):
         apply_size_prior(decoded, bones, ref[:-1], 0.5)
+
+
+def test_soft_decode_reads_targets_and_moves_joints_by_gradient():
+    """The integral decode (training's coordinate loss) reads encoded targets back to a few cm in a
+    teacher's geometry (canonical, stride 2) and its gradient moves a joint towards the truth."""
+    from pipose_ros.train.losses import coord_loss
+    from pipose_ros.train.targets import soft_decode
+    cfg = SPDHConfig(width=128, height=128, z_min=0.3, z_max=3.8, sigma_mm=60.0,
+                     canonical_fx=133.33333333333334, stride=2)
+    K = torch.tensor(intrinsics_from_fov(128, 128, 60)[None], dtype=torch.float32).repeat(2, 1, 1)
+    gt = torch.tensor([[[0.1, -0.2, 2.0], [-0.3, 0.4, 2.5]], [[0.0, 0.0, 1.5], [0.2, 0.3, 1.8]]])
+    uv, uz = encode(gt, K, cfg)
+    hard = decode(uv.numpy(), uz.numpy(), K.numpy(), cfg)["joints"]
+    soft = soft_decode(uv, uz, K, cfg, beta=20.0)
+    assert soft.shape == (2, 2, 3) and soft.dtype == torch.float32
+    assert torch.linalg.norm(soft - gt, dim=-1).max() < 0.05  # 2.2 cm mean on 277 validation crops (session 23 one-off)
+    assert np.linalg.norm(hard - gt.numpy(), axis=-1).max() < 0.02
+    # a map shifted by 4 cells is pulled back by the loss's gradient
+    uv_wrong = torch.roll(uv, shifts=4, dims=3).requires_grad_(True)
+    mask = torch.tensor([[1.0, 0.0], [0.0, 0.0]])  # only joint 0 of sample 0 counts
+    loss = coord_loss(soft_decode(uv_wrong, uz, K, cfg, beta=20.0), gt, mask)
+    loss.backward()
+    g = uv_wrong.grad
+    assert g[0, 1].abs().sum() == 0 and g[1].abs().sum() == 0  # masked joints get no gradient
+    with torch.no_grad():
+        step = soft_decode(uv_wrong - 0.05 * g / g.abs().max(), uz, K, cfg, beta=20.0)
+    assert coord_loss(step, gt, mask) < loss

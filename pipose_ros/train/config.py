@@ -62,6 +62,9 @@ class TrainConfig:
     alpha: float = 20.0  # L_PI weight: 20 puts L_PI at 14–25 % of the loss at the start (docs/RESULTS.md
     #                      "Loss balance"); 1 left it near 1 % (issue 10's student), i.e. almost no distillation
     fg_weight: float = 20.0  # L_PE foreground weight (0 = seed 000's plain masked MSE)
+    coord_weight: float = 0.0  # weight of the integral 3D loss (metres; losses.coord_loss), 0 = off (seed 000)
+    coord_beta: float = 20.0  # its softmax inverse temperature (targets.soft_decode); 20 reads the shipped
+    #                            teacher's maps as well as the argmax decoder (docs/runs/session23)
     alpha_ramp: float = 0.0  # fraction of steps over which α ramps linearly from 0
     pi_kind: str = "l2"
     pi_sigmoid: bool = False

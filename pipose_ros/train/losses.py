@@ -30,6 +30,22 @@ def pose_loss(pred_uv: torch.Tensor, pred_uz: torch.Tensor, gt_uv: torch.Tensor,
     return (se * m).sum() / m.sum().clamp(min=1.0)
 
 
+def coord_loss(pred: torch.Tensor, gt: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Integral coordinate loss: mean 3D distance (metres) over the masked joints.
+
+    Used with :func:`pipose_ros.train.targets.soft_decode` on the predicted maps, beside L_PE
+    (heatmap + integral loss, Sun et al., ECCV 2018; a deviation from seed 000's L_PE-only
+    training, off unless ``TrainConfig.coord_weight`` > 0). The distance is Euclidean (an MPJPE),
+    not squared, so far-off joints do not dominate.
+
+    Args:
+        pred, gt: float [B, J, 3] metres, same camera frame. mask: float [B, J] (1 = counts).
+    """
+    m = mask.float()
+    d = torch.sqrt(((pred.float() - gt.float()) ** 2).sum(-1) + 1e-8)
+    return (d * m).sum() / m.sum().clamp(min=1.0)
+
+
 def pi_loss(f_teacher: torch.Tensor, f_hall: torch.Tensor, kind: str = "l2",
             sigmoid: bool = False, attention: torch.Tensor | None = None) -> torch.Tensor:
     """L_PI, seed 000 eq. (1): feature mimicry between the frozen teacher and F_hall.

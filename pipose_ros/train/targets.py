@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from ..camera import intrinsics_from_fov
-from ..spdh import SPDHConfig, canonical_grid, decode
+from ..spdh import SPDHConfig, canonical_grid, canonical_scale, decode, grid_K
 
 
 def encode(joints: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig) -> tuple[torch.Tensor, torch.Tensor]:
@@ -82,3 +82,44 @@ def roundtrip_error_mm(cfg: SPDHConfig, n: int = 2000, seed: int = 0, refine: bo
         out = decode(huv.numpy(), huz.numpy(), Kb[s:s + 256], cfg, refine=refine)
         errs.append(np.linalg.norm(out["joints"] - j[s:s + 256], axis=-1)[:, 0])
     return np.concatenate(errs).astype(np.float64) * 1000.0
+
+
+def soft_decode(uv: torch.Tensor, uz: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig,
+                beta: float = 10.0) -> torch.Tensor:
+    """Differentiable SPDH decode: integral (soft-argmax) regression over the whole maps.
+
+    Each map becomes a distribution ``p = softmax(β·H)`` over its cells; (û, v̂) is the expected
+    cell of the uv map, the depth bin k̂ the expected row of the uz map, and the joint is lifted
+    as in :func:`pipose_ros.spdh.decode` (canonical depth divided by ``s = f_c/f_x``). The
+    training-time counterpart of the run-time decoder (which keeps the argmax and its local
+    centroid), for a coordinate loss on top of L_PE — Sun et al., "Integral Human Pose
+    Regression", ECCV 2018: heatmap and integral losses together train faster than either. β
+    sets how peaked ``p`` is on maps trained towards peak-1 Gaussians: too low and the expected
+    cell is pulled towards the map's centre by the near-zero background.
+
+    Args:
+        uv, uz: float [B, J, H, W] predicted maps (the grid; H = depth bins for uz).
+        K: float [B, 3, 3] intrinsics of the network input (torch or numpy).
+        beta: softmax inverse temperature.
+    Returns:
+        float32 [B, J, 3] joints in metres, the input camera's optical frame; differentiable in
+        ``uv`` and ``uz``.
+    """
+    B, J, H, W = uv.shape
+    dev = uv.device
+    Kn = torch.as_tensor(K).detach().cpu().numpy()
+    Kg = torch.as_tensor(grid_K(Kn, cfg), dtype=torch.float32, device=dev)
+    s = torch.as_tensor(canonical_scale(Kn, cfg), dtype=torch.float32, device=dev)
+    cols = torch.arange(W, device=dev, dtype=torch.float32)
+    rows = torch.arange(H, device=dev, dtype=torch.float32)
+
+    def expect(h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        p = torch.softmax(beta * h.float().reshape(B, J, H * W), dim=-1).reshape(B, J, H, W)
+        return (p.sum(2) * cols).sum(-1), (p.sum(3) * rows).sum(-1)
+
+    u, v = expect(uv)
+    _, k = expect(uz)
+    Z = (cfg.z_min + k * cfg.dz) / s[:, None]  # canonical → metric depth, as the run-time decoder
+    X = (u - Kg[:, 0, 2, None]) / Kg[:, 0, 0, None] * Z
+    Y = (v - Kg[:, 1, 2, None]) / Kg[:, 1, 1, None] * Z
+    return torch.stack([X, Y, Z], -1)

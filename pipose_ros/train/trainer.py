@@ -26,8 +26,8 @@ from ..model.backbones import backbone_channels
 from ..model.nets import distill_features, stage_channels
 from ..spdh import SPDHConfig, canonical_scale, decode
 from .config import TrainConfig
-from .targets import encode
-from .losses import attention_map, mask_loss, pi_loss, pose_loss
+from .targets import encode, soft_decode
+from .losses import attention_map, coord_loss, mask_loss, pi_loss, pose_loss
 from .metrics import pose_metrics
 
 
@@ -101,7 +101,7 @@ def teacher_geometry(teacher: torch.nn.Module, teacher_spdh: SPDHConfig, student
 
 
 def _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a, opt, sched, scaler, amp):
-    """One optimisation step; returns (L_PE, L_PI, L_mask) as floats."""
+    """One optimisation step; returns (L_PE, L_PI, L_mask, L_coord) as floats (L_coord in metres)."""
     x = _model_input(kind, batch, dev)
     K = batch["K"].to(dev)
     joints = batch["joints"].to(dev)
@@ -114,6 +114,11 @@ def _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a, opt, sch
         loss = l_pe
         l_pi = torch.zeros((), device=dev)
         l_mask = torch.zeros((), device=dev)
+        l_coord = torch.zeros((), device=dev)
+        if tcfg.coord_weight > 0:
+            pred = soft_decode(out["uv"], out["uz"], K, spdh_cfg, beta=tcfg.coord_beta)
+            l_coord = coord_loss(pred, joints, jmask)
+            loss = loss + tcfg.coord_weight * l_coord
         if kind == "student":
             with torch.no_grad():
                 t_out = teacher(_teacher_input(teacher, batch, dev))
@@ -137,7 +142,7 @@ def _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a, opt, sch
     scaler.step(opt)
     scaler.update()
     sched.step()
-    return l_pe.item(), l_pi.item(), l_mask.item()
+    return l_pe.item(), l_pi.item(), l_mask.item(), l_coord.item()
 
 
 PI_DOMINATES = 10.0  # α·L_PI above this many times L_PE at the first step is logged as a warning (session 14)
@@ -279,7 +284,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         new = not Path(csv_path).exists() or step == 0
         csv = open(csv_path, "w" if new else "a")
         if new:
-            csv.write("step,epoch,lr,l_pe,l_pi,l_mask,alpha,seconds\n")
+            csv.write("step,epoch,lr,l_pe,l_pi,l_mask,alpha,seconds,l_coord\n")
 
     def snapshot(at: tuple[int, int]) -> None:
         if resume_path is None or rank != 0:
@@ -305,7 +310,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
             a = tcfg.alpha
             if tcfg.alpha_ramp > 0:
                 a *= min(1.0, step / max(1.0, tcfg.alpha_ramp * tcfg.steps))
-            l_pe, l_pi, l_mask = _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a,
+            l_pe, l_pi, l_mask, l_coord = _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a,
                                        opt, sched, scaler, amp)
             hist["pe"].append(l_pe)
             hist["pi"].append(l_pi)
@@ -319,7 +324,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
             bar.update(1)
             if csv is not None:
                 csv.write(f"{step},{epoch},{sched.get_last_lr()[0]:.3g},{l_pe:.5g},{l_pi:.5g},"
-                          f"{l_mask:.5g},{a:.4g},{elapsed + time.time() - t0:.1f}\n")
+                          f"{l_mask:.5g},{a:.4g},{elapsed + time.time() - t0:.1f},{l_coord:.5g}\n")
                 csv.flush()
             if step % 10 == 0:
                 bar.set_postfix(pe=f"{np.mean(hist['pe'][-10:]):.3f}", pi=f"{np.mean(hist['pi'][-10:]):.4f}")
@@ -350,6 +355,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         "initial_pe": float(np.mean(hist["pe"][:5])), "final_pe": float(np.mean(hist["pe"][-tail:])),
         "final_pi": float(np.mean(hist["pi"][-tail:])), "final_mask": float(np.mean(hist["mask"][-tail:])),
         "alpha": tcfg.alpha, "fg_weight": tcfg.fg_weight, "alpha_ramp": tcfg.alpha_ramp, "pi_kind": tcfg.pi_kind,
+        "coord_weight": tcfg.coord_weight, "coord_beta": tcfg.coord_beta,
         "pi_sigmoid": tcfg.pi_sigmoid, "attention": tcfg.attention, "mask_weight": tcfg.mask_weight,
         "seed": tcfg.seed, "pe_mask": tcfg.pe_mask, "bg_dropout": tcfg.bg_dropout, "device": str(dev),
         "validation": None if last_val is None else {k: v for k, v in last_val.items() if k != "per_joint_cm"},
