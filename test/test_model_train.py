@@ -61,9 +61,11 @@ def test_training_reduces_loss_and_freezes_teacher(tmp_path):
     teacher, s = train("teacher", data, ModelConfig(), spdh, cfg, log=lambda *_: None)
     assert s["final_pe"] < 0.5 * s["initial_pe"]
     before = {k: v.clone() for k, v in teacher.state_dict().items()}
-    student, s2 = train("student", data, ModelConfig(), spdh, TrainConfig(steps=3, batch_size=4),
+    student, s2 = train("student", data, ModelConfig(), spdh, TrainConfig(steps=3, batch_size=4, coord_weight=100),
                         teacher=teacher)
     assert s2["final_pi"] > 0
+    assert s2["coord_weight"] == 100 and s2["final_coord_m"] > 0  # the integral 3D loss ran (metres)
+    assert s["final_coord_m"] == 0  # off by default
     for k, v in teacher.state_dict().items():
         assert torch.equal(v, before[k]), f"teacher tensor {k} changed in stage 2"
     m = evaluate(student, "student", data, spdh)

@@ -266,7 +266,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
     amp = dev.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=amp)
     step, epoch, skip, elapsed = 0, 0, 0, 0.0
-    hist = {"pe": [], "pi": [], "mask": []}
+    hist = {"pe": [], "pi": [], "mask": [], "coord": []}
     if resume_path is not None and Path(resume_path).exists():
         st = torch.load(resume_path, map_location=dev, weights_only=True)
         model.load_state_dict(st["model"])
@@ -274,7 +274,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         sched.load_state_dict(st["sched"])
         scaler.load_state_dict(st["scaler"])
         step, epoch, skip, elapsed = int(st["step"]), int(st["epoch"]), int(st["in_epoch"]), float(st["elapsed"])
-        hist = {k: list(v) for k, v in st["hist"].items()}
+        hist = {"coord": []} | {k: list(v) for k, v in st["hist"].items()}  # (snapshots before session 23: no coord)
         log(f"resumed from {resume_path} at step {step}")
     net = model
     if world > 1:
@@ -315,6 +315,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
             hist["pe"].append(l_pe)
             hist["pi"].append(l_pi)
             hist["mask"].append(l_mask)
+            hist["coord"].append(l_coord)
             if kind == "student" and len(hist["pi"]) == 1 and a * l_pi > PI_DOMINATES * max(l_pe, 1e-12) and rank == 0:
                 log(f"warning: at the first step α·L_PI = {a * l_pi:.4g} is {a * l_pi / max(l_pe, 1e-12):.0f}× L_PE "
                     f"({l_pe:.4g}): the student will mostly learn to copy the teacher's feature offsets — check "
@@ -354,6 +355,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         "wall_clock_s": round(wall, 1),
         "initial_pe": float(np.mean(hist["pe"][:5])), "final_pe": float(np.mean(hist["pe"][-tail:])),
         "final_pi": float(np.mean(hist["pi"][-tail:])), "final_mask": float(np.mean(hist["mask"][-tail:])),
+        "final_coord_m": float(np.mean(hist["coord"][-tail:])),
         "alpha": tcfg.alpha, "fg_weight": tcfg.fg_weight, "alpha_ramp": tcfg.alpha_ramp, "pi_kind": tcfg.pi_kind,
         "coord_weight": tcfg.coord_weight, "coord_beta": tcfg.coord_beta,
         "pi_sigmoid": tcfg.pi_sigmoid, "attention": tcfg.attention, "mask_weight": tcfg.mask_weight,
