@@ -17,3 +17,14 @@ python docs/runs/session23/oneoff_real_teacher_inputs.py models/pipose_teacher_k
     docs/runs/session23/teacher_coord_realdepth.json ~/.cache/pipose_ros/anny-val-s1 docs/runs/session23/real_teacher_inputs.png
 # A/B: the integral 3D loss for the RGB student (one arm after the other, both cores; resumable)
 for a in control coord; do THREADS=2 bash docs/runs/session23/train_student_coord_ab.sh $a; done
+for a in control coord; do
+  pipose evaluate --backend onnxruntime --data ~/.cache/pipose_ros/pipose-synth-v2 /work/runs/s23/student_$a/student.pt \
+      --json docs/runs/session23/student_${a}_synth_v2.json
+done
+pipose realcheck-2d ~/.cache/pipose_ros/realphotos --checkpoint /work/runs/s23/student_control/student.pt \
+    --json docs/runs/session23/student_control_real2d.json
+pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher models/pipose_teacher_kinect14.pt \
+    --student /work/runs/s23/student_control/student.pt --json docs/runs/session23/student_control_realdepth.json --png /tmp/rc_sc.png
+# the final fresh-clone check
+rm -rf /tmp/x; mkdir -p /tmp/x; git clone /work/main /tmp/x/main; ln -s /work/shared /tmp/x/shared
+(cd /tmp/x/main && bash .ci/run && make demo)
