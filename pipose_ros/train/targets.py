@@ -85,7 +85,7 @@ def roundtrip_error_mm(cfg: SPDHConfig, n: int = 2000, seed: int = 0, refine: bo
 
 
 def soft_decode(uv: torch.Tensor, uz: torch.Tensor, K: torch.Tensor, cfg: SPDHConfig,
-                beta: float = 10.0) -> torch.Tensor:
+                beta: float = 20.0) -> torch.Tensor:
     """Differentiable SPDH decode: integral (soft-argmax) regression over the whole maps.
 
     Each map becomes a distribution ``p = softmax(β·H)`` over its cells; (û, v̂) is the expected
@@ -100,7 +100,7 @@ def soft_decode(uv: torch.Tensor, uz: torch.Tensor, K: torch.Tensor, cfg: SPDHCo
     Args:
         uv, uz: float [B, J, H, W] predicted maps (the grid; H = depth bins for uz).
         K: float [B, 3, 3] intrinsics of the network input (torch or numpy).
-        beta: softmax inverse temperature.
+        beta: softmax inverse temperature (20: docs/runs/session23/oneoff_soft_decode_beta.log).
     Returns:
         float32 [B, J, 3] joints in metres, the input camera's optical frame; differentiable in
         ``uv`` and ``uz``.
