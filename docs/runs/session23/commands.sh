@@ -28,3 +28,5 @@ pipose realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher mod
 # the final fresh-clone check
 rm -rf /tmp/x; mkdir -p /tmp/x; git clone /work/main /tmp/x/main; ln -s /work/shared /tmp/x/shared
 (cd /tmp/x/main && bash .ci/run && make demo)
+# started at the session's end in the background (not finished this session): 6000 more steps of the coordinate-loss teacher
+bash docs/runs/session23/train_teacher_coord_more.sh
