@@ -284,7 +284,7 @@ def run(n: int = 100, warmup: int = 10, backends=("onnxruntime", "torch"), media
             if backend != backends[0] and "default" not in mode:
                 continue
             for key, rgb in frames.items():
-                # the node's person finder with its defaults (BlazePose + the whole-body detector)
+                # the node's person finder with its defaults (BlazePose alone: detector_body is off by default)
                 finder = person_finder({**defaults(), "max_people": NODE_MAX_PEOPLE, **finder_kw}, crop_model=True)
                 r = time_stream(est, finder, rgb, K, n, warmup, max_people=NODE_MAX_PEOPLE)
                 res["pipose"][(mode, backend, key)] = r
