@@ -410,6 +410,8 @@ def _evaluate_multi(args) -> int:
               f"{m.get('pa_mpjpe_cm', float('nan')):.2f}  RR-MPJPE {m.get('rr_mpjpe_cm', float('nan')):.2f}")
         if "error_parts" in m:
             print("    " + _parts_line(m["error_parts"]))
+        if "out_of_view" in m:
+            print("    " + _out_of_view_line(m["out_of_view"]))
         for name, c in m.get("cases", {}).items():
             print(f"    {name:>18}: {c['people']:5d} people, matched {c['matched']:5d}, "
                   f"MPJPE {c.get('mpjpe_cm', float('nan')):.2f} cm, mAP@10 {c.get('map@10', float('nan')):.1f}")
@@ -431,6 +433,15 @@ def _parts_line(e: dict) -> str:
             f"{e.get('mean_pose_pa_mpjpe_cm', float('nan')):.1f} cm (a model not below it has learnt no body shape)")
 
 
+def _out_of_view_line(o: dict, t: str = "0.3") -> str:
+    """One line of :func:`pipose_ros.train.metrics.out_of_view_metrics`."""
+    a = o["at"].get(t, {})
+    return (f"joints out of the image: {o['joints_out']} of {o['joints_in'] + o['joints_out']} labelled; confidence "
+            f"tells them from in-image joints with AUROC {o['auroc']:.3f}; at confidence ≥ {t}: "
+            f"{a.get('in_kept_pct', float('nan')):.1f} % of in-image joints kept, "
+            f"{a.get('out_drawn_pct', float('nan')):.1f} % of out-of-image joints drawn inside the image")
+
+
 def _record_multi(args, rows: dict) -> None:
     """``--record PREFIX``: the first checkpoint's metrics into docs/results.json (PREFIX_mpjpe_cm,
     PREFIX_map10, …) and its table into the RESULTS.md section ``PREFIX``."""
@@ -446,6 +457,7 @@ def _record_multi(args, rows: dict) -> None:
                  f"{p}_false_positives": m["false_positives"], f"{p}_checkpoint": ck, f"{p}_command": cmd,
                  f"{p}_date": today(), f"{p}_fingerprint": info.get("fingerprint_sha256"),
                  **({f"{p}_error_parts": m["error_parts"]} if "error_parts" in m else {}),
+                 **({f"{p}_out_of_view": m["out_of_view"]} if "out_of_view" in m else {}),
                  **({f"{p}_min_depth_support": m["min_depth_support"]} if "min_depth_support" in m else {}),
                  f"{p}_flip_test": m["flip_test"]})
     spec = info.get("spec", {})
@@ -471,6 +483,9 @@ def _record_multi(args, rows: dict) -> None:
     if "error_parts" in m:
         line = _parts_line(m["error_parts"])
         L += ["", line[0].upper() + line[1:] + " (`pipose_ros.train.metrics.depth_error_parts`)."]
+    if "out_of_view" in m:
+        line = _out_of_view_line(m["out_of_view"])
+        L += ["", line[0].upper() + line[1:] + " (`pipose_ros.train.metrics.out_of_view_metrics`)."]
     if "per_joint_cm" in m:
         from .skeleton import KINECT14
         L += ["", "Per joint (cm): " + ", ".join(f"{n} {v:.1f}" for n, v in zip(KINECT14.names, m["per_joint_cm"]))]
@@ -1179,9 +1194,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="weight L_PI by an attention map around the projected GT joints (seed 001 eq. 4.27)")
     t.add_argument("--mask-weight", type=float, default=TrainConfig.mask_weight,
                    help="weight of the foreground-mask loss from depth (seed 003 eq. 3; 0 = off)")
-    t.add_argument("--pe-mask", default="in_image", choices=["in_image", "visible"],
-                   help="L_PE joints: known and in view (default; occluded synthetic joints keep exact labels) "
-                        "or also not occluded (seed 000's visibility mask)")
+    t.add_argument("--pe-mask", default="in_image", choices=["in_image", "visible", "known"],
+                   help="L_PE joints: known and in view (default; occluded synthetic joints keep exact labels), "
+                        "also not occluded (seed 000's visibility mask), or every known joint, in view or not "
+                        "(the network learns a low confidence for joints out of its crop)")
     t.add_argument("--seed", type=int, default=0, help="training seed (init, batches, augmentation)")
     t.add_argument("--workers", type=int, default=0, help="data-loading worker processes")
     t.add_argument("--device", default="auto")

@@ -8,7 +8,7 @@ from pipose_ros.estimator import PoseEstimator
 from pipose_ros.model import ModelConfig, build_model
 from pipose_ros.spdh import SPDHConfig
 from pipose_ros.train.losses import pi_loss, pose_loss
-from pipose_ros.train.metrics import pose_metrics, procrustes_align
+from pipose_ros.train.metrics import out_of_view_metrics, pose_metrics, procrustes_align
 from pipose_ros.train.trainer import TrainConfig, evaluate, train
 
 
@@ -252,6 +252,24 @@ def test_depth_error_parts_splits_direction_distance_and_body_depth():
     p = depth_error_parts(flat, gt, m2, KINECT14.bones)
     zs = gt[:, :5, 2]
     assert p["true_depth_spread_cm"] == pytest.approx(np.abs(zs - np.median(zs, 1, keepdims=True)).mean() * 100)
+
+
+def test_out_of_view_metrics_count_confident_joints_drawn_in_the_image():
+    """Two people, four joints: in-image joints all more confident than out-of-image ones →
+    AUROC 1; at 0.5 the in-image joints are kept, the one confident out-of-image joint drawn
+    inside counts, the one drawn outside does not, an unlabelled joint counts nowhere."""
+    conf = np.array([[0.9, 0.8, 0.6, 0.1], [0.7, 0.95, 0.55, 0.3]])
+    in_image = np.array([[1, 1, 0, 0], [1, 1, 0, 0]], bool)
+    known = np.array([[1, 1, 1, 1], [1, 1, 1, 0]], bool)
+    drawn = np.array([[1, 1, 1, 1], [1, 1, 0, 1]], bool)
+    o = out_of_view_metrics(conf, in_image, known, drawn, thresholds=(0.5, 0.99))
+    assert o["joints_in"] == 4 and o["joints_out"] == 3
+    assert o["auroc"] == pytest.approx(1.0)
+    assert o["at"]["0.5"] == {"in_kept_pct": 100.0, "out_drawn_pct": pytest.approx(100 / 3)}
+    assert o["at"]["0.99"] == {"in_kept_pct": 0.0, "out_drawn_pct": 0.0}
+    flipped = out_of_view_metrics(1 - conf, in_image, known, drawn)
+    assert flipped["auroc"] == pytest.approx(0.0)
+    assert np.isnan(out_of_view_metrics(conf, np.ones_like(in_image), known, drawn)["auroc"])
 
 
 def test_mean_pose_reference_is_zero_for_one_pose_and_positive_for_two():

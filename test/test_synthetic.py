@@ -84,6 +84,25 @@ def test_visibility_mask_follows_the_flip():
     assert 2 in seen and 5 in seen  # flipped samples carry the shoulder as the left one
 
 
+def test_known_mask_keeps_joints_out_of_view():
+    """pe_mask="known": every labelled joint is in L_PE, also out of the input (its target is the
+    Gaussian's part on the grid), so the network learns a low confidence there; the default masks
+    it; an unlabelled joint (zeros) stays out of both."""
+    s = synthetic_set(25, 4, net_wh=(128, 96), workers=1, progress=False)
+    s.joints[0, 3] = (5.0, 0.0, 2.0)  # far right of the image: out of view
+    s.joints[0, 4] = 0.0  # unlabelled
+    for mask_kind, expect in (("in_image", 0.0), ("known", 1.0)):
+        ds = AugmentedDataset(s, augment=False, pe_mask=mask_kind)
+        m = ds[0]["mask"].numpy()
+        assert m[3] == expect and m[4] == 0.0, mask_kind
+    try:
+        AugmentedDataset(s, pe_mask="everything")
+    except ValueError as e:
+        assert "known" in str(e)
+    else:
+        raise AssertionError("an unknown pe_mask must raise")
+
+
 def test_zoom_augmentation_is_a_camera_with_another_focal_length():
     """zoom: the image is magnified about the principal point and K's focal lengths with it; the
     3D joints stay (the same person, nearer or farther inside the crop); a mark drawn at a joint's

@@ -35,6 +35,8 @@ from ..preprocess import depth_input, rgb_input
 from ..skeleton import KINECT14, JointSet
 from .synthetic import SyntheticHumans
 
+PE_MASKS = ("in_image", "visible", "known")  # AugmentedDataset's L_PE joint masks
+
 def rgb_to_tensor(rgb: np.ndarray, norm: dict | None = None) -> torch.Tensor:
     """uint8 [..., H, W, 3] RGB → float32 tensor [..., 3, H, W] (:func:`pipose_ros.preprocess.rgb_input`)."""
     return torch.from_numpy(rgb_input(rgb, norm))
@@ -180,7 +182,10 @@ class AugmentedDataset(torch.utils.data.Dataset):
     Items: dict with ``rgb`` float32 [3, H, W], ``depth`` float32 [1, H, W] (normalised, in
     canonical depth when ``canonical_fx`` > 0), ``K`` float32 [3, 3], ``joints`` float32 [J, 3]
     (m), ``mask`` float32 [J] (the L_PE mask: label known and inside the image; with
-    ``pe_mask="visible"`` also not occluded, seed 000's visibility mask) and, with ``with_foreground``, ``fg``
+    ``pe_mask="visible"`` also not occluded, seed 000's visibility mask; with ``pe_mask="known"``
+    every labelled joint, in view or not — a joint out of the input gets the part of its Gaussian
+    that falls on the grid, none when it is far out, so the network learns to give it a low uv
+    peak, i.e. a low confidence, instead of a confident guess inside the image) and, with ``with_foreground``, ``fg``
     float32 [1, H, W] (:func:`foreground_from_depth`).
     """
 
@@ -189,8 +194,8 @@ class AugmentedDataset(torch.utils.data.Dataset):
                  colour_jitter: bool = True, joint_set: JointSet = KINECT14, seed: int = 0,
                  canonical_fx: float = 0.0, with_foreground: bool = False, pe_mask: str = "in_image",
                  bg_dropout: float = 0.0, zoom: float = 0.0, gray: float = 0.0):
-        if pe_mask not in ("in_image", "visible"):
-            raise ValueError(f"pe_mask must be in_image or visible, got {pe_mask!r}")
+        if pe_mask not in PE_MASKS:
+            raise ValueError(f"pe_mask must be one of {PE_MASKS}, got {pe_mask!r}")
         self.pe_mask = pe_mask
         self.bg_dropout = bg_dropout
         self.zoom = zoom
@@ -261,6 +266,8 @@ class AugmentedDataset(torch.utils.data.Dataset):
         mask = in_view(joints, K, W, H)  # unknown joints are zeros: never in view
         if self.pe_mask == "visible":
             mask &= visible
+        elif self.pe_mask == "known":  # out of view too: their targets are the maps' tails or empty
+            mask = joints[:, 2] > 1e-3
         s = self.canonical_fx / K[0, 0] if self.canonical_fx > 0 else 1.0
         item = {"rgb": rgb_to_tensor(rgb), "depth": depth_to_tensor(depth, scale=s),
                 "K": torch.tensor(K, dtype=torch.float32),

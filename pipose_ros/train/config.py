@@ -74,7 +74,8 @@ class TrainConfig:
     bg_dropout: float = 0.0  # stage 1: chance of dropping all depth off the person (outdoor sensors)
     gray: float = 0.0  # chance of a sample's RGB turned grey (monochrome cameras; AugmentedDataset)
     zoom: float = 0.0  # magnification augmentation, log-uniform in [1/(1+zoom), 1+zoom] (AugmentedDataset)
-    pe_mask: str = "in_image"  # L_PE joint mask: in_image (label known, in view) or visible (+ not occluded)
+    pe_mask: str = "in_image"  # L_PE joint mask: in_image (label known, in view), visible (+ not occluded)
+    #   or known (every labelled joint, out of view too: low confidence there; AugmentedDataset)
     seed: int = 0
     workers: int = 0
     save_every: int = 100  # steps between resumable snapshots (0 = never)

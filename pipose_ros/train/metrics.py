@@ -115,3 +115,43 @@ def depth_error_parts(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray, bones,
         const = gt[:, root, None] + mean_pose[None]
         out["mean_pose_pa_mpjpe_cm"] = pose_metrics(const, gt, mask, root=root)["pa_mpjpe_cm"]
     return out
+
+
+def out_of_view_metrics(confidence: np.ndarray, in_image: np.ndarray, known: np.ndarray,
+                        drawn_inside: np.ndarray, thresholds=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)) -> dict:
+    """How well a model's joint confidence tells joints in the image from joints out of it.
+
+    A person cut by the image border (a close-up, the astronaut photo's hips) has labelled joints
+    outside the image. A network that places every joint somewhere in its crop draws those inside
+    the image — on the wrong body part — unless its confidence says they are not there (the node's
+    ``joint_min_confidence`` hides joints below it from TF and the markers).
+
+    Args:
+        confidence: float [N, J] per-joint confidence in [0, 1] of N matched people.
+        in_image: bool [N, J] the true joint projects into the image.
+        known: bool [N, J] the joint has a label (in the image or not).
+        drawn_inside: bool [N, J] the predicted joint projects into the image.
+        thresholds: confidence thresholds to report.
+    Returns:
+        dict: ``joints_in``, ``joints_out`` (counts of known joints in / out of the image);
+        ``auroc`` — the chance that an in-image joint is more confident than an out-of-image one
+        (Mann–Whitney U / (n_in · n_out); 0.5 = the confidence says nothing; NaN without both kinds);
+        ``at`` — threshold (str) → ``in_kept_pct`` (in-image joints at or above it) and
+        ``out_drawn_pct`` (out-of-image joints at or above it *and* drawn inside the image: the
+        visible mistake).
+    """
+    from scipy.stats import mannwhitneyu
+
+    c = np.asarray(confidence, np.float64)
+    known = np.asarray(known, bool)
+    inside, out = known & np.asarray(in_image, bool), known & ~np.asarray(in_image, bool)
+    drawn = np.asarray(drawn_inside, bool)
+    res = {"joints_in": int(inside.sum()), "joints_out": int(out.sum()), "auroc": float("nan"), "at": {}}
+    if inside.any() and out.any():
+        u = mannwhitneyu(c[inside], c[out]).statistic
+        res["auroc"] = float(u / (inside.sum() * out.sum()))
+    for t in thresholds:
+        res["at"][f"{t:g}"] = {
+            "in_kept_pct": float((c[inside] >= t).mean() * 100) if inside.any() else float("nan"),
+            "out_drawn_pct": float(((c >= t) & drawn)[out].mean() * 100) if out.any() else float("nan")}
+    return res

@@ -29,12 +29,12 @@ from scipy.optimize import linear_sum_assignment
 from tqdm import tqdm
 
 from ..anchor import anchor_people
-from ..camera import depth_seen_fraction, depth_to_metres, in_view, project, scale_boxes
+from ..camera import depth_seen_fraction, depth_to_metres, in_view, project, scale_boxes, uv_in_image
 from ..data.crops import person_box
 from ..data.folder import frame_people, read_folder, read_frame
 from ..floor import Floor, place_on_floor
 from ..skeleton import KINECT14
-from .metrics import depth_error_parts, pose_metrics
+from .metrics import depth_error_parts, out_of_view_metrics, pose_metrics
 
 
 def match_people(gt_uv: np.ndarray, gt_mask: np.ndarray, scale: np.ndarray, pred_uv: np.ndarray,
@@ -118,7 +118,9 @@ def collect_matches(estimator, root: str | Path, modality: str = "depth", min_vi
 
     Returns:
         dict: ``pred``, ``gt`` float [M, J, 3] metres (optical frame) and ``mask`` bool [M, J]
-        (in-image joints) of the M matched people, ``case_of`` (M lists of case names),
+        (in-image joints) of the M matched people, ``confidence`` float32 [M, J] (the skeletons'),
+        ``known`` bool [M, J] (labelled joints, in the image or not), ``drawn_inside`` bool [M, J]
+        (the predicted joint projects into the image), ``case_of`` (M lists of case names),
         ``case_people`` (case → people that count), ``frames``, ``people``, ``misses``,
         ``false_positives``, ``max_match``, ``min_visible``.
     """
@@ -126,7 +128,7 @@ def collect_matches(estimator, root: str | Path, modality: str = "depth", min_vi
     if max_frames:
         frames = frames[:max_frames]
     J = len(KINECT14)
-    preds, gts, masks, case_of = [], [], [], []
+    preds, gts, masks, case_of, confs, knowns, drawn = [], [], [], [], [], [], []
     n_people = misses = fps = 0
     case_people: dict[str, int] = {}
     for rec in tqdm(frames, desc="evaluate", disable=not progress):
@@ -179,9 +181,15 @@ def collect_matches(estimator, root: str | Path, modality: str = "depth", min_vi
                 gts.append(np.nan_to_num(p["joints"], nan=0.0))
                 masks.append(gmask[g])
                 case_of.append(names)
+                confs.append(np.asarray(sk[matched[g]].confidence, np.float32))
+                knowns.append(np.isfinite(p["joints"]).all(1))
+                drawn.append(uv_in_image(np.asarray(sk[matched[g]].uv, np.float64), W, H))
     return {"pred": np.stack(preds) if preds else np.zeros((0, J, 3)),
             "gt": np.stack(gts) if gts else np.zeros((0, J, 3)),
             "mask": np.stack(masks) if masks else np.zeros((0, J), bool), "case_of": case_of,
+            "confidence": np.stack(confs) if confs else np.zeros((0, J), np.float32),
+            "known": np.stack(knowns) if knowns else np.zeros((0, J), bool),
+            "drawn_inside": np.stack(drawn) if drawn else np.zeros((0, J), bool),
             "case_people": case_people, "frames": len(frames), "people": n_people, "misses": misses,
             "false_positives": fps, "max_match": max_match, "min_visible": min_visible}
 
@@ -196,6 +204,8 @@ def match_metrics(c: dict, pred: np.ndarray | None = None) -> dict:
     if len(pred):
         out.update(pose_metrics(pred, gt, mask, root=KINECT14.root))
         out["error_parts"] = depth_error_parts(pred, gt, mask, KINECT14.bones, root=KINECT14.root)
+        if "confidence" in c:
+            out["out_of_view"] = out_of_view_metrics(c["confidence"], mask, c["known"], c["drawn_inside"])
         cases = {}
         for name in sorted(case_people):
             sel = np.array([name in names for names in case_of])
@@ -223,8 +233,10 @@ def evaluate_folder(estimator, root: str | Path, modality: str = "depth", min_vi
         anchor_teacher: the rgbd output with this depth teacher (:func:`collect_matches`).
     Returns:
         dict with the :func:`pose_metrics` keys over matched people, ``people`` (that count),
-        ``matched``, ``misses``, ``false_positives``, ``frames``, and ``cases`` (name →
-        people, matched, MPJPE cm, mAP@10).
+        ``matched``, ``misses``, ``false_positives``, ``frames``, ``error_parts``
+        (:func:`pipose_ros.train.metrics.depth_error_parts`), ``out_of_view``
+        (:func:`pipose_ros.train.metrics.out_of_view_metrics`: does the confidence tell joints
+        out of the image?) and ``cases`` (name → people, matched, MPJPE cm, mAP@10).
     """
     return match_metrics(collect_matches(estimator, root, modality, min_visible, max_match, max_frames,
                                          progress, detector, box_scale, floor, mount, anchor_teacher))
