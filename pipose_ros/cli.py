@@ -162,7 +162,7 @@ def cmd_train(args) -> int:
                        alpha_ramp=args.alpha_ramp, fg_weight=args.fg_weight, pi_kind=args.pi_loss,
                        coord_weight=args.coord_weight, coord_beta=args.coord_beta,
                        pi_sigmoid=args.pi_sigmoid, attention=args.attention, mask_weight=args.mask_weight,
-                       seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask,
+                       seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask, pe_out_weight=args.pe_out_weight,
                        bg_dropout=args.bg_dropout, backbone_lr=args.backbone_lr, zoom=args.zoom,
                        gray=args.gray)
     teacher = None
@@ -1198,6 +1198,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="L_PE joints: known and in view (default; occluded synthetic joints keep exact labels), "
                         "also not occluded (seed 000's visibility mask), or every known joint, in view or not "
                         "(the network learns a low confidence for joints out of its crop)")
+    t.add_argument("--pe-out-weight", type=float, default=TrainConfig.pe_out_weight,
+                   help="with --pe-mask known: L_PE weight of a joint out of the crop (in-view joints 1)")
     t.add_argument("--seed", type=int, default=0, help="training seed (init, batches, augmentation)")
     t.add_argument("--workers", type=int, default=0, help="data-loading worker processes")
     t.add_argument("--device", default="auto")

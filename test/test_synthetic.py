@@ -86,15 +86,16 @@ def test_visibility_mask_follows_the_flip():
 
 def test_known_mask_keeps_joints_out_of_view():
     """pe_mask="known": every labelled joint is in L_PE, also out of the input (its target is the
-    Gaussian's part on the grid), so the network learns a low confidence there; the default masks
-    it; an unlabelled joint (zeros) stays out of both."""
+    Gaussian's part on the grid) with weight out_weight, so the network learns a low confidence
+    there; the default masks it; an unlabelled joint (zeros) stays out of both."""
     s = synthetic_set(25, 4, net_wh=(128, 96), workers=1, progress=False)
     s.joints[0, 3] = (5.0, 0.0, 2.0)  # far right of the image: out of view
     s.joints[0, 4] = 0.0  # unlabelled
-    for mask_kind, expect in (("in_image", 0.0), ("known", 1.0)):
-        ds = AugmentedDataset(s, augment=False, pe_mask=mask_kind)
+    for mask_kind, weight, expect in (("in_image", 5.0, 0.0), ("known", 1.0, 1.0), ("known", 5.0, 5.0)):
+        ds = AugmentedDataset(s, augment=False, pe_mask=mask_kind, out_weight=weight)
         m = ds[0]["mask"].numpy()
         assert m[3] == expect and m[4] == 0.0, mask_kind
+        assert set(m[[0, 1, 2]]) <= {0.0, 1.0}  # in view (or not) as before
     try:
         AugmentedDataset(s, pe_mask="everything")
     except ValueError as e:

@@ -185,7 +185,8 @@ class AugmentedDataset(torch.utils.data.Dataset):
     ``pe_mask="visible"`` also not occluded, seed 000's visibility mask; with ``pe_mask="known"``
     every labelled joint, in view or not — a joint out of the input gets the part of its Gaussian
     that falls on the grid, none when it is far out, so the network learns to give it a low uv
-    peak, i.e. a low confidence, instead of a confident guess inside the image) and, with ``with_foreground``, ``fg``
+    peak, i.e. a low confidence, instead of a confident guess inside the image; such a joint's entry
+    is ``out_weight``, an in-view joint's 1: a weight in L_PE) and, with ``with_foreground``, ``fg``
     float32 [1, H, W] (:func:`foreground_from_depth`).
     """
 
@@ -193,10 +194,11 @@ class AugmentedDataset(torch.utils.data.Dataset):
                  tx: float = 0.15, ty: float = 0.02, flip: bool = True, z_shift: float = 0.0,
                  colour_jitter: bool = True, joint_set: JointSet = KINECT14, seed: int = 0,
                  canonical_fx: float = 0.0, with_foreground: bool = False, pe_mask: str = "in_image",
-                 bg_dropout: float = 0.0, zoom: float = 0.0, gray: float = 0.0):
+                 bg_dropout: float = 0.0, zoom: float = 0.0, gray: float = 0.0, out_weight: float = 1.0):
         if pe_mask not in PE_MASKS:
             raise ValueError(f"pe_mask must be one of {PE_MASKS}, got {pe_mask!r}")
         self.pe_mask = pe_mask
+        self.out_weight = float(out_weight)
         self.bg_dropout = bg_dropout
         self.zoom = zoom
         self.gray = gray
@@ -266,13 +268,13 @@ class AugmentedDataset(torch.utils.data.Dataset):
         mask = in_view(joints, K, W, H)  # unknown joints are zeros: never in view
         if self.pe_mask == "visible":
             mask &= visible
-        elif self.pe_mask == "known":  # out of view too: their targets are the maps' tails or empty
-            mask = joints[:, 2] > 1e-3
+        elif self.pe_mask == "known":  # out of view too (weight out_weight): targets the maps' tails or empty
+            mask = np.where(mask, 1.0, np.where(joints[:, 2] > 1e-3, self.out_weight, 0.0))
         s = self.canonical_fx / K[0, 0] if self.canonical_fx > 0 else 1.0
         item = {"rgb": rgb_to_tensor(rgb), "depth": depth_to_tensor(depth, scale=s),
                 "K": torch.tensor(K, dtype=torch.float32),
                 "joints": torch.tensor(joints, dtype=torch.float32),
                 "mask": torch.tensor(mask, dtype=torch.float32)}
         if self.with_foreground:
-            item["fg"] = torch.from_numpy(foreground_from_depth(depth, joints, K, mask))[None]
+            item["fg"] = torch.from_numpy(foreground_from_depth(depth, joints, K, mask == 1))[None]
         return item

@@ -76,6 +76,7 @@ class TrainConfig:
     zoom: float = 0.0  # magnification augmentation, log-uniform in [1/(1+zoom), 1+zoom] (AugmentedDataset)
     pe_mask: str = "in_image"  # L_PE joint mask: in_image (label known, in view), visible (+ not occluded)
     #   or known (every labelled joint, out of view too: low confidence there; AugmentedDataset)
+    pe_out_weight: float = 1.0  # with pe_mask known: L_PE weight of a joint out of the crop (in-view joints: 1)
     seed: int = 0
     workers: int = 0
     save_every: int = 100  # steps between resumable snapshots (0 = never)

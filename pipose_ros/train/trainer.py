@@ -251,6 +251,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
     ds = AugmentedDataset(data, augment=True, z_shift=tcfg.z_shift if kind == "teacher" else 0.0,
                           seed=tcfg.seed, canonical_fx=spdh_cfg.canonical_fx,
                           with_foreground=kind == "student" and tcfg.mask_weight > 0, pe_mask=tcfg.pe_mask,
+                          out_weight=tcfg.pe_out_weight,
                           bg_dropout=tcfg.bg_dropout if kind == "teacher" else 0.0, zoom=tcfg.zoom,
                           gray=tcfg.gray)
     if len(ds) // world < tcfg.batch_size:
@@ -359,7 +360,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         "alpha": tcfg.alpha, "fg_weight": tcfg.fg_weight, "alpha_ramp": tcfg.alpha_ramp, "pi_kind": tcfg.pi_kind,
         "coord_weight": tcfg.coord_weight, "coord_beta": tcfg.coord_beta,
         "pi_sigmoid": tcfg.pi_sigmoid, "attention": tcfg.attention, "mask_weight": tcfg.mask_weight,
-        "seed": tcfg.seed, "pe_mask": tcfg.pe_mask, "bg_dropout": tcfg.bg_dropout, "device": str(dev),
+        "seed": tcfg.seed, "pe_mask": tcfg.pe_mask, "pe_out_weight": tcfg.pe_out_weight, "bg_dropout": tcfg.bg_dropout, "device": str(dev),
         "validation": None if last_val is None else {k: v for k, v in last_val.items() if k != "per_joint_cm"},
         "machine": f"{platform.machine()} {platform.processor() or ''} {torch.get_num_threads()} threads".strip(),
         "torch": str(torch.__version__),
