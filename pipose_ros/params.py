@@ -41,7 +41,9 @@ PARAMS = {
     "device": ("auto", "auto (CUDA if present, else CPU), cpu, cuda, cuda:N", {"pattern": r"auto|cpu|cuda(:\d+)?"}),
     "joint_set": ("kinect14", "joint set of the checkpoint", {"choices": ("kinect14",)}),
     "min_confidence": (0.1, "mean joint confidence below which no person is reported", {"range": (0.0, 1.0), **LIVE}),
-    "joint_min_confidence": (0.0, "joints below this confidence get no TF frame or marker", {"range": (0.0, 1.0), **LIVE}),
+    "joint_min_confidence": (0.4, "joints below this confidence get no TF frame or marker (0.4: the shipped student "
+                                  "hides most joints that lie out of the image; 0 = every joint)",
+                             {"range": (0.0, 1.0), **LIVE}),
     "same_person": (0.05, "pose NMS: a skeleton whose 2D joints lie within this fraction of a more confident one's "
                           "size (median distance / joint-extent diagonal) is the same person and is dropped (one "
                           "person given two detector boxes); 0 = off", {"range": (0.0, 1.0), **LIVE}),

@@ -38,11 +38,12 @@ def test_losses():
     pred2 = pred.clone()
     pred2[0, 1] = 5  # masked joint: no effect
     assert pose_loss(pred2, pred2, gt, gt, mask).item() == pytest.approx(2.0)
-    # a weighted joint (--pe-out-weight): its error × the weight, divided by the joints that count (2)
+    # a weighted joint (--pe-out-weight): its uv error × the weight, its uz error once, divided by the
+    # joints that count (2)
     assert pose_loss(pred, pred, gt, gt, torch.tensor([[1.0, 3.0]])).item() == pytest.approx(1.0)
     pred3 = pred.clone()
-    pred3[0, 1, 0, 0] = 1  # the weighted joint's map has one wrong pixel: (2 + 3 · 1) / 2
-    assert pose_loss(pred3, pred3, gt, gt, torch.tensor([[1.0, 3.0]])).item() == pytest.approx(2.5 + 1.5)
+    pred3[0, 1, 0, 0] = 1  # one wrong pixel in the weighted joint's uv and uz maps: (2 + 3 · 1 + 1) / 2
+    assert pose_loss(pred3, pred3, gt, gt, torch.tensor([[1.0, 3.0]])).item() == pytest.approx(3.0)
     f = torch.randn(2, 3, 4, 4)
     assert pi_loss(f, f).item() == 0.0 and pi_loss(f, f + 1).item() == pytest.approx(1.0)
     assert pi_loss(f, f + 1, "huber").item() == pytest.approx(0.5)

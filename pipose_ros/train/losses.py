@@ -22,15 +22,18 @@ def pose_loss(pred_uv: torch.Tensor, pred_uz: torch.Tensor, gt_uv: torch.Tensor,
     Args:
         pred_*, gt_*: float [B, J, H, W].
         mask: float [B, J] (1 = joint inside the image, 0 = left out; another positive value weights
-            that joint, e.g. ``--pe-out-weight`` for joints out of the crop).
+            that joint's uv map, e.g. ``--pe-out-weight`` for joints out of the crop, whose uv target
+            is (nearly) empty: the uz map of a joint that counts always weighs 1 — a leg below the
+            crop still has a uz target, and weighting it asks for depth the input does not show).
     Returns:
         scalar: the weighted sum over joints / the number of joints that count (mask > 0).
     """
     m = mask.float()
     wu = 1.0 + fg_weight * gt_uv
     wz = 1.0 + fg_weight * gt_uz
-    se = (wu * (pred_uv.float() - gt_uv) ** 2).sum(dim=(2, 3)) + (wz * (pred_uz.float() - gt_uz) ** 2).sum(dim=(2, 3))
-    return (se * m).sum() / (m > 0).sum().clamp(min=1)
+    se_uv = (wu * (pred_uv.float() - gt_uv) ** 2).sum(dim=(2, 3))
+    se_uz = (wz * (pred_uz.float() - gt_uz) ** 2).sum(dim=(2, 3))
+    return (se_uv * m + se_uz * (m > 0)).sum() / (m > 0).sum().clamp(min=1)
 
 
 def coord_loss(pred: torch.Tensor, gt: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
