@@ -433,11 +433,13 @@ def _parts_line(e: dict) -> str:
             f"{e.get('mean_pose_pa_mpjpe_cm', float('nan')):.1f} cm (a model not below it has learnt no body shape)")
 
 
-def _out_of_view_line(o: dict, t: str = "0.3") -> str:
-    """One line of :func:`pipose_ros.train.metrics.out_of_view_metrics`."""
+def _out_of_view_line(o: dict, t: str = "0.4") -> str:
+    """One line of :func:`pipose_ros.train.metrics.out_of_view_metrics` at threshold ``t`` (the node's
+    default ``joint_min_confidence``)."""
     a = o["at"].get(t, {})
     return (f"joints out of the image: {o['joints_out']} of {o['joints_in'] + o['joints_out']} labelled; confidence "
-            f"tells them from in-image joints with AUROC {o['auroc']:.3f}; at confidence ≥ {t}: "
+            f"tells them from in-image joints with AUROC {o['auroc']:.3f}; at confidence ≥ {t} (the node's "
+            f"default joint_min_confidence): "
             f"{a.get('in_kept_pct', float('nan')):.1f} % of in-image joints kept, "
             f"{a.get('out_drawn_pct', float('nan')):.1f} % of out-of-image joints drawn inside the image")
 

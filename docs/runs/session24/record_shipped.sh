@@ -17,3 +17,4 @@ $P evaluate --backend onnxruntime --data ~/.cache/pipose_ros/distill-demo-s19/te
 $P ship-student $M --baseline models/pipose_rgb_baseline_kinect14.pt --curves docs/student224_s24_curves.png
 $P table-v2
 $P evaluate --backend onnxruntime --data $S $M --floor --record synth_v2.student_size_prior_floor --json $O/student_shipped_synth_v2_floor.json
+pipose export models/pipose_student_kinect14.pt   # after ship-student re-saved the file (the card's numbers in its summary)
