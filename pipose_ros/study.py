@@ -669,6 +669,10 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
                  f"{tr.get('initial_pe', 0):.0f} → {tr.get('final_pe', 0):.0f} | {tr.get('final_pi', 0):.3g} | "
                  f"{f(vv.get('mpjpe_cm'))} cm / {f(vv.get('map@10'), '.1f')} % |")
     L += [""] + [n for n in (_init_note(r, c["training"]) for r, c in cks.items()) if n]
+    L += [f"- {r}: the last run's L_PE takes every labelled joint, also those out of the crop (`--pe-mask known`, "
+          f"their uv maps weighted {c['training'].get('pe_out_weight', 1.0):g}): joints out of view get a low "
+          "confidence, and the node hides joints under `joint_min_confidence` (docs/RESULTS.md, session 24)."
+          for r, c in cks.items() if c["training"].get("pe_mask") == "known"]
     L += ["", f"Learning curves: `{curves_png}`." if curves_png else "", "", "### Metrics (docs/RESULTS.md)",
           "| model | pipose-synth-v2 MPJPE (GT boxes) | mAP@10 | PA-MPJPE | RR-MPJPE (root-relative) |",
           "|---|---|---|---|---|"]

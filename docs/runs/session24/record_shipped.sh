@@ -18,3 +18,6 @@ $P ship-student $M --baseline models/pipose_rgb_baseline_kinect14.pt --curves do
 $P table-v2
 $P evaluate --backend onnxruntime --data $S $M --floor --record synth_v2.student_size_prior_floor --json $O/student_shipped_synth_v2_floor.json
 pipose export models/pipose_student_kinect14.pt   # after ship-student re-saved the file (the card's numbers in its summary)
+# the card names the out-of-crop training (pipose_ros/study.py): card regenerated, ONNX re-exported
+$P ship-student $M --baseline models/pipose_rgb_baseline_kinect14.pt --curves docs/student224_s24_curves.png
+$P export $M
