@@ -162,7 +162,8 @@ def cmd_train(args) -> int:
                        alpha_ramp=args.alpha_ramp, fg_weight=args.fg_weight, pi_kind=args.pi_loss,
                        coord_weight=args.coord_weight, coord_beta=args.coord_beta,
                        pi_sigmoid=args.pi_sigmoid, attention=args.attention, mask_weight=args.mask_weight,
-                       seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask, pe_out_weight=args.pe_out_weight,
+                       seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask,
+                       pe_out_weight=args.pe_out_weight,
                        bg_dropout=args.bg_dropout, backbone_lr=args.backbone_lr, zoom=args.zoom,
                        gray=args.gray)
     teacher = None
@@ -433,9 +434,11 @@ def _parts_line(e: dict) -> str:
             f"{e.get('mean_pose_pa_mpjpe_cm', float('nan')):.1f} cm (a model not below it has learnt no body shape)")
 
 
-def _out_of_view_line(o: dict, t: str = "0.4") -> str:
-    """One line of :func:`pipose_ros.train.metrics.out_of_view_metrics` at threshold ``t`` (the node's
-    default ``joint_min_confidence``)."""
+def _out_of_view_line(o: dict) -> str:
+    """One line of :func:`pipose_ros.train.metrics.out_of_view_metrics` at the node's default
+    ``joint_min_confidence``."""
+    from .params import PARAMS
+    t = f"{PARAMS['joint_min_confidence'][0]:g}"
     a = o["at"].get(t, {})
     return (f"joints out of the image: {o['joints_out']} of {o['joints_in'] + o['joints_out']} labelled; confidence "
             f"tells them from in-image joints with AUROC {o['auroc']:.3f}; at confidence ≥ {t} (the node's "

@@ -37,6 +37,7 @@ from .synthetic import SyntheticHumans
 
 PE_MASKS = ("in_image", "visible", "known")  # AugmentedDataset's L_PE joint masks
 
+
 def rgb_to_tensor(rgb: np.ndarray, norm: dict | None = None) -> torch.Tensor:
     """uint8 [..., H, W, 3] RGB → float32 tensor [..., 3, H, W] (:func:`pipose_ros.preprocess.rgb_input`)."""
     return torch.from_numpy(rgb_input(rgb, norm))
