@@ -33,3 +33,4 @@ bash $D/record_shipped.sh
 #    (11 min 20 s with the install); make demo -> rc 0 (1 min 41 s): people [2 x 10] ids stable, kinect_people [4 x 10]
 #    ids stable; synthetic RGB-D student 43.64 / teacher 32.90 / rgbd output 22.97 cm. Looked at astronaut.png,
 #    people.png, kinect_people.png.
+# 5. left running at the end: bash /train_student_known_more.sh (a candidate for a later session)
