@@ -289,3 +289,34 @@ def test_several_people_ros4hri_and_stable_ids(ros_ctx, tiny_checkpoints):
                                 for m in _markers_for(h, 600.8)))
     finally:
         h.close()
+
+
+def test_joints_under_the_threshold_get_no_frame_no_marker_but_stay_in_skeleton2d():
+    """joint_min_confidence (node default 0.4, docs/RESULTS.md session 24): a joint under it — the shipped
+    student's way of saying "out of the image" — gets no TF frame and no marker point, no bone touches it;
+    body_<id> is still published, and ROS4HRI's Skeleton2D keeps every joint with its confidence as c."""
+    from std_msgs.msg import Header
+
+    from pipose_ros.params import PARAMS
+    from pipose_ros.ros.output import skeleton2d, skeleton_markers, skeleton_transforms
+    from pipose_ros.skeleton import KINECT14, Skeleton
+
+    assert PARAMS["joint_min_confidence"][0] == 0.4
+    J = len(KINECT14)
+    conf = np.full(J, 0.9, np.float32)
+    hidden = [KINECT14.names.index(n) for n in ("left_knee", "left_ankle")]
+    conf[hidden] = 0.3
+    joints = np.column_stack([np.linspace(-0.3, 0.3, J), np.linspace(-0.8, 0.8, J), np.full(J, 3.0)])
+    joints = joints.astype(np.float32)
+    s = Skeleton(joints=joints, confidence=conf, names=list(KINECT14.names),
+                 uv=np.tile(np.float32([[160, 120]]), (J, 1)))
+    header = Header(frame_id=FRAME)
+    names = {t.child_frame_id for t in skeleton_transforms([("abcde", s)], header, KINECT14, min_confidence=0.4)}
+    assert "body_abcde" in names and len(names) == 1 + J - 2
+    assert not {"left_knee_abcde", "left_ankle_abcde"} & names
+    pts, bones = skeleton_markers([("abcde", s)], header, KINECT14, min_confidence=0.4)
+    assert len(pts.points) == J - 2
+    drawn = {(round(p.x, 5), round(p.y, 5)) for p in bones.points}
+    assert not {(round(float(joints[j, 0]), 5), round(float(joints[j, 1]), 5)) for j in hidden} & drawn
+    sk2d = skeleton2d(s, W, H, header)
+    assert [round(p.c, 3) for p in sk2d.skeleton[:J]].count(0.3) == 2
