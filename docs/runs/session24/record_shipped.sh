@@ -21,3 +21,4 @@ pipose export models/pipose_student_kinect14.pt   # after ship-student re-saved 
 # the card names the out-of-crop training (pipose_ros/study.py): card regenerated, ONNX re-exported
 $P ship-student $M --baseline models/pipose_rgb_baseline_kinect14.pt --curves docs/student224_s24_curves.png
 $P export $M
+$P evaluate --backend onnxruntime --data $S $M --record synth_v2.student_size_prior --json $O/student_shipped_synth_v2.json   # again after the mend: its section's out-of-view line at the node's 0.4 (same numbers)
