@@ -33,4 +33,6 @@ bash $D/record_shipped.sh
 #    (11 min 20 s with the install); make demo -> rc 0 (1 min 41 s): people [2 x 10] ids stable, kinect_people [4 x 10]
 #    ids stable; synthetic RGB-D student 43.64 / teacher 32.90 / rgbd output 22.97 cm. Looked at astronaut.png,
 #    people.png, kinect_people.png.
-# 5. left running at the end: bash /train_student_known_more.sh (a candidate for a later session)
+# 5. started at the end (38 min), then evaluated (a candidate, not shipped)
+bash $D/train_student_known_more.sh
+$P evaluate --backend onnxruntime --data $S /work/runs/s24/student_known_w20_more/student.pt --json $D/known_w20_more_synth_v2.json
