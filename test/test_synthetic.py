@@ -96,6 +96,9 @@ def test_known_mask_keeps_joints_out_of_view():
         m = ds[0]["mask"].numpy()
         assert m[3] == expect and m[4] == 0.0, mask_kind
         assert set(m[[0, 1, 2]]) <= {0.0, 1.0}  # in view (or not) as before
+    # the foreground mask grows from the joints in view only, whatever the L_PE mask holds
+    fg = [AugmentedDataset(s, augment=False, pe_mask=k, with_foreground=True)[0]["fg"] for k in ("in_image", "known")]
+    assert torch.equal(fg[0], fg[1])
     try:
         AugmentedDataset(s, pe_mask="everything")
     except ValueError as e:

@@ -266,16 +266,17 @@ class AugmentedDataset(torch.utils.data.Dataset):
                 rgb = np.clip(rgb, 0, 255).astype(np.uint8)
             if self.gray > 0 and rng.random() < self.gray:  # a monochrome camera (mono8 input: grey in 3 channels)
                 rgb = mono8_view(rgb)
-        mask = in_view(joints, K, W, H)  # unknown joints are zeros: never in view
+        seen = in_view(joints, K, W, H)  # unknown joints are zeros: never in view
         if self.pe_mask == "visible":
-            mask &= visible
-        elif self.pe_mask == "known":  # out of view too (weight out_weight): targets the maps' tails or empty
-            mask = np.where(mask, 1.0, np.where(joints[:, 2] > 1e-3, self.out_weight, 0.0))
+            seen &= visible
+        mask = seen
+        if self.pe_mask == "known":  # out of view too (weight out_weight): targets the maps' tails or empty
+            mask = np.where(seen, 1.0, np.where(joints[:, 2] > 1e-3, self.out_weight, 0.0))
         s = self.canonical_fx / K[0, 0] if self.canonical_fx > 0 else 1.0
         item = {"rgb": rgb_to_tensor(rgb), "depth": depth_to_tensor(depth, scale=s),
                 "K": torch.tensor(K, dtype=torch.float32),
                 "joints": torch.tensor(joints, dtype=torch.float32),
                 "mask": torch.tensor(mask, dtype=torch.float32)}
         if self.with_foreground:
-            item["fg"] = torch.from_numpy(foreground_from_depth(depth, joints, K, mask == 1))[None]
+            item["fg"] = torch.from_numpy(foreground_from_depth(depth, joints, K, seen))[None]
         return item

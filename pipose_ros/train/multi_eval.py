@@ -177,13 +177,14 @@ def collect_matches(estimator, root: str | Path, modality: str = "depth", min_vi
             for c in names:
                 case_people[c] = case_people.get(c, 0) + 1
             if g in matched:
-                preds.append(sk[matched[g]].joints)
+                s = sk[matched[g]]
+                preds.append(s.joints)
                 gts.append(np.nan_to_num(p["joints"], nan=0.0))
                 masks.append(gmask[g])
                 case_of.append(names)
-                confs.append(np.asarray(sk[matched[g]].confidence, np.float32))
+                confs.append(np.asarray(s.confidence, np.float32))
                 knowns.append(np.isfinite(p["joints"]).all(1))
-                drawn.append(uv_in_image(np.asarray(sk[matched[g]].uv, np.float64), W, H))
+                drawn.append(uv_in_image(np.asarray(s.uv, np.float64), W, H))
     return {"pred": np.stack(preds) if preds else np.zeros((0, J, 3)),
             "gt": np.stack(gts) if gts else np.zeros((0, J, 3)),
             "mask": np.stack(masks) if masks else np.zeros((0, J), bool), "case_of": case_of,
