@@ -95,6 +95,8 @@ def test_attention_and_mask_loss():
     a = attention_map(uv, torch.tensor([[1.0, 0.0]]), 48, 64)
     assert a.shape == (1, 1, 48, 64) and a.max() == pytest.approx(1.0)
     assert a[0, 0, 20, 10] == pytest.approx(1.0) and a[0, 0, 40, 50] < 1e-6  # masked joint
+    both = attention_map(uv, torch.tensor([[1.0, 20.0]]), 48, 64)  # L_PE weights do not scale it
+    assert both[0, 0, 20, 10] == pytest.approx(both[0, 0, 40, 50]) == pytest.approx(1.0)
     f = torch.ones(1, 4, 12, 16)
     assert mask_loss(f, torch.ones(1, 1, 48, 64)).item() == 0.0
     assert mask_loss(f, torch.zeros(1, 1, 48, 64)).item() == pytest.approx(1.0)

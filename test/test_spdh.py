@@ -151,3 +151,6 @@ def test_soft_decode_reads_targets_and_moves_joints_by_gradient():
     with torch.no_grad():
         step = soft_decode(uv_wrong - 0.05 * g / g.abs().max(), uz, K, cfg, beta=20.0)
     assert coord_loss(step, gt, mask) < loss
+    # L_PE's weights (--pe-out-weight) decide which joints count here, not how much: weight 1 each
+    pred = gt + torch.tensor([0.1, 0.0, 0.0])
+    assert coord_loss(pred, gt, torch.tensor([[1.0, 20.0], [0.0, 0.0]])).item() == pytest.approx(0.1, abs=1e-4)

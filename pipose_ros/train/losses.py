@@ -45,9 +45,11 @@ def coord_loss(pred: torch.Tensor, gt: torch.Tensor, mask: torch.Tensor) -> torc
     not squared, so far-off joints do not dominate.
 
     Args:
-        pred, gt: float [B, J, 3] metres, same camera frame. mask: float [B, J] (1 = counts).
+        pred, gt: float [B, J, 3] metres, same camera frame. mask: float [B, J]: a joint counts,
+            with weight 1, where it is > 0 (the batch's L_PE weights, ``--pe-out-weight``, do not
+            scale this loss).
     """
-    m = mask.float()
+    m = (mask > 0).float()
     d = torch.sqrt(((pred.float() - gt.float()) ** 2).sum(-1) + 1e-8)
     return (d * m).sum() / m.sum().clamp(min=1.0)
 
@@ -85,14 +87,15 @@ def attention_map(uv: torch.Tensor, mask: torch.Tensor, height: int, width: int)
     then divided by its maximum (→ [0, 1]).
 
     Args:
-        uv: float [B, J, 2] projected joints, input pixels. mask: float [B, J] (1 = counts).
+        uv: float [B, J, 2] projected joints, input pixels. mask: float [B, J]: a joint counts,
+            with weight 1, where it is > 0 (L_PE's weights do not scale the map).
     Returns: float32 [B, 1, height, width].
     """
     us = torch.arange(width, device=uv.device, dtype=torch.float32)
     vs = torch.arange(height, device=uv.device, dtype=torch.float32)
     du = (us[None, None, None, :] - uv[..., 0, None, None]) ** 2
     dv = (vs[None, None, :, None] - uv[..., 1, None, None]) ** 2
-    a = (torch.exp(-(du + dv) / 5.0) * mask.float()[..., None, None]).sum(1, keepdim=True)
+    a = (torch.exp(-(du + dv) / 5.0) * (mask > 0).float()[..., None, None]).sum(1, keepdim=True)
     return a / a.amax(dim=(2, 3), keepdim=True).clamp(min=1e-6)
 
 
