@@ -1053,6 +1053,14 @@ def cmd_ship_teacher(args) -> int:
     return 0
 
 
+def _backbone(checkpoint) -> str:
+    """The backbone named in a recorded checkpoint's model config ("?" when the file is gone)."""
+    if not checkpoint or not Path(checkpoint).is_file():
+        return "?"
+    import torch
+    return str(torch.load(checkpoint, map_location="cpu", weights_only=True).get("model", {}).get("backbone", "?"))
+
+
 def _recipe(checkpoint) -> tuple[str, str]:
     """("steps × batch", "W×H" input) of a recorded checkpoint's training summary; a fine-tuned
     run shows the steps of the runs it started from first, oldest first ("1000 + 400 × 16"); ("—",
@@ -1077,7 +1085,7 @@ def cmd_table_v2(args) -> int:
     RESULTS.md section ``synth_v2.table``."""
     from .report import RESULTS_JSON, today, update_json, update_md_section
     v2 = json.loads(Path(RESULTS_JSON).read_text()).get("synth_v2", {})
-    rows = [("teacher", "depth teacher (F_depth, SmallHRNet, depth crops)"),
+    rows = [("teacher", f"depth teacher (F_depth: {_backbone(v2.get('teacher_checkpoint'))}, depth crops)"),
             ("baseline", "RGB baseline (F_rgb, same pretrained init, L_PE only)"),
             ("hall_only", "F_hall only (L_PE + L_PI)"), ("student", "F_rgb ‖ F_hall (L_PE + L_PI), the student"),
             ("control", "RGB-teacher control (F_rgb ‖ F_hall distilled from the RGB baseline)")]

@@ -159,6 +159,19 @@ def test_sharded_writer_resumes_and_crops(tmp_path, monkeypatch, tiny_checkpoint
     kept, kept_meta = person_crops(root, CropSpec(net_wh=(64, 64), min_visible=2, min_depth_seen=cut),
                                    workers=1, progress=False)
     assert len(kept) == int((seen >= cut).sum()) and all(m["depth_seen"] >= cut for m in kept_meta)
+    # the frame's people mask, cropped alike: on the crop's own person where its depth shows it
+    from pipose_ros.data.dataset import SampleSet, concat_sets, foreground_from_depth
+    assert data.people is None
+    pm, _ = person_crops(root, CropSpec(net_wh=(64, 64), min_visible=2, people_mask=True), workers=1, progress=False)
+    assert pm.people.shape == (len(pm), 64, 64) and pm.people.dtype == np.uint8 and np.array_equal(pm.rgb, data.rgb)
+    own = np.stack([foreground_from_depth(d.astype(np.float32) * 1e-3, j, K, m) > 0
+                    for d, j, K, m in zip(pm.depth_mm, pm.joints, pm.K, pm.in_image)])
+    assert own.any() and (pm.people[own] == 1).mean() > 0.9  # nearest-neighbour crop of the frame's mask
+    assert (pm.people[pm.depth_mm == 0] == 0).all()  # a person is where the depth shows one
+    pm.save(tmp_path / "pm.npz")
+    back = SampleSet.load(tmp_path / "pm.npz")
+    assert np.array_equal(back.people, pm.people) and SampleSet.load(tmp_path / "pm.npz").subset([0]).people.shape == (1, 64, 64)
+    assert concat_sets([pm, pm]).people.shape[0] == 2 * len(pm) and concat_sets([pm, data]).people is None
     # multi-person evaluation of a (random) crop teacher: every person counted once
     import torch
 

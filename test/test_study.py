@@ -150,6 +150,7 @@ def test_table_v2_shows_lineage_and_gives_no_gap_across_input_sizes(tmp_path, mo
     torch.save(other, tmp_path / "c.pt")
     (tmp_path / "docs" / "results.json").write_text(json.dumps({"synth_v2": {
         "teacher_mpjpe_cm": 20.0, "baseline_mpjpe_cm": 40.0, "baseline_checkpoint": "b.pt",
+        "teacher_checkpoint": str(tiny_checkpoints["teacher"]),
         "control_mpjpe_cm": 30.0, "control_checkpoint": "c.pt"}}))
     assert main(["table-v2"]) == 0
     js = json.loads((tmp_path / "docs" / "results.json").read_text())["synth_v2"]
@@ -158,6 +159,8 @@ def test_table_v2_shows_lineage_and_gives_no_gap_across_input_sizes(tmp_path, mo
     w, h = base["input_size"]
     assert f"| 1000 + 400 × 16 | {w}×{h} | `b.pt` |" in md
     assert "| — (other input size than the baseline's) |" in md
+    teacher_backbone = torch.load(tiny_checkpoints["teacher"], map_location="cpu", weights_only=True)["model"]["backbone"]
+    assert f"| depth teacher (F_depth: {teacher_backbone}, depth crops) |" in md  # named from its file
 
 
 def test_ship_student_keeps_the_history_of_the_run_it_was_fine_tuned_from(tmp_path, tiny_checkpoints):

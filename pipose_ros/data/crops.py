@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from ..camera import CropView, depth_seen_fraction, in_view, points_box, project
 from ..skeleton import KINECT14
-from .dataset import SampleSet
+from .dataset import SampleSet, foreground_from_depth
 from .folder import frame_people, read_folder, read_frame
 
 
@@ -44,6 +44,30 @@ class CropSpec:
     shift: float = 0.08
     seed: int = 0
     min_depth_seen: float = 0.0  # keep a person only if depth shows this fraction of its visible joints
+    people_mask: bool = False  # also crop the frame's people mask (SampleSet.people; frame_people_mask)
+
+
+def frame_people_mask(depth_mm: np.ndarray, K: np.ndarray, people: list[dict]) -> np.ndarray:
+    """Where a frame's depth image shows any of its labelled people.
+
+    The union over ``people`` (:func:`pipose_ros.data.folder.frame_people` dicts) of
+    :func:`pipose_ros.data.dataset.foreground_from_depth` with every labelled joint (in the image or
+    not: a body cut by the border still covers its in-image part). Used to measure what the depth
+    teacher makes of the other people and occluders in a crop (session 25, docs/RESULTS.md).
+
+    Args:
+        depth_mm: uint16 [H, W] millimetres, 0 = invalid. K: float [3, 3]. people: dicts with
+            ``joints`` float [J, 3] metres, camera optical frame, NaN = unknown.
+    Returns:
+        uint8 [H, W], 1 on a person.
+    """
+    d = depth_mm.astype(np.float32) * 1e-3
+    out = np.zeros(d.shape, bool)
+    for p in people:
+        known = np.isfinite(p["joints"]).all(1)
+        if known.any():
+            out |= foreground_from_depth(d, np.nan_to_num(p["joints"], nan=0.0), K, known) > 0
+    return out.astype(np.uint8)
 
 
 def person_box(p: dict, K: np.ndarray, W: int, H: int) -> np.ndarray | None:
@@ -63,7 +87,9 @@ def _frame_crops(args):
     H, W = dep.shape
     K = np.asarray(rec["K"], np.float64)
     out = []
-    for pi, p in enumerate(frame_people(rec, len(KINECT14))):
+    people = frame_people(rec, len(KINECT14))
+    everyone = frame_people_mask(dep, K, people).astype(np.float32) if spec.people_mask else None
+    for pi, p in enumerate(people):
         if int(np.sum(p["visible"])) < spec.min_visible:
             continue
         box = person_box(p, K, W, H)
@@ -86,7 +112,8 @@ def _frame_crops(args):
                 "camera_height_m": (rec.get("meta") or {}).get("camera_height_m"),
                 "truncated": bool((np.isfinite(p["joints"]).all(1) & ~in_frame).any()),
                 "occluded": bool((in_frame & ~p["visible"]).any()), "depth_seen": seen}
-        out.append((cv.image(rgb), d, Kc, j, p["visible"] & inside, inside, meta))
+        pm = (cv.depth(everyone) > 0.5).astype(np.uint8) if everyone is not None else None
+        out.append((cv.image(rgb), d, Kc, j, p["visible"] & inside, inside, meta, pm))
     return out
 
 
@@ -94,8 +121,9 @@ def person_crops(root: str | Path, spec: CropSpec = CropSpec(), max_frames: int 
                  workers: int | None = None, progress: bool = True) -> tuple[SampleSet, list[dict]]:
     """All person crops of a dataset folder (flat or sharded).
 
-    Returns (SampleSet of N crops at ``spec.net_wh``, N metadata dicts: frame index, person
-    index, source box, pose family, people in the frame, camera height, truncated, occluded).
+    Returns (SampleSet of N crops at ``spec.net_wh`` — with ``people``, the frame's people mask
+    cropped alike, when ``spec.people_mask`` — N metadata dicts: frame index, person index, source
+    box, pose family, people in the frame, camera height, truncated, occluded).
     Raises ``ValueError`` when no person qualifies.
     """
     info, frames = read_folder(root)
@@ -112,5 +140,5 @@ def person_crops(root: str | Path, spec: CropSpec = CropSpec(), max_frames: int 
     cols = list(zip(*rows))
     data = SampleSet(rgb=np.stack(cols[0]), depth_mm=np.stack(cols[1]), K=np.stack(cols[2]),
                      joints=np.stack(cols[3]).astype(np.float32), visible=np.stack(cols[4]),
-                     in_image=np.stack(cols[5]))
+                     in_image=np.stack(cols[5]), people=np.stack(cols[7]) if spec.people_mask else None)
     return data, list(cols[6])

@@ -12,6 +12,9 @@ K           float64 [N, 3, 3]    intrinsics of the network-resolution images
 joints      float32 [N, J, 3]    metres, camera optical frame (REP-103)
 visible     bool [N, J]          joint seen (inside the image, not occluded)
 in_image    bool [N, J]          joint projects inside the image (the L_PE mask)
+people      uint8 [N, H, W]      optional (None): 1 on any person of the source frame (the union of
+                                 :func:`foreground_from_depth` over its labelled people; person
+                                 crops with ``CropSpec.people_mask``)
 ==========  ===================  ===========================================================
 
 It is saved as one ``.npz`` (``SampleSet.save`` / ``SampleSet.load``).
@@ -58,31 +61,37 @@ class SampleSet:
     joints: np.ndarray
     visible: np.ndarray
     in_image: np.ndarray
+    people: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.rgb)
 
+    def _arrays(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
     def save(self, path: str | Path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        np.savez(path, **self.__dict__)
+        np.savez(path, **self._arrays())
 
     def subset(self, idx) -> "SampleSet":
         """The samples at ``idx`` (int array or slice), copied."""
-        return SampleSet(**{k: np.asarray(v)[idx].copy() for k, v in self.__dict__.items()})
+        return SampleSet(**{k: np.asarray(v)[idx].copy() for k, v in self._arrays().items()})
 
     @staticmethod
     def load(path: str | Path) -> "SampleSet":
         with np.load(path) as z:
-            return SampleSet(**{k: z[k] for k in ("rgb", "depth_mm", "K", "joints", "visible", "in_image")})
+            return SampleSet(**{k: z[k] for k in ("rgb", "depth_mm", "K", "joints", "visible", "in_image", "people")
+                                if k in z.files})
 
 
 def concat_sets(sets: list[SampleSet]) -> SampleSet:
-    """One :class:`SampleSet` of all samples of ``sets`` in order. Raises ``ValueError`` when the
-    network input sizes (rgb shapes) differ."""
+    """One :class:`SampleSet` of all samples of ``sets`` in order; ``people`` only when every set
+    has it (else None). Raises ``ValueError`` when the network input sizes (rgb shapes) differ."""
     shapes = {s.rgb.shape[1:] for s in sets if len(s)}
     if len(shapes) > 1:
         raise ValueError(f"cannot mix samples of different input sizes: {sorted(shapes)}")
-    return SampleSet(**{k: np.concatenate([getattr(s, k) for s in sets]) for k in sets[0].__dict__})
+    keys = [k for k in sets[0].__dict__ if all(getattr(s, k) is not None for s in sets)]
+    return SampleSet(**{k: np.concatenate([getattr(s, k) for s in sets]) for k in keys})
 
 
 def _synth_one(args):
