@@ -1061,6 +1061,21 @@ def _backbone(checkpoint) -> str:
     return str(torch.load(checkpoint, map_location="cpu", weights_only=True).get("model", {}).get("backbone", "?"))
 
 
+def _total_steps(checkpoint) -> int | None:
+    """Optimisation steps × batch behind a recorded checkpoint, its ``--init`` runs included (samples
+    seen); None when the file is gone or a run's steps were not recorded."""
+    if not checkpoint or not Path(checkpoint).is_file():
+        return None
+    import torch
+
+    from .train.config import init_chain
+    t = torch.load(checkpoint, map_location="cpu", weights_only=True).get("training", {})
+    runs = [t] + init_chain(t)
+    if any("steps" not in r or "batch_size" not in r for r in runs):
+        return None
+    return int(sum(r["steps"] * r["batch_size"] for r in runs))
+
+
 def _recipe(checkpoint) -> tuple[str, str]:
     """("steps × batch", "W×H" input) of a recorded checkpoint's training summary; a fine-tuned
     run shows the steps of the runs it started from first, oldest first ("1000 + 400 × 16"); ("—",
@@ -1102,10 +1117,15 @@ def cmd_table_v2(args) -> int:
          "| row | MPJPE (cm) | mAP@10 (%) | PA-MPJPE (cm) | RR-MPJPE (cm) | gap closed (%) | training steps × batch | "
          "input | checkpoint |", "|---|---|---|---|---|---|---|---|---|"]
     fmt = lambda v, f=".2f": "not run" if v is None else format(v, f)  # noqa: E731
+    seen = {key: _total_steps(v2.get(key + "_checkpoint")) for key, _ in rows}
+    unmatched = []
     for key, label in rows:
         g = gap(key) if key not in ("teacher", "baseline") else None
         gs = "— (other input size than the baseline's)" if key not in ("teacher", "baseline") and other(key) else (
             "—" if g is None else g)
+        if g is not None and None not in (seen[key], seen["baseline"]) and seen[key] != seen["baseline"]:
+            gs = f"{g} (not matched: {seen[key] / seen['baseline']:.1f}× the baseline's training samples)"
+            unmatched.append(key)
         ck = v2.get(key + "_checkpoint")
         L.append(f"| {label} | {fmt(v2.get(key + '_mpjpe_cm'))} | {fmt(v2.get(key + '_map10'), '.1f')} | "
                  f"{fmt(v2.get(key + '_pa_mpjpe_cm'))} | {fmt(v2.get(key + '_rr_mpjpe_cm'))} | "
@@ -1113,6 +1133,10 @@ def cmd_table_v2(args) -> int:
     L += ["", "Gap closed = (baseline − row) / (baseline − teacher) on MPJPE. RR-MPJPE: root-relative (neck "
           "aligned), where the privileged depth shows without the absolute-depth error. Target (issue 10): "
           "student ≤ 12 cm, the student closes ≥ 67 % of the gap and the control less, ≥ 3 seeds for the main rows."]
+    if unmatched:
+        L += ["", "Not matched: a row trained on more (or fewer) samples than the baseline — its `--init` runs "
+              "counted — closes part of the gap by training longer, not only by its losses; a matched table "
+              "trains every row for the same steps from the same initialisation."]
     update_json({"synth_v2.gap_closed_pct": gap("student"), "synth_v2.gap_closed_control_pct": gap("control"),
                  "synth_v2.gap_closed_hall_only_pct": gap("hall_only")})
     update_md_section("synth_v2.table", "\n".join(L))

@@ -158,9 +158,34 @@ def test_table_v2_shows_lineage_and_gives_no_gap_across_input_sizes(tmp_path, mo
     md = (tmp_path / "docs" / "RESULTS.md").read_text()
     w, h = base["input_size"]
     assert f"| 1000 + 400 × 16 | {w}×{h} | `b.pt` |" in md
+    assert "Not matched" not in md  # no gap is given to the control (other input size)
     assert "| — (other input size than the baseline's) |" in md
     teacher_backbone = torch.load(tiny_checkpoints["teacher"], map_location="cpu", weights_only=True)["model"]["backbone"]
     assert f"| depth teacher (F_depth: {teacher_backbone}, depth crops) |" in md  # named from its file
+
+
+def test_table_v2_says_when_a_row_trained_longer_than_the_baseline(tmp_path, monkeypatch, tiny_checkpoints):
+    """The gap a row closes is flagged when it saw more training samples than the baseline (its --init runs counted)."""
+    import torch
+
+    from pipose_ros.cli import main
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    base = torch.load(tiny_checkpoints["baseline"], map_location="cpu", weights_only=True)
+    base["training"].update(steps=400, batch_size=16)
+    base["training"].pop("init_training", None)
+    base["training"].pop("init", None)
+    torch.save(base, tmp_path / "b.pt")
+    longer = torch.load(tiny_checkpoints["baseline"], map_location="cpu", weights_only=True)
+    longer["training"].update(steps=400, batch_size=16, init="x.pt", init_training={"steps": 800, "batch_size": 16})
+    torch.save(longer, tmp_path / "s.pt")
+    (tmp_path / "docs" / "results.json").write_text(json.dumps({"synth_v2": {
+        "teacher_mpjpe_cm": 20.0, "baseline_mpjpe_cm": 40.0, "baseline_checkpoint": "b.pt",
+        "student_mpjpe_cm": 30.0, "student_checkpoint": "s.pt"}}))
+    assert main(["table-v2"]) == 0
+    md = (tmp_path / "docs" / "RESULTS.md").read_text()
+    assert "| 50.0 (not matched: 3.0× the baseline's training samples) |" in md and "Not matched:" in md
+    assert json.loads((tmp_path / "docs" / "results.json").read_text())["synth_v2"]["gap_closed_pct"] == 50.0
 
 
 def test_ship_student_keeps_the_history_of_the_run_it_was_fine_tuned_from(tmp_path, tiny_checkpoints):

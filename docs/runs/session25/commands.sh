@@ -15,7 +15,7 @@ bash $D/record_shipped.sh
 .venv/bin/python $D/oneoff_size_oracle.py ~/.cache/pipose_ros/distill-demo-s19/test models/pipose_student_kinect14.pt >> $D/oneoff_size_oracle.log
 # 3. the depth teacher and what else its crop shows (CropSpec.people_mask), then run-time attempts to remove it
 .venv/bin/python $D/oneoff_teacher_bg.py models/pipose_teacher_kinect14.pt $V 480 > $D/oneoff_teacher_bg.log
-bash /work/runs/s25/oneoffs.sh   # = the five lines below, one thread each, nice 19
+bash $D/oneoffs.sh   # the five lines below, one thread each, nice 19
 #   oneoff_teacher_depth_segment.py $V 480; oneoff_teacher_self_isolate.py $V 480;
 #   oneoff_teacher_two_pass.py $V 480 0,0 0.22,0.3 0.15,0.2; oneoff_rgbd_own_mask.py $V 480 0,0 0.22,0.3 0.3,0.5;
 #   oneoff_teacher_two_pass_real.py 0.15 0.2   (-> teacher_two_pass_realdepth.json)
