@@ -163,7 +163,7 @@ def cmd_train(args) -> int:
                        coord_weight=args.coord_weight, coord_beta=args.coord_beta,
                        pi_sigmoid=args.pi_sigmoid, attention=args.attention, mask_weight=args.mask_weight,
                        seed=args.seed, workers=args.workers, save_every=args.save_every, pe_mask=args.pe_mask,
-                       pe_out_weight=args.pe_out_weight,
+                       pe_out_weight=args.pe_out_weight, lr_symmetric=args.lr_symmetric,
                        bg_dropout=args.bg_dropout, backbone_lr=args.backbone_lr, zoom=args.zoom,
                        gray=args.gray)
     teacher = None
@@ -1237,6 +1237,9 @@ def main(argv: list[str] | None = None) -> int:
                         "(the network learns a low confidence for joints out of its crop)")
     t.add_argument("--pe-out-weight", type=float, default=TrainConfig.pe_out_weight,
                    help="with --pe-mask known: L_PE weight of a joint out of the crop (in-view joints 1)")
+    t.add_argument("--lr-symmetric", type=float, default=TrainConfig.lr_symmetric,
+                   help="share of L_PE (0-1) that ignores which map of a left/right pair holds which side, so "
+                        "a network that cannot tell them apart still draws both limbs (0 = seed 000's L_PE)")
     t.add_argument("--seed", type=int, default=0, help="training seed (init, batches, augmentation)")
     t.add_argument("--workers", type=int, default=0, help="data-loading worker processes")
     t.add_argument("--device", default="auto")

@@ -44,6 +44,22 @@ def test_losses():
     pred3 = pred.clone()
     pred3[0, 1, 0, 0] = 1  # one wrong pixel in the weighted joint's uv and uz maps: (2 + 3 · 1 + 1) / 2
     assert pose_loss(pred3, pred3, gt, gt, torch.tensor([[1.0, 3.0]])).item() == pytest.approx(3.0)
+    # --lr-symmetric: maps that hold a pair's two sides the other way round cost nothing in the
+    # symmetric share and the full error in the anatomical one; both sides in both maps cost in both
+    lr = torch.zeros(2, 3, 4, 4)  # two samples, joints: nose, left, right
+    lr[:, 1, 0, 0] = 1
+    lr[:, 2, 3, 3] = 1
+    swapped = lr[:, [0, 2, 1]]
+    m3 = torch.ones(2, 3)
+    anat = pose_loss(swapped, swapped, lr, lr, m3)
+    assert anat.item() == pytest.approx(2 * 2 * 2 * 2 / 6)  # 2 samples x 2 joints x (uv + uz) x (1 + 1) / 6
+    assert pose_loss(swapped, swapped, lr, lr, m3, flip_pairs=((1, 2),), lr_symmetric=1.0).item() == 0.0
+    assert pose_loss(swapped, swapped, lr, lr, m3, flip_pairs=((1, 2),), lr_symmetric=0.5).item() == pytest.approx(anat.item() / 2)
+    assert pose_loss(lr, lr, lr, lr, m3, flip_pairs=((1, 2),), lr_symmetric=1.0).item() == 0.0
+    both = 0.5 * (lr + swapped)
+    assert pose_loss(both, both, lr, lr, m3, flip_pairs=((1, 2),), lr_symmetric=1.0).item() > 0
+    with pytest.raises(ValueError):
+        pose_loss(lr, lr, lr, lr, m3, lr_symmetric=0.5)  # no pairs
     f = torch.randn(2, 3, 4, 4)
     assert pi_loss(f, f).item() == 0.0 and pi_loss(f, f + 1).item() == pytest.approx(1.0)
     assert pi_loss(f, f + 1, "huber").item() == pytest.approx(0.5)

@@ -77,6 +77,7 @@ class TrainConfig:
     pe_mask: str = "in_image"  # L_PE joint mask: in_image (label known, in view), visible (+ not occluded)
     #   or known (every labelled joint, out of view too: low confidence there; AugmentedDataset)
     pe_out_weight: float = 1.0  # with pe_mask known: L_PE weight of a joint out of the crop (in-view joints: 1)
+    lr_symmetric: float = 0.0  # share of L_PE that ignores which map of a left/right pair holds which side (losses.pose_loss)
     seed: int = 0
     workers: int = 0
     save_every: int = 100  # steps between resumable snapshots (0 = never)

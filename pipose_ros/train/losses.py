@@ -7,7 +7,8 @@ import torch.nn.functional as F
 
 
 def pose_loss(pred_uv: torch.Tensor, pred_uz: torch.Tensor, gt_uv: torch.Tensor,
-              gt_uz: torch.Tensor, mask: torch.Tensor, fg_weight: float = 0.0) -> torch.Tensor:
+              gt_uz: torch.Tensor, mask: torch.Tensor, fg_weight: float = 0.0,
+              flip_pairs=(), lr_symmetric: float = 0.0) -> torch.Tensor:
     """L_PE, seed 000 eq. (2): masked heatmap loss.
 
     ``L_PE = 1/|J| Σ_j m_j Σ_pixels w (H_j − Ĥ_j)²`` over the uv and uz maps, averaged over the
@@ -25,15 +26,41 @@ def pose_loss(pred_uv: torch.Tensor, pred_uz: torch.Tensor, gt_uv: torch.Tensor,
             that joint's uv map, e.g. ``--pe-out-weight`` for joints out of the crop, whose uv target
             is (nearly) empty: the uz map of a joint that counts always weighs 1 — a leg below the
             crop still has a uz target, and weighting it asks for depth the input does not show).
+        flip_pairs: (left, right) joint-index pairs (``JointSet.flip_pairs``), for ``lr_symmetric``.
+        lr_symmetric: in [0, 1]: this share of the loss counts each left/right pair of each sample
+            with whichever assignment of the two targets to the two maps costs less (a loss that does
+            not care which map holds which side); the rest is the anatomical L_PE. A depth network
+            that cannot tell left from right otherwise learns to draw both sides in both maps and the
+            two argmaxes land on one limb (docs/RESULTS.md, issue 9, session 25); with the symmetric
+            part each map can commit to one limb. 0 = seed 000's L_PE.
     Returns:
         scalar: the weighted sum over joints / the number of joints that count (mask > 0).
+    Raises:
+        ValueError: ``lr_symmetric`` outside [0, 1], or > 0 without ``flip_pairs``.
     """
+    if not 0.0 <= lr_symmetric <= 1.0 or (lr_symmetric > 0 and not len(flip_pairs)):
+        raise ValueError(f"lr_symmetric must be in [0, 1] and needs flip_pairs, got {lr_symmetric}")
     m = mask.float()
-    wu = 1.0 + fg_weight * gt_uv
-    wz = 1.0 + fg_weight * gt_uz
-    se_uv = (wu * (pred_uv.float() - gt_uv) ** 2).sum(dim=(2, 3))
-    se_uz = (wz * (pred_uz.float() - gt_uz) ** 2).sum(dim=(2, 3))
-    return (se_uv * m + se_uz * (m > 0)).sum() / (m > 0).sum().clamp(min=1)
+
+    def per_joint(t_uv, t_uz, w):  # [B, J] weighted squared error against the targets t (weights w)
+        se_uv = ((1.0 + fg_weight * t_uv) * (pred_uv.float() - t_uv) ** 2).sum(dim=(2, 3))
+        se_uz = ((1.0 + fg_weight * t_uz) * (pred_uz.float() - t_uz) ** 2).sum(dim=(2, 3))
+        return se_uv * w + se_uz * (w > 0)
+
+    anat = per_joint(gt_uv, gt_uz, m)
+    count = (m > 0).sum().clamp(min=1)
+    if lr_symmetric == 0.0:
+        return anat.sum() / count
+    perm = torch.arange(gt_uv.shape[1], device=gt_uv.device)
+    for a, b in flip_pairs:
+        perm[a], perm[b] = b, a
+    swapped = per_joint(gt_uv[:, perm], gt_uz[:, perm], m[:, perm])
+    sym = anat.clone()
+    for a, b in flip_pairs:
+        best = torch.minimum(anat[:, a] + anat[:, b], swapped[:, a] + swapped[:, b])
+        sym[:, a] = best
+        sym[:, b] = 0.0
+    return ((1.0 - lr_symmetric) * anat.sum() + lr_symmetric * sym.sum()) / count
 
 
 def coord_loss(pred: torch.Tensor, gt: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

@@ -24,6 +24,7 @@ from ..data.dataset import AugmentedDataset, SampleSet, depth_to_tensor, rgb_to_
 from ..model import ModelConfig, build_model
 from ..model.backbones import backbone_channels
 from ..model.nets import distill_features, stage_channels
+from ..skeleton import KINECT14
 from ..spdh import SPDHConfig, canonical_scale, decode
 from .config import TrainConfig
 from .targets import encode, soft_decode
@@ -110,7 +111,8 @@ def _step(kind, net, teacher, batch, dev, spdh_cfg, model_cfg, tcfg, a, opt, sch
         gt_uv, gt_uz = encode(joints, K, spdh_cfg)
     with torch.autocast(device_type=dev.type, dtype=torch.float16, enabled=amp):
         out = net(x)
-        l_pe = pose_loss(out["uv"], out["uz"], gt_uv, gt_uz, jmask, tcfg.fg_weight)
+        l_pe = pose_loss(out["uv"], out["uz"], gt_uv, gt_uz, jmask, tcfg.fg_weight,
+                         flip_pairs=KINECT14.flip_pairs, lr_symmetric=tcfg.lr_symmetric)
         loss = l_pe
         l_pi = torch.zeros((), device=dev)
         l_mask = torch.zeros((), device=dev)
@@ -360,7 +362,7 @@ def train(kind: str, data: SampleSet, model_cfg: ModelConfig, spdh_cfg: SPDHConf
         "alpha": tcfg.alpha, "fg_weight": tcfg.fg_weight, "alpha_ramp": tcfg.alpha_ramp, "pi_kind": tcfg.pi_kind,
         "coord_weight": tcfg.coord_weight, "coord_beta": tcfg.coord_beta,
         "pi_sigmoid": tcfg.pi_sigmoid, "attention": tcfg.attention, "mask_weight": tcfg.mask_weight,
-        "seed": tcfg.seed, "pe_mask": tcfg.pe_mask, "pe_out_weight": tcfg.pe_out_weight,
+        "seed": tcfg.seed, "pe_mask": tcfg.pe_mask, "pe_out_weight": tcfg.pe_out_weight, "lr_symmetric": tcfg.lr_symmetric,
         "bg_dropout": tcfg.bg_dropout, "device": str(dev),
         "validation": None if last_val is None else {k: v for k, v in last_val.items() if k != "per_joint_cm"},
         "machine": f"{platform.machine()} {platform.processor() or ''} {torch.get_num_threads()} threads".strip(),
