@@ -21,3 +21,12 @@ bash $D/oneoffs.sh   # the five lines below, one thread each, nice 19
 #   oneoff_teacher_two_pass_real.py 0.15 0.2   (-> teacher_two_pass_realdepth.json)
 # 4. a candidate: 1500 more steps of the shipped recipe, seed 7 (38 min), then evaluated
 bash $D/train_student_known_more2.sh
+$P evaluate --backend onnxruntime --data $S /work/runs/s25/student_known_more2/student.pt --json $D/known_more2_synth_v2.json
+#    -> 62.53 cm against the shipped 62.93 (validation 87.58 -> 84.60): not shipped (a candidate; /work/runs/s25)
+# 5. does the teacher tell left from right? (every teacher this project trained; old ones from git history:
+#    git show aaaf6f1:models/pipose_teacher_kinect14.pt > /tmp/tch/teacher_s10.pt, 6a30a4d: ... teacher_s13.pt)
+.venv/bin/python $D/oneoff_teacher_left_right.py $V 480 /tmp/tch/teacher_s10.pt /tmp/tch/teacher_s13.pt models/pipose_teacher_kinect14.pt docs/runs/session21/teacher_bp128_s21.pt /work/runs/s23/teacher_control/teacher.pt /work/runs/s23/teacher_coord/teacher.pt > $D/oneoff_teacher_left_right.log
+.venv/bin/python $D/oneoff_teacher_lr_decode.py real models/pipose_teacher_kinect14.pt $D/teacher_lr_split_realdepth.json /tmp/teacher_lr_real.png > $D/oneoff_teacher_lr_decode.log
+.venv/bin/python $D/oneoff_teacher_lr_decode.py $V models/pipose_teacher_kinect14.pt $D/teacher_lr_split_val.json >> $D/oneoff_teacher_lr_decode.log
+# 6. the loss instead: half of L_PE symmetric in left and right (session 23's control arm otherwise), then evaluated
+THREADS=1 bash $D/train_teacher_lr_sym.sh
