@@ -30,3 +30,12 @@ $P evaluate --backend onnxruntime --data $S /work/runs/s25/student_known_more2/s
 .venv/bin/python $D/oneoff_teacher_lr_decode.py $V models/pipose_teacher_kinect14.pt $D/teacher_lr_split_val.json >> $D/oneoff_teacher_lr_decode.log
 # 6. the loss instead: half of L_PE symmetric in left and right (session 23's control arm otherwise), then evaluated
 THREADS=1 bash $D/train_teacher_lr_sym.sh
+# 7. the lr-symmetric teacher evaluated (= /work/runs/s25/eval_lr_sym.sh; the real frame's overlay in /tmp, looked at)
+T=/work/runs/s25/teacher_lr_sym/teacher.pt
+.venv/bin/python $D/oneoff_teacher_left_right.py $V 480 $T > $D/oneoff_teacher_left_right_lr_sym.log
+$P realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher $T --png /tmp/teacher_lr_sym_real.png --json $D/teacher_lr_sym_realdepth.json
+$P evaluate --backend onnxruntime --data $S $T --json $D/teacher_lr_sym_synth_v2.json
+# 8. fresh clone at 7da3ac1 (git clone + ../shared link): bash .ci/run -> 255 passed in 7 min 01 s (10 min 27 s with the
+#    install; the teacher run beside it); make demo -> rc 0 (1 min 39 s): people [2 x 10] ids stable, kinect_people
+#    [4 x 10] ids stable; synthetic RGB-D student 45.56 / teacher 32.90 / rgbd output 22.91 cm. Looked at astronaut.png,
+#    people.png, kinect_people.png, camera.png.
