@@ -39,3 +39,5 @@ $P evaluate --backend onnxruntime --data $S $T --json $D/teacher_lr_sym_synth_v2
 #    install; the teacher run beside it); make demo -> rc 0 (1 min 39 s): people [2 x 10] ids stable, kinect_people
 #    [4 x 10] ids stable; synthetic RGB-D student 45.56 / teacher 32.90 / rgbd output 22.91 cm. Looked at astronaut.png,
 #    people.png, kinect_people.png, camera.png.
+# 9. started at the end (resumable; evaluate next session with the three lines of step 7 on its checkpoint)
+bash $D/train_teacher_lr_sym2.sh
