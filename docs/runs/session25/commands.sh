@@ -41,3 +41,7 @@ $P evaluate --backend onnxruntime --data $S $T --json $D/teacher_lr_sym_synth_v2
 #    people.png, kinect_people.png, camera.png.
 # 9. started at the end (resumable; evaluate next session with the three lines of step 7 on its checkpoint)
 bash $D/train_teacher_lr_sym2.sh
+T2=/work/runs/s25/teacher_lr_sym2/teacher.pt   # committed as docs/runs/session25/teacher_lr_sym2.pt
+.venv/bin/python $D/oneoff_teacher_left_right.py $V 480 $T2 > $D/oneoff_teacher_left_right_lr_sym2.log
+$P realcheck-depth ~/.cache/pipose_ros/realdepth --rgbd-pose3d --teacher $T2 --png /tmp/teacher_lr_sym2_real.png --json $D/teacher_lr_sym2_realdepth.json
+$P evaluate --backend onnxruntime --data $S $T2 --json $D/teacher_lr_sym2_synth_v2.json
