@@ -1053,39 +1053,40 @@ def cmd_ship_teacher(args) -> int:
     return 0
 
 
-def _backbone(checkpoint) -> str:
-    """The backbone named in a recorded checkpoint's model config ("?" when the file is gone)."""
-    if not checkpoint or not Path(checkpoint).is_file():
-        return "?"
-    import torch
-    return str(torch.load(checkpoint, map_location="cpu", weights_only=True).get("model", {}).get("backbone", "?"))
-
-
-def _total_steps(checkpoint) -> int | None:
-    """Optimisation steps × batch behind a recorded checkpoint, its ``--init`` runs included (samples
-    seen); None when the file is gone or a run's steps were not recorded."""
+def _recorded_checkpoint(checkpoint) -> dict | None:
+    """A recorded checkpoint's contents (``weights_only=True``), loaded once per table; None when the
+    file is gone."""
     if not checkpoint or not Path(checkpoint).is_file():
         return None
     import torch
+    return torch.load(checkpoint, map_location="cpu", weights_only=True)
 
+
+def _backbone(ck: dict | None) -> str:
+    """The backbone named in a recorded checkpoint's model config ("?" when the file is gone)."""
+    return "?" if ck is None else str(ck.get("model", {}).get("backbone", "?"))
+
+
+def _total_steps(ck: dict | None) -> int | None:
+    """Optimisation steps × batch behind a recorded checkpoint, its ``--init`` runs included (samples
+    seen); None when the file is gone or a run's steps were not recorded."""
+    if ck is None:
+        return None
     from .train.config import init_chain
-    t = torch.load(checkpoint, map_location="cpu", weights_only=True).get("training", {})
+    t = ck.get("training", {})
     runs = [t] + init_chain(t)
     if any("steps" not in r or "batch_size" not in r for r in runs):
         return None
     return int(sum(r["steps"] * r["batch_size"] for r in runs))
 
 
-def _recipe(checkpoint) -> tuple[str, str]:
+def _recipe(ck: dict | None) -> tuple[str, str]:
     """("steps × batch", "W×H" input) of a recorded checkpoint's training summary; a fine-tuned
     run shows the steps of the runs it started from first, oldest first ("1000 + 400 × 16"); ("—",
     "—") when the file is gone."""
-    if not checkpoint or not Path(checkpoint).is_file():
+    if ck is None:
         return "—", "—"
-    import torch
-
     from .train.config import init_chain
-    ck = torch.load(checkpoint, map_location="cpu", weights_only=True)
     t = ck.get("training", {})
     before = [str(p.get("steps", "`--init`")) for p in reversed(init_chain(t))]
     steps = "".join(f"{b} + " for b in before) + f"{t.get('steps', '?')} × {t.get('batch_size', '?')}"
@@ -1100,12 +1101,14 @@ def cmd_table_v2(args) -> int:
     RESULTS.md section ``synth_v2.table``."""
     from .report import RESULTS_JSON, today, update_json, update_md_section
     v2 = json.loads(Path(RESULTS_JSON).read_text()).get("synth_v2", {})
-    rows = [("teacher", f"depth teacher (F_depth: {_backbone(v2.get('teacher_checkpoint'))}, depth crops)"),
+    keys = ("teacher", "baseline", "hall_only", "student", "control")
+    cks = {key: _recorded_checkpoint(v2.get(key + "_checkpoint")) for key in keys}
+    rows = [("teacher", f"depth teacher (F_depth: {_backbone(cks['teacher'])}, depth crops)"),
             ("baseline", "RGB baseline (F_rgb, same pretrained init, L_PE only)"),
             ("hall_only", "F_hall only (L_PE + L_PI)"), ("student", "F_rgb ‖ F_hall (L_PE + L_PI), the student"),
             ("control", "RGB-teacher control (F_rgb ‖ F_hall distilled from the RGB baseline)")]
     t, b = v2.get("teacher_mpjpe_cm"), v2.get("baseline_mpjpe_cm")
-    recipe = {key: _recipe(v2.get(key + "_checkpoint")) for key, _ in rows}
+    recipe = {key: _recipe(cks[key]) for key in keys}
     # a row trained at another input size than the baseline is another recipe: no gap against it
     other = lambda r: "—" not in (recipe[r][1], recipe["baseline"][1]) and recipe[r][1] != recipe["baseline"][1]  # noqa: E731
     gap = lambda r: (None if None in (t, b, v2.get(f"{r}_mpjpe_cm")) or b == t or other(r)  # noqa: E731
@@ -1117,7 +1120,7 @@ def cmd_table_v2(args) -> int:
          "| row | MPJPE (cm) | mAP@10 (%) | PA-MPJPE (cm) | RR-MPJPE (cm) | gap closed (%) | training steps × batch | "
          "input | checkpoint |", "|---|---|---|---|---|---|---|---|---|"]
     fmt = lambda v, f=".2f": "not run" if v is None else format(v, f)  # noqa: E731
-    seen = {key: _total_steps(v2.get(key + "_checkpoint")) for key, _ in rows}
+    seen = {key: _total_steps(cks[key]) for key in keys}
     unmatched = []
     for key, label in rows:
         g = gap(key) if key not in ("teacher", "baseline") else None

@@ -39,10 +39,16 @@ class JointSet:
     @property
     def flip_permutation(self) -> np.ndarray:
         """int64 [J]: ``joints[perm]`` swaps left and right joints (used with an x mirror)."""
-        perm = np.arange(len(self.names))
-        for a, b in self.flip_pairs:
-            perm[a], perm[b] = b, a
-        return perm
+        return pair_permutation(len(self.names), self.flip_pairs)
+
+
+def pair_permutation(n: int, pairs) -> np.ndarray:
+    """int64 [n]: the identity with each (a, b) of ``pairs`` swapped — ``x[perm]`` exchanges the
+    entries of every pair (left/right joints: :attr:`JointSet.flip_permutation`)."""
+    perm = np.arange(n)
+    for a, b in pairs:
+        perm[a], perm[b] = b, a
+    return perm
 
 
 KINECT14 = JointSet(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ..skeleton import pair_permutation
+
 
 def pose_loss(pred_uv: torch.Tensor, pred_uz: torch.Tensor, gt_uv: torch.Tensor,
               gt_uz: torch.Tensor, mask: torch.Tensor, fg_weight: float = 0.0,
@@ -51,9 +53,7 @@ def pose_loss(pred_uv: torch.Tensor, pred_uz: torch.Tensor, gt_uv: torch.Tensor,
     count = (m > 0).sum().clamp(min=1)
     if lr_symmetric == 0.0:
         return anat.sum() / count
-    perm = torch.arange(gt_uv.shape[1], device=gt_uv.device)
-    for a, b in flip_pairs:
-        perm[a], perm[b] = b, a
+    perm = torch.from_numpy(pair_permutation(gt_uv.shape[1], flip_pairs)).to(gt_uv.device)
     swapped = per_joint(gt_uv[:, perm], gt_uz[:, perm], m[:, perm])
     sym = anat.clone()
     for a, b in flip_pairs:
