@@ -3,17 +3,20 @@ evaluate`): pass 1 on every box, then each box again on depth where the *other* 
 (foreground_from_depth, radius,band), minus its own, are made invalid. 0,0 = one pass (today).
 Usage: FOLDER MAX_FRAMES radius,band ..."""
 import sys
-import cv2
+from pathlib import Path
+
 import numpy as np
-from pipose_ros.data.dataset import foreground_from_depth
+
 from pipose_ros.estimator import PoseEstimator
 from pipose_ros.train.multi_eval import collect_matches, match_metrics
+
+sys.path.insert(0, str(Path(__file__).parent))
+from others import without_others  # noqa: E402
 
 folder, nmax = sys.argv[1], int(sys.argv[2])
 variants = [(float(a), float(b)) for a, b in (v.split(",") for v in sys.argv[3:])]
 t0 = PoseEstimator.from_checkpoint("models/pipose_teacher_kinect14.pt", device="cpu", backend="onnxruntime", min_depth_support=0.0)
 t = PoseEstimator.from_checkpoint("models/pipose_teacher_kinect14.pt", device="cpu", backend="onnxruntime")
-ALL = np.ones(14, bool)
 
 class Others:
     def __init__(self, radius, band):
@@ -24,15 +27,8 @@ class Others:
             return t.estimate_depth(d, K, boxes=boxes)
         dd = np.nan_to_num(d, nan=0.0).astype(np.float32)
         t1 = t0.estimate_depth(dd, K, boxes=boxes)
-        masks = [foreground_from_depth(dd, np.asarray(s.joints, np.float64), K, ALL, band_m=self.band, radius_m=self.radius) > 0
-                 for s in t1]
         out = []
-        for i, s in enumerate(t1):
-            other = np.zeros(dd.shape, bool)
-            for j, m in enumerate(masks):
-                if j != i:
-                    other |= m
-            di = np.where(other & ~masks[i], 0, dd).astype(np.float32)
+        for s, di in zip(t1, without_others(dd, K, t1, self.radius, self.band)):
             if not (di > 0).any():
                 continue
             out += t.estimate_depth(di, K, boxes=[s.box])
