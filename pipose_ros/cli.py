@@ -205,7 +205,10 @@ def cmd_train(args) -> int:
         return 0
     summary["data"] = _data_name(args)
     if args.teacher:
+        import hashlib
         summary["teacher"] = str(args.teacher)
+        # which file taught it: a shipped teacher's path outlives the file (the model card compares them)
+        summary["teacher_sha256"] = hashlib.sha256(Path(args.teacher).read_bytes()).hexdigest()
     if args.init:
         summary["init"] = str(args.init)
         # the run it continues: a shipped file gets replaced, its history must not go with it

@@ -501,10 +501,27 @@ def _init_note(role: str, tr: dict) -> str | None:
         return None
     chain = [p for p in init_chain(tr) if p]  # every earlier run, newest first
     runs = [f"{p.get('steps')} × {p.get('batch_size')} steps ({_epochs(p):.2f} epochs, lr {p.get('lr')}"
-            f"{_backbone_lr(p)}, {p.get('wall_clock_s', 0) / 60:.0f} min on {p.get('device')})" for p in chain]
+            f"{_backbone_lr(p)}{_lr_sym(p)}, {p.get('wall_clock_s', 0) / 60:.0f} min on {p.get('device')})" for p in chain]
     total = tr.get("steps", 0) + sum(p.get("steps", 0) for p in chain)
     return (f"- {role}: fine-tuned (`--init`) from a run of {runs[0]}"
             + "".join(f", itself fine-tuned from a run of {r}" for r in runs[1:]) + f"; total {total} steps.")
+
+
+def _teacher_version(t: dict, models: str | Path) -> str:
+    """Card words for which depth teacher a student learnt from: '' when its summary's
+    ``teacher_sha256`` is the shipped teacher file's (or unrecorded), else the recorded note
+    ``teacher_note`` or the digest, saying it is an earlier teacher than the one in ``models``."""
+    import hashlib
+
+    digest, shipped = t.get("teacher_sha256"), Path(models) / SHIPPED["teacher"]
+    if not digest or (shipped.is_file() and hashlib.sha256(shipped.read_bytes()).hexdigest() == digest):
+        return ""
+    return f" as it was then — {t.get('teacher_note') or 'sha256 ' + digest[:12]}, not the file shipped now"
+
+
+def _lr_sym(t: dict) -> str:
+    """", left/right-symmetric share W" from a training summary's ``lr_symmetric`` (0 or absent: "")."""
+    return f", `--lr-symmetric {t['lr_symmetric']:g}`" if t.get("lr_symmetric") else ""
 
 
 def _epochs(t: dict) -> float:
@@ -548,9 +565,10 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
              f"{v2.get('teacher_every_skeleton_misses')} misses.")
     t, sp, (w, h), crop = ck["training"], ck["spdh"], ck["input_size"], ck.get("crop") or {}
     val = t.get("validation") or {}
-    before = t.get("init_training") or {}
-    started = (f"after {before.get('steps', '?')} steps of the run it started from "
-               f"({before.get('wall_clock_s', 0) / 60:.0f} min; `--init`), " if t.get("init") else "")
+    chain = _init_note("teacher", t)
+    sym = (f" {t['lr_symmetric'] * 100:g} % of L_PE takes each left/right pair with the cheaper assignment of its "
+           "targets to its two maps (`--lr-symmetric`, `pipose_ros.train.losses.pose_loss`: the maps of a pair had "
+           "collapsed onto one limb, docs/RESULTS.md session 25)." if t.get("lr_symmetric") else "")
     L = ["## Depth teacher (issue 9, Anny people)", "",
          "Written by `pipose ship-teacher` from the run's checkpoint and `docs/results.json`; do not edit by hand.", "",
          f"`{SHIPPED['teacher']}`: **depth teacher**, F_depth ({_teacher_trunk(ck['model'].get('backbone'))}) + "
@@ -571,9 +589,9 @@ def ship_teacher(run: str | Path, models: str | Path = "models", results_json: s
          "### Training (measured)",
          f"Adam {t.get('lr')}, ×0.1 at 50 % and 75 %, batch {t.get('batch_size')}, {t.get('steps')} steps "
          f"({_epochs(t):.1f} epochs), {t.get('wall_clock_s', 0) / 60:.0f} min on {t.get('device')} ({t.get('machine')}), "
-         f"{started}L_PE {t.get('initial_pe', 0):.0f} → {t.get('final_pe', 0):.0f}. Learning curves: `{curves_png}`. "
+         f"L_PE {t.get('initial_pe', 0):.0f} → {t.get('final_pe', 0):.0f}.{sym} Learning curves: `{curves_png}`. "
          f"Last validation (480 held-out frames of stream 1, GT boxes): MPJPE {val.get('mpjpe_cm', float('nan')):.2f} cm, "
-         f"mAP@10 {val.get('map@10', float('nan')):.1f} %.", "",
+         f"mAP@10 {val.get('map@10', float('nan')):.1f} %.", *([chain] if chain else []), "",
          "### Metrics (docs/RESULTS.md)",
          f"- pipose-synth-v2 (3200 frames, GT boxes): MPJPE **{v2.get('teacher_mpjpe_cm', float('nan')):.2f} cm**, "
          f"mAP@10 **{v2.get('teacher_map10', float('nan')):.1f} %**, PA-MPJPE {v2.get('teacher_pa_mpjpe_cm', float('nan')):.2f} cm, "
@@ -643,7 +661,7 @@ def ship_student(student_run: str | Path, baseline_run: str | Path | None = None
          "| file | what | input |", "|---|---|---|",
          f"| `{SHIPPED['student']}` | **RGB student** F_rgb ‖ F_hall, both initialised from BlazePose GHUM "
          f"(`{mc.get('backbone')}`, docs/BACKBONES.md), + SPDH head; L_PE + L_PI from the Anny depth teacher "
-         f"(`{t.get('teacher') or SHIPPED['teacher']}`) {_pi_note(mc)}"
+         f"(`{t.get('teacher') or SHIPPED['teacher']}`{_teacher_version(t, models)}) {_pi_note(mc)}"
          f"{_prior_note(mc)}: the node's default | RGB crop |"]
     if "baseline" in cks:
         L.append(f"| `{SHIPPED['baseline']}` | **RGB baseline** F_rgb (same BlazePose init) + SPDH head"

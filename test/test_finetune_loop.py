@@ -75,6 +75,10 @@ def test_record_dataset_label_finetune_evaluate(tmp_path):
     ev = json.loads((tmp_path / "ev.json").read_text())["ft.pt"]
     assert np.isfinite(ev["mpjpe_cm"]) and ev["n_frames"] == 20
     assert ev["training"]["init"].endswith("pipose_student_kinect14.pt")
+    # which teacher file taught it (the shipped path outlives the file): its digest
+    import hashlib
+    assert ev["training"]["teacher_sha256"] == hashlib.sha256(
+        (REPO / "models/pipose_teacher_kinect14.pt").read_bytes()).hexdigest()
     # fine-tuning keeps the shipped student's frozen F_rgb (its --backbone-lr 0) unless told otherwise
     assert ev["training"]["backbone_lr"] == 0.0
     # … and the decoding chosen for it (pipose tune-decode's relative-depth gain)

@@ -238,3 +238,45 @@ def test_ship_teacher_writes_numbers_and_card_and_card_only_copies_nothing(tmp_p
     assert not dst.exists() and "MPJPE **30.00 cm**" in (models / "MODEL_CARD.md").read_text()
     with pytest.raises(ValueError, match="not a depth teacher"):
         study.ship_teacher(tiny_checkpoints["student"], models, rj)
+
+
+def test_ship_teacher_card_gives_the_run_chain_and_the_lr_symmetric_share(tmp_path, tiny_checkpoints):
+    """A teacher fine-tuned in stages: the card names every earlier run (with its `--lr-symmetric`)
+    and the shipped run's own left/right-symmetric share of L_PE."""
+    import torch
+    models = tmp_path / "models"
+    models.mkdir()
+    ck = torch.load(tiny_checkpoints["teacher"], map_location="cpu", weights_only=True)
+    ck["training"].update(steps=3000, batch_size=16, lr_symmetric=0.25, init="a.pt",
+                          init_training={"steps": 3000, "batch_size": 16, "lr_symmetric": 0.5, "init": "b.pt",
+                                         "init_training": {"steps": 5000, "batch_size": 16}})
+    run = tmp_path / "t.pt"
+    torch.save(ck, run)
+    study.ship_teacher(run, models, tmp_path / "none.json")
+    card = (models / "MODEL_CARD.md").read_text()
+    assert "25 % of L_PE takes each left/right pair" in card
+    assert "- teacher: fine-tuned (`--init`) from a run of 3000 × 16 steps" in card and "`--lr-symmetric 0.5`" in card
+    assert "itself fine-tuned from a run of 5000 × 16 steps" in card and "total 11000 steps" in card
+
+
+def test_student_card_says_when_its_teacher_is_not_the_shipped_one(tmp_path, tiny_checkpoints):
+    """A student records the digest of the teacher file it learnt from (``teacher_sha256``); once
+    another teacher is shipped under the same path, the card says the student's was an earlier one."""
+    import hashlib
+
+    import torch
+    models = tmp_path / "models"
+    models.mkdir()
+    shipped = models / "pipose_teacher_kinect14.pt"
+    shipped.write_bytes(b"teacher v1")
+    ck = torch.load(tiny_checkpoints["student"], map_location="cpu", weights_only=True)
+    ck["training"].update(teacher=str(shipped), teacher_sha256=hashlib.sha256(b"teacher v1").hexdigest())
+    run = tmp_path / "s.pt"
+    torch.save(ck, run)
+    study.ship_student(run, None, models, tmp_path / "none.json")
+    assert "not the file shipped now" not in (models / "MODEL_CARD.md").read_text()
+    shipped.write_bytes(b"teacher v2")
+    ck["training"]["teacher_note"] = "the session-16 depth teacher"
+    torch.save(ck, run)
+    study.ship_student(run, None, models, tmp_path / "none.json")
+    assert "as it was then — the session-16 depth teacher, not the file shipped now" in (models / "MODEL_CARD.md").read_text()

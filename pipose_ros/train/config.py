@@ -25,7 +25,7 @@ FINETUNE_LR = 1e-4
 FINETUNE_WARMUP = 0.1
 # what a fine-tuned checkpoint keeps of the run it started from (``training.init_training``)
 INIT_HISTORY_KEYS = ("steps", "batch_size", "lr", "backbone_lr", "wall_clock_s", "device", "machine", "data",
-                     "teacher", "init", "init_training", "train_samples", "epochs")
+                     "teacher", "init", "init_training", "train_samples", "epochs", "lr_symmetric")
 
 
 def init_history(training: dict | None) -> dict:
