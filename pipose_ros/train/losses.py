@@ -5,8 +5,6 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ..skeleton import pair_permutation
-
 
 def pose_loss(pred_uv: torch.Tensor, pred_uz: torch.Tensor, gt_uv: torch.Tensor,
               gt_uz: torch.Tensor, mask: torch.Tensor, fg_weight: float = 0.0,
@@ -44,23 +42,22 @@ def pose_loss(pred_uv: torch.Tensor, pred_uz: torch.Tensor, gt_uv: torch.Tensor,
         raise ValueError(f"lr_symmetric must be in [0, 1] and needs flip_pairs, got {lr_symmetric}")
     m = mask.float()
 
-    def per_joint(t_uv, t_uz, w):  # [B, J] weighted squared error against the targets t (weights w)
-        se_uv = ((1.0 + fg_weight * t_uv) * (pred_uv.float() - t_uv) ** 2).sum(dim=(2, 3))
-        se_uz = ((1.0 + fg_weight * t_uz) * (pred_uz.float() - t_uz) ** 2).sum(dim=(2, 3))
+    def per_joint(p_uv, p_uz, t_uv, t_uz, w):  # [B, n] weighted squared error of maps p against targets t
+        se_uv = ((1.0 + fg_weight * t_uv) * (p_uv.float() - t_uv) ** 2).sum(dim=(2, 3))
+        se_uz = ((1.0 + fg_weight * t_uz) * (p_uz.float() - t_uz) ** 2).sum(dim=(2, 3))
         return se_uv * w + se_uz * (w > 0)
 
-    anat = per_joint(gt_uv, gt_uz, m)
+    anat = per_joint(pred_uv, pred_uz, gt_uv, gt_uz, m)
     count = (m > 0).sum().clamp(min=1)
     if lr_symmetric == 0.0:
         return anat.sum() / count
-    perm = torch.from_numpy(pair_permutation(gt_uv.shape[1], flip_pairs)).to(gt_uv.device)
-    swapped = per_joint(gt_uv[:, perm], gt_uz[:, perm], m[:, perm])
-    sym = anat.clone()
-    for a, b in flip_pairs:
-        best = torch.minimum(anat[:, a] + anat[:, b], swapped[:, a] + swapped[:, b])
-        sym[:, a] = best
-        sym[:, b] = 0.0
-    return ((1.0 - lr_symmetric) * anat.sum() + lr_symmetric * sym.sum()) / count
+    a = torch.tensor([p[0] for p in flip_pairs], device=gt_uv.device)
+    b = torch.tensor([p[1] for p in flip_pairs], device=gt_uv.device)
+    straight = anat[:, a] + anat[:, b]  # [B, pairs]: each map against its own side's target
+    crossed = (per_joint(pred_uv[:, a], pred_uz[:, a], gt_uv[:, b], gt_uz[:, b], m[:, b])
+               + per_joint(pred_uv[:, b], pred_uz[:, b], gt_uv[:, a], gt_uz[:, a], m[:, a]))
+    sym = anat.sum() - straight.sum() + torch.minimum(straight, crossed).sum()
+    return ((1.0 - lr_symmetric) * anat.sum() + lr_symmetric * sym) / count
 
 
 def coord_loss(pred: torch.Tensor, gt: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

@@ -29,3 +29,8 @@ $P tune-decode docs/runs/session25/teacher_lr_sym2.pt --data $V --gains 0.75 --s
 .venv/bin/pipose export models/pipose_student_kinect14.pt   # its ONNX records the .pt's digest: re-exported after (1)
 # 4. shipped and recorded (make test had run meanwhile: 253 passed, the 2 ONNX-staleness tests failed until this export)
 bash $D/record_teacher.sh
+#    -> synth-v2 29.59 cm / 19.3 % / PA 21.07 (gain 0.5 gave 29.54 / 19.1 / 21.15); every skeleton 34.18 cm / 18.3 %;
+#       real frame 20.94 cm, 4/4 (gain 0.5 gave 19.70); rgbd output synth-v2 28.72 cm (the record it replaces,
+#       31.82, was session 19's student with session 16's teacher). Looked at demo_out/realcheck_depth.png.
+# 5. issue 13's loop again with the shipped student (session 25's) and this teacher, every step from scratch
+$P distill-demo --work ~/.cache/pipose_ros/distill-demo-s26

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Session 26 (2026-12-02): session 25's lr-symmetric teacher (docs/runs/session25/teacher_lr_sym2.pt: W 0.5 then
+# Prepared in session 26 (2026-12-02), NOT RUN there (no training data rendered: see commands.sh): session 25's lr-symmetric teacher (docs/runs/session25/teacher_lr_sym2.pt: W 0.5 then
 # W 0.25, 3000 steps each) 3000 more steps with W = 0.1 -- the symmetric share falling towards 0, so that the
 # ordinary L_PE (which knows the sides) takes over once each map holds one limb. Same schedule (lr 2.5e-4, x0.1 at
 # 50 % and 75 %), seed 8. One thread (the other is evaluating). Resumable (snapshot in /work/runs/s26).
