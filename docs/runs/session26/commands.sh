@@ -34,3 +34,7 @@ bash $D/record_teacher.sh
 #       31.82, was session 19's student with session 16's teacher). Looked at demo_out/realcheck_depth.png.
 # 5. issue 13's loop again with the shipped student (session 25's) and this teacher, every step from scratch
 $P distill-demo --work ~/.cache/pipose_ros/distill-demo-s26
+#    (beside it, at nice 19 until the training runs began: pipose data --synthetic 16000 --data-seed 0 --out
+#     ~/.cache/pipose_ros/anny-train-s0, stopped at 7400 frames -- no time to train the teacher further this session)
+$P table-v2            # the teacher row is the new teacher's; gap closed by the student 20.7 % (unmatched)
+$P ship-student models/pipose_student_kinect14.pt --baseline models/pipose_rgb_baseline_kinect14.pt --curves docs/student224_s25_curves.png   # card only: the .pt bytes unchanged (sha256 cec6b13b...); it now names its teacher's version
