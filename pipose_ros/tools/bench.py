@@ -127,12 +127,22 @@ def time_mediapipe(frames: dict[str, np.ndarray], complexity: int, n: int, warmu
 
 
 def _proc_cpu_s(pid: int) -> float:
-    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """User + system CPU seconds of process ``pid`` (Linux /proc); NaN once it has exited (the
+    caller then reports its exit code and log instead of failing here)."""
+    try:
+        f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return float("nan")
     return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _proc_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    """Resident memory of process ``pid`` in MiB (Linux /proc); NaN once it has exited."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except (FileNotFoundError, ProcessLookupError):
+        return float("nan")
+    for line in lines:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024.0
     return float("nan")
@@ -219,7 +229,8 @@ def live_node(python: str, params: dict, rgb: np.ndarray, rate: float = 30.0, se
             sent += 1
             t_next += 1.0 / rate
             time.sleep(max(0.0, t_next - time.time()))
-        res.update(startup_s=first, published=sent, periods=periods)
+        res.update(startup_s=first, published=sent, periods=periods,
+                   exited_early=proc.poll() is not None)  # the node stopped before the run's end
         if cpu0 is not None:
             w = _window(got[n0:], time.time() - t0, sent - sent0, _proc_cpu_s(proc.pid) - cpu0,
                         float(np.max(rss)) if rss else _proc_rss_mb(proc.pid))
