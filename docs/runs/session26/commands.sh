@@ -44,3 +44,7 @@ $P distill-demo --work ~/.cache/pipose_ros/distill-demo-s26 --no-mediapipe --no-
 #    (test_soak_30s_at_60hz: the node process exited early during the run, beside the loop's training; the harness
 #    then failed reading /proc of the exited process, hiding why) -> bench.py reports an early exit; passes alone.
 make demo   # beside the CI and the loop: rc 0; looked at kinect_people.png, people.png, synthetic_010.png
+#    -> before 43.52 cm, the loop 43.71, no L_PI 43.83 (distill_eval.json, copied from the work folder)
+cp ~/.cache/pipose_ros/distill-demo-s26/eval.json $D/distill_eval.json
+cp ~/.cache/pipose_ros/distill-demo-s26/ds_teacher/label_report.json $D/distill_label_report.json
+# 7. fresh clone at 4e7458c: bash .ci/run -> 257 passed in 15 min 02 s (beside the loop's last arm)
