@@ -205,10 +205,10 @@ def cmd_train(args) -> int:
         return 0
     summary["data"] = _data_name(args)
     if args.teacher:
-        import hashlib
+        from .backends import sha256
         summary["teacher"] = str(args.teacher)
         # which file taught it: a shipped teacher's path outlives the file (the model card compares them)
-        summary["teacher_sha256"] = hashlib.sha256(Path(args.teacher).read_bytes()).hexdigest()
+        summary["teacher_sha256"] = sha256(args.teacher)
     if args.init:
         summary["init"] = str(args.init)
         # the run it continues: a shipped file gets replaced, its history must not go with it

@@ -511,10 +511,10 @@ def _teacher_version(t: dict, models: str | Path) -> str:
     """Card words for which depth teacher a student learnt from: '' when its summary's
     ``teacher_sha256`` is the shipped teacher file's (or unrecorded), else the recorded note
     ``teacher_note`` or the digest, saying it is an earlier teacher than the one in ``models``."""
-    import hashlib
+    from .backends import sha256
 
     digest, shipped = t.get("teacher_sha256"), Path(models) / SHIPPED["teacher"]
-    if not digest or (shipped.is_file() and hashlib.sha256(shipped.read_bytes()).hexdigest() == digest):
+    if not digest or (shipped.is_file() and sha256(shipped) == digest):
         return ""
     return f" as it was then — {t.get('teacher_note') or 'sha256 ' + digest[:12]}, not the file shipped now"
 

@@ -126,22 +126,30 @@ def time_mediapipe(frames: dict[str, np.ndarray], complexity: int, n: int, warmu
     return {d["frame"]: d for d in map(json.loads, (ln for ln in r.stdout.splitlines() if ln.startswith("{")))}
 
 
-def _proc_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` (Linux /proc); NaN once it has exited (the
-    caller then reports its exit code and log instead of failing here)."""
+def _proc_file(pid: int, name: str) -> str | None:
+    """The text of /proc/<pid>/<name> (Linux), None once the process has exited (the caller then
+    reports its exit code and log instead of failing here)."""
     try:
-        f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/{name}").read_text()
     except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def _proc_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid``; NaN once it has exited."""
+    stat = _proc_file(pid, "stat")
+    if stat is None:
         return float("nan")
+    f = stat.rsplit(")", 1)[1].split()
     return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _proc_rss_mb(pid: int) -> float:
-    """Resident memory of process ``pid`` in MiB (Linux /proc); NaN once it has exited."""
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except (FileNotFoundError, ProcessLookupError):
-        return float("nan")
+    """Resident memory of process ``pid`` in MiB; NaN once it has exited."""
+    for line in (_proc_file(pid, "status") or "").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024.0
+    return float("nan")
     for line in lines:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024.0
