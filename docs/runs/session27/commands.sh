@@ -1,0 +1,18 @@
+#!/bin/bash
+# Session 27 (2026-12-02), x86_64 (AMD EPYC), 2 CPU cores, Python 3.11.7, no GPU lent (device status: not drawn).
+# The same machine as session 26 (its caches were still there). Every number in docs/ from this session comes
+# from these commands, in this order (JSONs and logs beside this file).
+set -ex
+cd /work/main
+P=.venv/bin/pipose
+S=~/.cache/pipose_ros/pipose-synth-v2
+V=~/.cache/pipose_ros/anny-val-s1
+D=docs/runs/session27
+# 0. the training set session 26 stopped at 7400 frames, finished (resumes its shards; 5.5 min, 25 frames/s)
+$P data --synthetic 16000 --data-seed 0 --out ~/.cache/pipose_ros/anny-train-s0   # fingerprint c203bda4...
+# 1. side by side, one thread each:
+#    (a) the teacher continuation session 26 prepared (W = 0.1)
+THREADS=1 bash $D/train_teacher_lr_sym3.sh
+#    (b) issue 13's MediaPipe-labels arm, which session 26 did not run (the work folder resumes: only that
+#        training and the evaluation run; then the FINETUNE table and robot_domain.* are written from one run)
+OMP_NUM_THREADS=1 nice -n 5 $P distill-demo --work ~/.cache/pipose_ros/distill-demo-s26
