@@ -16,3 +16,10 @@ THREADS=1 bash $D/train_teacher_lr_sym3.sh
 #    (b) issue 13's MediaPipe-labels arm, which session 26 did not run (the work folder resumes: only that
 #        training and the evaluation run; then the FINETUNE table and robot_domain.* are written from one run)
 OMP_NUM_THREADS=1 nice -n 5 $P distill-demo --work ~/.cache/pipose_ros/distill-demo-s26
+#    -> FINETUNE table / robot_domain.*: before 43.52, loop 43.71, no L_PI 43.83, MediaPipe labels 42.82 cm
+#       (eval JSONs copied here: distill_eval*.json). (a) was restarted at step 1100 with two threads
+#       (THREADS=2, resumed from its snapshot) once (b) had finished.
+# 2. the continuation measured (synth-v2 29.09 cm / 20.0 % / PA 21.39; real frame 21.13 cm, 4/4; gain 0.75 kept)
+bash $D/eval_lr_sym3.sh
+$P curves /work/runs/s27/teacher_lr_sym3/teacher.pt --out $D/teacher_lr_sym3_curves.png
+#    not shipped (docs/RESULTS.md, issue 9, session 27)
