@@ -23,3 +23,5 @@ OMP_NUM_THREADS=1 nice -n 5 $P distill-demo --work ~/.cache/pipose_ros/distill-d
 bash $D/eval_lr_sym3.sh
 $P curves /work/runs/s27/teacher_lr_sym3/teacher.pt --out $D/teacher_lr_sym3_curves.png
 #    not shipped (docs/RESULTS.md, issue 9, session 27)
+# 3. the node's rgbd output on the robot's held-out frames with today's student and teacher (55 s): 18.57 cm, mAP@10 52.9 %
+$P evaluate --backend onnxruntime --data ~/.cache/pipose_ros/distill-demo-s26/test models/pipose_student_kinect14.pt --rgbd-anchor models/pipose_teacher_kinect14.pt --record robot_domain.rgbd_output --json $D/robot_test_rgbd_anchor.json
