@@ -25,3 +25,7 @@ $P curves /work/runs/s27/teacher_lr_sym3/teacher.pt --out $D/teacher_lr_sym3_cur
 #    not shipped (docs/RESULTS.md, issue 9, session 27)
 # 3. the node's rgbd output on the robot's held-out frames with today's student and teacher (55 s): 18.57 cm, mAP@10 52.9 %
 $P evaluate --backend onnxruntime --data ~/.cache/pipose_ros/distill-demo-s26/test models/pipose_student_kinect14.pt --rgbd-anchor models/pipose_teacher_kinect14.pt --record robot_domain.rgbd_output --json $D/robot_test_rgbd_anchor.json
+# 4. fresh clone (../shared beside it): .ci/run -> 257 passed in 532 s; make demo -> rc 0, people 2x10 and
+#    kinect_people 4x10 ids stable, synthetic RGB-D student 45.56 / teacher 32.06 / rgbd output 22.93 cm
+rm -rf /tmp/x; mkdir -p /tmp/x; git clone /work/main /tmp/x/main; ln -s /work/shared /tmp/x/shared
+(cd /tmp/x/main && bash .ci/run && make demo)
