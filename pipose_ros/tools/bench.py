@@ -150,10 +150,6 @@ def _proc_rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024.0
     return float("nan")
-    for line in lines:
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024.0
-    return float("nan")
 
 
 def live_node(python: str, params: dict, rgb: np.ndarray, rate: float = 30.0, seconds: float = 30.0,
